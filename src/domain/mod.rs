@@ -1,0 +1,16 @@
+//! The mechanism itself: units, roles, people, whistle orders and their state machine, policy
+//! and the parsing of whistle text.
+//!
+//! Invariant: this module does no I/O. It never imports sqlx, teloxide or tokio and never reads
+//! the clock; callers pass `now`. Everything here is tested without a database or a network.
+
+pub mod ids;
+pub mod order;
+pub mod org;
+pub mod parse;
+pub mod policy;
+pub mod role;
+
+pub use ids::*;
+pub use order::*;
+pub use role::{RoleCatalog, RoleId, RoleNames};

@@ -1,0 +1,281 @@
+//! Deadlines: how long summoned parties have to report and an order has to be resolved, per
+//! urgency, per escalation level and per department, and the working calendar.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use serde::{Deserialize, Serialize};
+
+/// How far up the tree an order has risen. Separate from its state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Grid,
+    Community,
+    Subdistrict,
+    District,
+}
+
+impl Level {
+    pub const ALL: [Level; 4] = [
+        Level::Grid,
+        Level::Community,
+        Level::Subdistrict,
+        Level::District,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Grid => "grid",
+            Level::Community => "community",
+            Level::Subdistrict => "subdistrict",
+            Level::District => "district",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+
+    /// The level above, or `None` at the top.
+    pub fn up(self) -> Option<Level> {
+        match self {
+            Level::Grid => Some(Level::Community),
+            Level::Community => Some(Level::Subdistrict),
+            Level::Subdistrict => Some(Level::District),
+            Level::District => None,
+        }
+    }
+}
+
+/// A duration in whole seconds, written in the organisation file as "45s", "30m", "2h", "1d".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secs(pub i64);
+
+impl Secs {
+    /// Parses "45s", "30m", "2h", "1d" (also "1h30m"). Zero and negative durations are refused.
+    pub fn parse(s: &str) -> Option<Secs> {
+        let s = s.trim();
+        if s.is_empty() {
+            return None;
+        }
+        let mut total: i64 = 0;
+        let mut digits = String::new();
+        for c in s.chars() {
+            if c.is_ascii_digit() {
+                digits.push(c);
+                continue;
+            }
+            let unit = match c {
+                's' => 1,
+                'm' => 60,
+                'h' => 3600,
+                'd' => 86_400,
+                _ => return None,
+            };
+            let n: i64 = digits.parse().ok()?;
+            digits.clear();
+            total = total.checked_add(n.checked_mul(unit)?)?;
+        }
+        if !digits.is_empty() || total <= 0 {
+            return None;
+        }
+        Some(Secs(total))
+    }
+
+    pub fn to_chrono(self) -> chrono::Duration {
+        chrono::Duration::seconds(self.0)
+    }
+}
+
+impl std::fmt::Display for Secs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = self.0;
+        if s % 86_400 == 0 {
+            write!(f, "{}d", s / 86_400)
+        } else if s % 3600 == 0 {
+            write!(f, "{}h", s / 3600)
+        } else if s % 60 == 0 {
+            write!(f, "{}m", s / 60)
+        } else {
+            write!(f, "{s}s")
+        }
+    }
+}
+
+/// Some or all of the three durations; a policy table in the organisation file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Durations {
+    pub ack_within: Option<Secs>,
+    pub resolve_within: Option<Secs>,
+    pub remind_before: Option<Secs>,
+}
+
+impl Durations {
+    /// `self` where set, else `base`.
+    pub fn or(self, base: Durations) -> Durations {
+        Durations {
+            ack_within: self.ack_within.or(base.ack_within),
+            resolve_within: self.resolve_within.or(base.resolve_within),
+            remind_before: self.remind_before.or(base.remind_before),
+        }
+    }
+}
+
+/// A level's override: its durations and its urgent durations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LevelPolicy {
+    pub normal: Durations,
+    pub urgent: Durations,
+}
+
+/// The deadlines that apply to one summoned party or order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadlines {
+    pub ack_within: Secs,
+    pub resolve_within: Secs,
+    pub remind_before: Secs,
+}
+
+/// The organisation's policy: defaults, urgent defaults, per-level overrides.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    pub normal: Durations,
+    pub urgent: Durations,
+    pub levels: BTreeMap<Level, LevelPolicy>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            normal: Durations {
+                ack_within: Some(Secs(30 * 60)),
+                resolve_within: Some(Secs(24 * 3600)),
+                remind_before: Some(Secs(10 * 60)),
+            },
+            urgent: Durations {
+                ack_within: Some(Secs(10 * 60)),
+                resolve_within: Some(Secs(4 * 3600)),
+                remind_before: Some(Secs(3 * 60)),
+            },
+            levels: BTreeMap::new(),
+        }
+    }
+}
+
+impl Policy {
+    /// The deadlines at `level` for an order of this urgency, with a department's own
+    /// durations (if any) taking precedence. Lookup order: department, level urgent, level,
+    /// urgent, normal, built-in default.
+    pub fn deadlines(&self, level: Level, urgent: bool, department: Option<Durations>) -> Deadlines {
+        let builtin = Policy::default();
+        let lp = self.levels.get(&level).copied().unwrap_or_default();
+        let mut d = department.unwrap_or_default();
+        if urgent {
+            d = d.or(lp.urgent).or(self.urgent).or(builtin.urgent);
+        }
+        d = d.or(lp.normal).or(self.normal).or(builtin.normal);
+        let ack = d.ack_within.unwrap_or(Secs(30 * 60));
+        Deadlines {
+            ack_within: ack,
+            resolve_within: d.resolve_within.unwrap_or(Secs(24 * 3600)),
+            // A reminder at or after the deadline would be no reminder.
+            remind_before: d
+                .remind_before
+                .filter(|r| r.0 < ack.0)
+                .unwrap_or(Secs(ack.0 / 3)),
+        }
+    }
+}
+
+/// Working hours and holidays. When set, deadlines of non-urgent orders count only working time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Calendar {
+    pub weekdays: Vec<Weekday>,
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+    pub days_off: Vec<NaiveDate>,
+    pub workdays: Vec<NaiveDate>,
+}
+
+impl Calendar {
+    /// Is `date` a working day: a listed make-up workday, or a working weekday not listed off.
+    pub fn is_working_day(&self, date: NaiveDate) -> bool {
+        use chrono::Datelike;
+        if self.workdays.contains(&date) {
+            return true;
+        }
+        !self.days_off.contains(&date) && self.weekdays.contains(&date.weekday())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_as_the_organisation_file_writes_them() {
+        let cases = [
+            ("45s", Some(45)),
+            ("30m", Some(1800)),
+            ("2h", Some(7200)),
+            ("1d", Some(86_400)),
+            ("1h30m", Some(5400)),
+            (" 10m ", Some(600)),
+            ("0m", None),
+            ("", None),
+            ("10", None),
+            ("m", None),
+            ("5w", None),
+            ("-5m", None),
+            ("99999999999999999999d", None),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(Secs::parse(input).map(|s| s.0), expected, "{input:?}");
+        }
+        assert_eq!(Secs(5400).to_string(), "90m");
+        assert_eq!(Secs(7200).to_string(), "2h");
+    }
+
+    #[test]
+    fn deadlines_take_department_then_level_then_urgency_then_defaults() {
+        let mut p = Policy::default();
+        p.levels.insert(
+            Level::Community,
+            LevelPolicy {
+                normal: Durations {
+                    ack_within: Some(Secs(3600)),
+                    ..Default::default()
+                },
+                urgent: Durations::default(),
+            },
+        );
+        let grid = p.deadlines(Level::Grid, false, None);
+        assert_eq!((grid.ack_within.0, grid.resolve_within.0), (1800, 86_400));
+        let urgent = p.deadlines(Level::Grid, true, None);
+        assert_eq!((urgent.ack_within.0, urgent.resolve_within.0), (600, 14_400));
+        assert_eq!(p.deadlines(Level::Community, false, None).ack_within.0, 3600);
+        // urgent at community: the level has no urgent ack, so the global urgent one applies
+        assert_eq!(p.deadlines(Level::Community, true, None).ack_within.0, 600);
+        let dept = Durations {
+            ack_within: Some(Secs(7200)),
+            ..Default::default()
+        };
+        assert_eq!(p.deadlines(Level::Subdistrict, true, Some(dept)).ack_within.0, 7200);
+    }
+
+    #[test]
+    fn a_reminder_never_falls_at_or_after_its_deadline() {
+        let p = Policy {
+            normal: Durations {
+                ack_within: Some(Secs(300)),
+                resolve_within: None,
+                remind_before: Some(Secs(600)),
+            },
+            urgent: Durations::default(),
+            levels: BTreeMap::new(),
+        };
+        assert_eq!(p.deadlines(Level::Grid, false, None).remind_before.0, 100);
+    }
+}

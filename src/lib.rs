@@ -1,0 +1,4 @@
+//! gridwhistle: a Telegram bot for the "whistle and report" (吹哨报到) mechanism of community
+//! grid governance. `main.rs` is a thin shell over this library; see ARCHITECTURE.md for the map.
+
+pub mod domain;
