@@ -2,3 +2,4 @@
 //! grid governance. `main.rs` is a thin shell over this library; see ARCHITECTURE.md for the map.
 
 pub mod domain;
+pub mod storage;

@@ -119,8 +119,8 @@ impl Lang {
             "zh-hans" | "zh" | "zh-cn" | "zh-sg" | "cn" | "简体" | "简体中文" | "簡體" | "中文" => {
                 Some(Lang::ZhHans)
             }
-            "zh-hant" | "zh-tw" | "zh-hk" | "zh-mo" | "tw" | "hk" | "繁體" | "繁体" | "繁體中文"
-            | "繁体中文" => Some(Lang::ZhHant),
+            "zh-hant" | "zh-tw" | "zh-hk" | "zh-mo" | "tw" | "hk" | "繁體" | "繁体"
+            | "繁體中文" | "繁体中文" => Some(Lang::ZhHant),
             _ if l == "en" || l.starts_with("en-") || l == "english" => Some(Lang::En),
             _ => None,
         }

@@ -100,16 +100,37 @@ pub struct WhistleOrder {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventKind {
     Created,
-    PartyAdded { target: PartyTarget },
-    Reported { target: PartyTarget },
-    Note { text: String },
-    Resolved { note: Option<String> },
+    PartyAdded {
+        target: PartyTarget,
+    },
+    Reported {
+        target: PartyTarget,
+    },
+    Note {
+        text: String,
+    },
+    Resolved {
+        note: Option<String>,
+    },
     Verified,
-    Reopened { reason: String },
-    Cancelled { reason: String },
-    Escalated { from: Level, to: Level, reason: String },
-    Reminded { target: PartyTarget },
-    DeliveryFailed { chat: i64, reason: String },
+    Reopened {
+        reason: String,
+    },
+    Cancelled {
+        reason: String,
+    },
+    Escalated {
+        from: Level,
+        to: Level,
+        reason: String,
+    },
+    Reminded {
+        target: PartyTarget,
+    },
+    DeliveryFailed {
+        chat: i64,
+        reason: String,
+    },
 }
 
 impl EventKind {
@@ -267,7 +288,11 @@ impl WhistleOrder {
     }
 
     /// The whistler (or grid leader) confirms the resolution: the order is closed.
-    pub fn verify(&mut self, by: TelegramUserId, now: DateTime<Utc>) -> Result<Event, TransitionError> {
+    pub fn verify(
+        &mut self,
+        by: TelegramUserId,
+        now: DateTime<Utc>,
+    ) -> Result<Event, TransitionError> {
         if self.state != OrderState::Resolved {
             return Err(TransitionError::WrongState(self.state));
         }
@@ -449,7 +474,10 @@ mod tests {
             let result = apply(&mut o, *act);
             match expected {
                 Some(after) => {
-                    assert!(result.is_ok(), "row {i}: {state:?} {act:?} refused: {result:?}");
+                    assert!(
+                        result.is_ok(),
+                        "row {i}: {state:?} {act:?} refused: {result:?}"
+                    );
                     assert_eq!(o.state, *after, "row {i}: {state:?} {act:?}");
                 }
                 None => {
@@ -474,7 +502,10 @@ mod tests {
             })
         );
         assert_eq!(o.state, Open);
-        assert_eq!(o.report(9, TelegramUserId(5), t(3)), Err(TransitionError::NoSuchParty));
+        assert_eq!(
+            o.report(9, TelegramUserId(5), t(3)),
+            Err(TransitionError::NoSuchParty)
+        );
     }
 
     #[test]
@@ -496,7 +527,12 @@ mod tests {
         }
         assert_eq!(
             seen,
-            vec![Level::Grid, Level::Community, Level::Subdistrict, Level::District]
+            vec![
+                Level::Grid,
+                Level::Community,
+                Level::Subdistrict,
+                Level::District
+            ]
         );
         assert_eq!(
             o.escalate(None, "late".into(), t(1)),

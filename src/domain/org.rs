@@ -280,7 +280,11 @@ struct Lines<'a>(&'a str);
 impl Lines<'_> {
     fn of(&self, offset: usize) -> usize {
         let end = offset.min(self.0.len());
-        self.0.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
+        self.0.as_bytes()[..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1
     }
     fn at<T>(&self, s: &Spanned<T>) -> usize {
         self.of(s.span().start)
@@ -523,7 +527,10 @@ fn units(lines: &Lines, raw: &[RawUnit]) -> Result<Vec<Unit>, OrgError> {
     for (u, r) in out.iter().zip(raw) {
         match (&u.parent, expected_parent(u.kind)) {
             (Some(_), None) => {
-                return err(lines.at(&r.id), OrgProblem::DistrictWithParent { id: u.id.0.clone() })
+                return err(
+                    lines.at(&r.id),
+                    OrgProblem::DistrictWithParent { id: u.id.0.clone() },
+                )
             }
             (Some(p), Some(expected)) => {
                 let parent = by_id[p.as_str()];
@@ -677,7 +684,12 @@ pub fn parse_org(text: &str) -> Result<Organisation, OrgError> {
         let scope = match (&m.unit, &m.department) {
             (Some(u), None) => {
                 if !unit_ids.contains(u.get_ref().as_str()) {
-                    return err(lines.at(u), OrgProblem::UnknownUnit { id: u.get_ref().clone() });
+                    return err(
+                        lines.at(u),
+                        OrgProblem::UnknownUnit {
+                            id: u.get_ref().clone(),
+                        },
+                    );
                 }
                 Scope::Unit(UnitId::new(u.get_ref().clone()))
             }
@@ -728,8 +740,11 @@ pub fn parse_org(text: &str) -> Result<Organisation, OrgError> {
         });
     }
 
-    let mut admins: Vec<TelegramUserId> =
-        raw.admin.iter().map(|a| TelegramUserId(a.telegram_id)).collect();
+    let mut admins: Vec<TelegramUserId> = raw
+        .admin
+        .iter()
+        .map(|a| TelegramUserId(a.telegram_id))
+        .collect();
     admins.sort();
     admins.dedup();
 
@@ -826,10 +841,19 @@ aliases = ["义工"]
     fn a_good_file_yields_the_whole_organisation() {
         let org = parse_org(GOOD).unwrap();
         assert_eq!(org.units.len(), 4);
-        assert_eq!(org.people.len(), 2, "one person with two memberships is one person");
+        assert_eq!(
+            org.people.len(),
+            2,
+            "one person with two memberships is one person"
+        );
         assert_eq!(org.memberships.len(), 3);
         assert_eq!(org.departments[0].durations.ack_within, Some(Secs(7200)));
-        assert_eq!(org.policy.deadlines(Level::Community, false, None).ack_within, Secs(3600));
+        assert_eq!(
+            org.policy
+                .deadlines(Level::Community, false, None)
+                .ack_within,
+            Secs(3600)
+        );
         assert_eq!(org.admins, vec![TelegramUserId(1)]);
         assert_eq!(org.keywords[0].role.as_str(), "urban_enforcement");
         let cal = org.calendar.unwrap();
@@ -865,7 +889,10 @@ aliases = ["义工"]
                 |p| matches!(p, OrgProblem::DuplicateId { what: "unit", id } if id == "cuihu"),
             ),
             (
-                GOOD.replace("kind = \"district\"\n", "kind = \"district\"\nparent = \"cuihu-1\"\n"),
+                GOOD.replace(
+                    "kind = \"district\"\n",
+                    "kind = \"district\"\nparent = \"cuihu-1\"\n",
+                ),
                 "id = \"wuhua\"",
                 |p| matches!(p, OrgProblem::Cycle { path } if path.starts_with("wuhua")),
             ),
@@ -892,13 +919,17 @@ aliases = ["义工"]
             (
                 GOOD.replace("parent = \"huashan\"", "parent = \"wuhua\" # wrong level"),
                 "# wrong level",
-                |p| matches!(p, OrgProblem::ParentKind { expected: "subdistrict", .. }),
+                |p| {
+                    matches!(
+                        p,
+                        OrgProblem::ParentKind {
+                            expected: "subdistrict",
+                            ..
+                        }
+                    )
+                },
             ),
-            (
-                GOOD.replace("handles = [", "handles = ["),
-                "",
-                |_| true,
-            ),
+            (GOOD.replace("handles = [", "handles = ["), "", |_| true),
         ];
         for (i, (text, needle, expected)) in cases.into_iter().enumerate() {
             if needle.is_empty() {
@@ -917,14 +948,18 @@ aliases = ["义工"]
         let e = problem_of("timezone = \"Asia/Shanghai\"\n[[unit]]\nid = \"x\"\nkind = \n");
         assert_eq!(e.line, 4);
         assert!(matches!(e.problem, OrgProblem::Syntax { .. }));
-        let e = problem_of("[[unit]]\nid = \"x\"\nkind = \"grid\"\nname = \"x\"\ncolour = \"red\"\n");
+        let e =
+            problem_of("[[unit]]\nid = \"x\"\nkind = \"grid\"\nname = \"x\"\ncolour = \"red\"\n");
         assert!(matches!(e.problem, OrgProblem::Syntax { .. }));
         assert!(e.line >= 1);
     }
 
     #[test]
     fn a_member_needs_exactly_one_scope() {
-        let text = GOOD.replace("department = \"urban\"", "department = \"urban\"\nunit = \"cuihu\"");
+        let text = GOOD.replace(
+            "department = \"urban\"",
+            "department = \"urban\"\nunit = \"cuihu\"",
+        );
         assert_eq!(problem_of(&text).problem, OrgProblem::MemberScope);
     }
 }

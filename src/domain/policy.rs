@@ -168,7 +168,12 @@ impl Policy {
     /// The deadlines at `level` for an order of this urgency, with a department's own
     /// durations (if any) taking precedence. Lookup order: department, level urgent, level,
     /// urgent, normal, built-in default.
-    pub fn deadlines(&self, level: Level, urgent: bool, department: Option<Durations>) -> Deadlines {
+    pub fn deadlines(
+        &self,
+        level: Level,
+        urgent: bool,
+        department: Option<Durations>,
+    ) -> Deadlines {
         let builtin = Policy::default();
         let lp = self.levels.get(&level).copied().unwrap_or_default();
         let mut d = department.unwrap_or_default();
@@ -254,15 +259,26 @@ mod tests {
         let grid = p.deadlines(Level::Grid, false, None);
         assert_eq!((grid.ack_within.0, grid.resolve_within.0), (1800, 86_400));
         let urgent = p.deadlines(Level::Grid, true, None);
-        assert_eq!((urgent.ack_within.0, urgent.resolve_within.0), (600, 14_400));
-        assert_eq!(p.deadlines(Level::Community, false, None).ack_within.0, 3600);
+        assert_eq!(
+            (urgent.ack_within.0, urgent.resolve_within.0),
+            (600, 14_400)
+        );
+        assert_eq!(
+            p.deadlines(Level::Community, false, None).ack_within.0,
+            3600
+        );
         // urgent at community: the level has no urgent ack, so the global urgent one applies
         assert_eq!(p.deadlines(Level::Community, true, None).ack_within.0, 600);
         let dept = Durations {
             ack_within: Some(Secs(7200)),
             ..Default::default()
         };
-        assert_eq!(p.deadlines(Level::Subdistrict, true, Some(dept)).ack_within.0, 7200);
+        assert_eq!(
+            p.deadlines(Level::Subdistrict, true, Some(dept))
+                .ack_within
+                .0,
+            7200
+        );
     }
 
     #[test]

@@ -71,10 +71,14 @@ impl RoleNames {
 
     /// Every name a person may type for this role: the three full names and the aliases.
     pub fn all_forms(&self) -> impl Iterator<Item = &str> {
-        [self.zh_hans.as_str(), self.zh_hant.as_str(), self.en.as_str()]
-            .into_iter()
-            .chain(self.aliases.iter().map(String::as_str))
-            .filter(|s| !s.is_empty())
+        [
+            self.zh_hans.as_str(),
+            self.zh_hant.as_str(),
+            self.en.as_str(),
+        ]
+        .into_iter()
+        .chain(self.aliases.iter().map(String::as_str))
+        .filter(|s| !s.is_empty())
     }
 }
 
@@ -135,7 +139,18 @@ pub fn builtin_roles() -> Vec<(RoleId, RoleNames)> {
                 "环卫保洁员",
                 "環衛保潔員",
                 "sanitation worker",
-                &["环卫", "環衛", "保洁", "保潔", "保洁员", "保潔員", "环卫工", "環衛工", "sanitation", "cleaner"],
+                &[
+                    "环卫",
+                    "環衛",
+                    "保洁",
+                    "保潔",
+                    "保洁员",
+                    "保潔員",
+                    "环卫工",
+                    "環衛工",
+                    "sanitation",
+                    "cleaner",
+                ],
             ),
         ),
         (
@@ -176,11 +191,21 @@ pub fn builtin_roles() -> Vec<(RoleId, RoleNames)> {
         ),
         (
             LIAISON,
-            names("部门联络人", "部門聯絡人", "department liaison", &["联络人", "聯絡人", "liaison"]),
+            names(
+                "部门联络人",
+                "部門聯絡人",
+                "department liaison",
+                &["联络人", "聯絡人", "liaison"],
+            ),
         ),
         (
             DUTY_OFFICER,
-            names("值班员", "值班員", "duty officer", &["值班", "值班人员", "值班人員", "duty"]),
+            names(
+                "值班员",
+                "值班員",
+                "duty officer",
+                &["值班", "值班人员", "值班人員", "duty"],
+            ),
         ),
     ];
     table
@@ -232,13 +257,20 @@ impl RoleCatalog {
 
     /// The role's printable name in `lang`, or its id when unknown.
     pub fn display<'a>(&'a self, id: &'a RoleId, lang: &str) -> &'a str {
-        self.roles.get(id).map(|n| n.in_lang(lang)).unwrap_or(id.as_str())
+        self.roles
+            .get(id)
+            .map(|n| n.in_lang(lang))
+            .unwrap_or(id.as_str())
     }
 
     /// The role a word names: an id, a full name in any language or a short form. Case and
     /// surrounding `@`/`#` are ignored.
     pub fn lookup(&self, word: &str) -> Option<RoleId> {
-        let w = word.trim().trim_start_matches(['@', '#']).trim().to_lowercase();
+        let w = word
+            .trim()
+            .trim_start_matches(['@', '#'])
+            .trim()
+            .to_lowercase();
         if w.is_empty() {
             return None;
         }

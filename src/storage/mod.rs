@@ -1,0 +1,196 @@
+//! Storage: the only module that writes SQL. One `Store` serves SQLite (the embedded default)
+//! and PostgreSQL, picked from the URL's scheme at run time; it returns domain types, never rows.
+//!
+//! Both backends run the same SQL text (`$1` placeholders, `ON CONFLICT`, `RETURNING`), through
+//! sqlx's `Any` driver; where the dialects differ (claiming work), `Backend` chooses. Times are
+//! UTC unix milliseconds. Every change to an order is written with its audit events and the
+//! messages it causes in one transaction, guarded by the order's version so that two people
+//! pressing at once cannot overwrite each other.
+
+mod orders;
+mod org;
+mod outbox;
+
+use chrono::{DateTime, TimeZone, Utc};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+
+pub use orders::StoredOrder;
+pub use org::{ChatBinding, ImportReport};
+pub use outbox::{OutboxRow, Outgoing, Payload};
+
+/// Which database a `Store` talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// What can go wrong in storage.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("unsupported database URL (use sqlite:// or postgres://)")]
+    UnsupportedUrl,
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is not readable: {0}")]
+    Corrupt(String),
+    #[error("the order changed meanwhile; try again")]
+    Conflict,
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+/// The database behind the bot.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// Unix milliseconds of a UTC time.
+pub(crate) fn ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+/// The UTC time of stored unix milliseconds.
+pub(crate) fn from_ms(v: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(v).single().unwrap_or_default()
+}
+
+pub(crate) fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("domain types always serialize")
+}
+
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("{e}: {s}")))
+}
+
+pub(crate) fn col<'r, T>(row: &'r AnyRow, name: &str) -> Result<T>
+where
+    T: sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    Ok(row.try_get(name)?)
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://path`, created if missing, or `postgres://…`) and brings
+    /// the schema up to date.
+    pub async fn connect(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let (backend, url) = if url.starts_with("sqlite:") {
+            let url = if url.contains("mode=") {
+                url.to_string()
+            } else if url.contains('?') {
+                format!("{url}&mode=rwc")
+            } else {
+                format!("{url}?mode=rwc")
+            };
+            (Backend::Sqlite, url)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Backend::Postgres, url.to_string())
+        } else {
+            return Err(StoreError::UnsupportedUrl);
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers go on while the sender writes; the busy timeout makes
+                        // concurrent writers wait instead of failing.
+                        sqlx::query("PRAGMA journal_mode = WAL")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA busy_timeout = 5000")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA synchronous = NORMAL")
+                            .execute(&mut *conn)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await?;
+        let store = Store { pool, backend };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies the migrations of this backend that have not run yet.
+    pub async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    // ---- updates from Telegram -------------------------------------------------------------
+
+    /// Records an update before its offset is confirmed. Returns false when it was seen before.
+    pub async fn record_update(
+        &self,
+        update_id: i64,
+        payload: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO updates (update_id, payload, received_at) VALUES ($1, $2, $3)
+             ON CONFLICT (update_id) DO NOTHING",
+        )
+        .bind(update_id)
+        .bind(payload)
+        .bind(ms(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn mark_update_processed(&self, update_id: i64, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query("UPDATE updates SET processed_at = $1 WHERE update_id = $2")
+            .bind(ms(now))
+            .bind(update_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Updates recorded but not processed (a crash between the two), oldest first.
+    pub async fn unprocessed_updates(&self) -> Result<Vec<(i64, String)>> {
+        let rows = sqlx::query(
+            "SELECT update_id, payload FROM updates WHERE processed_at IS NULL ORDER BY update_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((col(r, "update_id")?, col(r, "payload")?)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_round_trip_through_milliseconds() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 28, 9, 30, 0).unwrap();
+        assert_eq!(from_ms(ms(t)), t);
+    }
+}

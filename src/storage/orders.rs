@@ -1,0 +1,289 @@
+//! Whistle orders: create, load, save a transition with its events and messages, list, and the
+//! audit log.
+
+use chrono::{DateTime, Utc};
+use sqlx::{Any, Row};
+
+use super::outbox::{insert_outgoing, Outgoing};
+use super::{col, from_json, from_ms, json, ms, Result, Store, StoreError};
+use crate::domain::policy::Level;
+use crate::domain::{
+    Event, EventKind, OrderId, OrderState, Party, PartyTarget, ReportMark, TelegramUserId, UnitId,
+    WhistleOrder,
+};
+
+/// An order as read, with the version its next save must match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredOrder {
+    pub order: WhistleOrder,
+    pub version: i64,
+}
+
+async fn insert_events(tx: &mut sqlx::Transaction<'_, Any>, events: &[Event]) -> Result<()> {
+    for e in events {
+        sqlx::query(
+            "INSERT INTO events (order_id, at, actor_id, kind, detail) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(e.order.0)
+        .bind(ms(e.at))
+        .bind(e.actor.map(|a| a.0))
+        .bind(e.kind.name())
+        .bind(json(&e.kind))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn write_parties(tx: &mut sqlx::Transaction<'_, Any>, o: &WhistleOrder) -> Result<()> {
+    sqlx::query("DELETE FROM parties WHERE order_id = $1")
+        .bind(o.id.0)
+        .execute(&mut **tx)
+        .await?;
+    for (seq, p) in o.parties.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO parties (order_id, seq, target, level, added_at, ack_due, reported_by, reported_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(o.id.0)
+        .bind(seq as i64)
+        .bind(json(&p.target))
+        .bind(p.level.as_str())
+        .bind(ms(p.added_at))
+        .bind(ms(p.ack_due))
+        .bind(p.report.as_ref().map(|r| r.by.0))
+        .bind(p.report.as_ref().map(|r| ms(r.at)))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+const ORDER_COLUMNS: &str =
+    "id, unit_id, body, location, urgent, state, level, whistler_id, created_at,
+    resolve_due, reopen_count, version";
+
+impl Store {
+    /// Creates an order (its `id` is assigned here) with its parties. `consequences` is given
+    /// the order with its number and returns the events and messages to store with it, in the
+    /// same transaction.
+    pub async fn create_order(
+        &self,
+        mut order: WhistleOrder,
+        consequences: impl FnOnce(&WhistleOrder) -> (Vec<Event>, Vec<Outgoing>),
+    ) -> Result<WhistleOrder> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(
+            "INSERT INTO orders (unit_id, body, location, urgent, state, level, whistler_id, created_at,
+                                 resolve_due, reopen_count, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0) RETURNING id",
+        )
+        .bind(order.unit.as_str())
+        .bind(&order.text)
+        .bind(order.location.clone())
+        .bind(order.urgent as i64)
+        .bind(order.state.as_str())
+        .bind(order.level.as_str())
+        .bind(order.whistler.0)
+        .bind(ms(order.created_at))
+        .bind(ms(order.resolve_due))
+        .bind(order.reopen_count as i64)
+        .fetch_one(&mut *tx)
+        .await?;
+        order.id = OrderId(col(&row, "id")?);
+        write_parties(&mut tx, &order).await?;
+        let (events, out) = consequences(&order);
+        insert_events(&mut tx, &events).await?;
+        insert_outgoing(&mut tx, &out, order.created_at).await?;
+        tx.commit().await?;
+        Ok(order)
+    }
+
+    /// Saves a changed order if nobody saved it since it was read, with its events and the
+    /// messages the change causes; `StoreError::Conflict` otherwise (read again and retry).
+    pub async fn save_order(
+        &self,
+        read: &StoredOrder,
+        order: &WhistleOrder,
+        events: &[Event],
+        out: &[Outgoing],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE orders SET body = $1, location = $2, urgent = $3, state = $4, level = $5,
+                    resolve_due = $6, reopen_count = $7, version = version + 1
+             WHERE id = $8 AND version = $9",
+        )
+        .bind(&order.text)
+        .bind(order.location.clone())
+        .bind(order.urgent as i64)
+        .bind(order.state.as_str())
+        .bind(order.level.as_str())
+        .bind(ms(order.resolve_due))
+        .bind(order.reopen_count as i64)
+        .bind(order.id.0)
+        .bind(read.version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict);
+        }
+        write_parties(&mut tx, order).await?;
+        insert_events(&mut tx, events).await?;
+        insert_outgoing(&mut tx, out, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Appends events and messages that change no order state (a progress note).
+    pub async fn record(
+        &self,
+        events: &[Event],
+        out: &[Outgoing],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        insert_events(&mut tx, events).await?;
+        insert_outgoing(&mut tx, out, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn order(&self, id: OrderId) -> Result<Option<StoredOrder>> {
+        let row = sqlx::query(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = $1"))
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            None => Ok(None),
+            Some(r) => Ok(Some(self.order_of(&r).await?)),
+        }
+    }
+
+    async fn order_of(&self, r: &sqlx::any::AnyRow) -> Result<StoredOrder> {
+        let id: i64 = col(r, "id")?;
+        let state: String = col(r, "state")?;
+        let level: String = col(r, "level")?;
+        let mut parties = Vec::new();
+        for p in sqlx::query(
+            "SELECT target, level, added_at, ack_due, reported_by, reported_at FROM parties
+             WHERE order_id = $1 ORDER BY seq",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let plevel: String = col(&p, "level")?;
+            let by: Option<i64> = col(&p, "reported_by")?;
+            let at: Option<i64> = col(&p, "reported_at")?;
+            parties.push(Party {
+                target: from_json::<PartyTarget>(&col::<String>(&p, "target")?)?,
+                level: Level::parse(&plevel).ok_or_else(|| StoreError::Corrupt(plevel.clone()))?,
+                added_at: from_ms(col(&p, "added_at")?),
+                ack_due: from_ms(col(&p, "ack_due")?),
+                report: by.zip(at).map(|(by, at)| ReportMark {
+                    by: TelegramUserId(by),
+                    at: from_ms(at),
+                }),
+            });
+        }
+        Ok(StoredOrder {
+            order: WhistleOrder {
+                id: OrderId(id),
+                unit: UnitId::new(col::<String>(r, "unit_id")?),
+                text: col(r, "body")?,
+                location: col(r, "location")?,
+                urgent: col::<i64>(r, "urgent")? != 0,
+                state: OrderState::parse(&state)
+                    .ok_or_else(|| StoreError::Corrupt(state.clone()))?,
+                level: Level::parse(&level).ok_or_else(|| StoreError::Corrupt(level.clone()))?,
+                whistler: TelegramUserId(col(r, "whistler_id")?),
+                created_at: from_ms(col(r, "created_at")?),
+                resolve_due: from_ms(col(r, "resolve_due")?),
+                parties,
+                reopen_count: col::<i64>(r, "reopen_count")? as u32,
+            },
+            version: col(r, "version")?,
+        })
+    }
+
+    /// The orders of some units, newest first; only open and reported ones when `active_only`.
+    pub async fn orders_of_units(
+        &self,
+        units: &[UnitId],
+        active_only: bool,
+    ) -> Result<Vec<WhistleOrder>> {
+        let mut out = Vec::new();
+        for r in sqlx::query(&format!(
+            "SELECT {ORDER_COLUMNS} FROM orders ORDER BY id DESC"
+        ))
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let unit: String = col(&r, "unit_id")?;
+            let state: String = col(&r, "state")?;
+            let active = OrderState::parse(&state).is_some_and(|s| s.is_active());
+            if units.iter().any(|u| u.as_str() == unit) && (active || !active_only) {
+                out.push(self.order_of(&r).await?.order);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every order, for reports and the order list of a department.
+    pub async fn all_orders(&self) -> Result<Vec<WhistleOrder>> {
+        let mut out = Vec::new();
+        for r in sqlx::query(&format!("SELECT {ORDER_COLUMNS} FROM orders ORDER BY id"))
+            .fetch_all(&self.pool)
+            .await?
+        {
+            out.push(self.order_of(&r).await?.order);
+        }
+        Ok(out)
+    }
+
+    /// An order's audit log, oldest first.
+    pub async fn events(&self, id: OrderId) -> Result<Vec<Event>> {
+        sqlx::query(
+            "SELECT order_id, at, actor_id, detail FROM events WHERE order_id = $1 ORDER BY id",
+        )
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Event {
+                order: OrderId(col(r, "order_id")?),
+                at: from_ms(col(r, "at")?),
+                actor: col::<Option<i64>>(r, "actor_id")?.map(TelegramUserId),
+                kind: from_json::<EventKind>(&col::<String>(r, "detail")?)?,
+            })
+        })
+        .collect()
+    }
+
+    /// The order whose card is message `message_id` in `chat_id`.
+    pub async fn order_of_card(&self, chat_id: i64, message_id: i64) -> Result<Option<OrderId>> {
+        let row = sqlx::query("SELECT order_id FROM cards WHERE chat_id = $1 AND message_id = $2")
+            .bind(chat_id)
+            .bind(message_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row
+            .map(|r| r.try_get::<i64, _>("order_id"))
+            .transpose()?
+            .map(OrderId))
+    }
+
+    /// The chats an order's card is in, with its message id once sent.
+    pub async fn cards(&self, id: OrderId) -> Result<Vec<(i64, Option<i64>)>> {
+        sqlx::query("SELECT chat_id, message_id FROM cards WHERE order_id = $1 ORDER BY chat_id")
+            .bind(id.0)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((col(r, "chat_id")?, col(r, "message_id")?)))
+            .collect()
+    }
+}

@@ -1,0 +1,711 @@
+//! The organisation, roster, chat bindings and people: import from the file, chat-made changes
+//! (`/bind`, `/assign`), and loading it all back as a domain `Organisation`.
+
+use std::collections::BTreeSet;
+
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, Row};
+
+use super::{col, from_json, json, Result, Store};
+use crate::domain::org::{Alliance, Department, Membership, Organisation, Person, Unit};
+use crate::domain::policy::Level;
+use crate::domain::{DepartmentId, Lang, RoleId, Scope, TelegramUserId, UnitId};
+
+/// A value of a column, for the generic upsert below.
+#[derive(Debug, Clone, PartialEq)]
+enum V {
+    Text(String),
+    OptText(Option<String>),
+    Int(i64),
+    OptInt(Option<i64>),
+}
+
+fn bind<'q>(q: Query<'q, Any, AnyArguments<'q>>, v: &V) -> Query<'q, Any, AnyArguments<'q>> {
+    match v.clone() {
+        V::Text(s) => q.bind(s),
+        V::OptText(s) => q.bind(s),
+        V::Int(i) => q.bind(i),
+        V::OptInt(i) => q.bind(i),
+    }
+}
+
+fn read(row: &sqlx::any::AnyRow, name: &str, like: &V) -> Result<V> {
+    Ok(match like {
+        V::Text(_) => V::Text(col(row, name)?),
+        V::OptText(_) => V::OptText(col(row, name)?),
+        V::Int(_) => V::Int(col(row, name)?),
+        V::OptInt(_) => V::OptInt(col(row, name)?),
+    })
+}
+
+/// What an import did, per kind of row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub removed: Vec<String>,
+}
+
+impl ImportReport {
+    pub fn changed(&self) -> bool {
+        self.created + self.updated + self.removed.len() > 0
+    }
+}
+
+/// A group chat's binding and language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatBinding {
+    pub chat_id: i64,
+    pub scope: Option<Scope>,
+    pub locale: Option<Lang>,
+}
+
+enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// Inserts the row, updates it when its data differs, or leaves it: never a duplicate.
+async fn upsert(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    table: &str,
+    keys: &[(&str, V)],
+    data: &[(&str, V)],
+) -> Result<Outcome> {
+    let wher: Vec<String> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| format!("{k} = ${}", i + 1))
+        .collect();
+    let wher = wher.join(" AND ");
+    let select_cols = if data.is_empty() {
+        "1 AS present".to_string()
+    } else {
+        data.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+    };
+    let sql = format!("SELECT {select_cols} FROM {table} WHERE {wher}");
+    let mut q = sqlx::query(&sql);
+    for (_, v) in keys {
+        q = bind(q, v);
+    }
+    let existing = q.fetch_optional(&mut **tx).await?;
+    match existing {
+        Some(row) => {
+            let mut same = true;
+            for (c, v) in data {
+                if &read(&row, c, v)? != v {
+                    same = false;
+                }
+            }
+            if same {
+                return Ok(Outcome::Unchanged);
+            }
+            let sets: Vec<String> = data
+                .iter()
+                .enumerate()
+                .map(|(i, (c, _))| format!("{c} = ${}", keys.len() + i + 1))
+                .collect();
+            let sql = format!("UPDATE {table} SET {} WHERE {wher}", sets.join(", "));
+            let mut q = sqlx::query(&sql);
+            for (_, v) in keys.iter().chain(data) {
+                q = bind(q, v);
+            }
+            q.execute(&mut **tx).await?;
+            Ok(Outcome::Updated)
+        }
+        None => {
+            let cols: Vec<&str> = keys.iter().chain(data).map(|(c, _)| *c).collect();
+            let params: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "INSERT INTO {table} ({}) VALUES ({})",
+                cols.join(", "),
+                params.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for (_, v) in keys.iter().chain(data) {
+                q = bind(q, v);
+            }
+            q.execute(&mut **tx).await?;
+            Ok(Outcome::Created)
+        }
+    }
+}
+
+fn t(s: impl Into<String>) -> V {
+    V::Text(s.into())
+}
+
+impl ImportReport {
+    fn count(&mut self, o: Outcome) {
+        match o {
+            Outcome::Created => self.created += 1,
+            Outcome::Updated => self.updated += 1,
+            Outcome::Unchanged => self.unchanged += 1,
+        }
+    }
+}
+
+/// The rows an organisation consists of, as (table, key columns, data columns).
+type Rows = Vec<(&'static str, Vec<(&'static str, V)>, Vec<(&'static str, V)>)>;
+
+fn rows_of(org: &Organisation) -> Rows {
+    let mut rows: Rows = Vec::new();
+    let settings = [
+        ("timezone", json(&org.timezone)),
+        ("default_locale", json(&org.default_locale)),
+        ("policy", json(&org.policy)),
+        ("calendar", json(&org.calendar)),
+        ("keywords", json(&org.keywords)),
+        ("roles", json(&org.roles)),
+    ];
+    for (k, v) in settings {
+        rows.push(("settings", vec![("key", t(k))], vec![("value", t(v))]));
+    }
+    for u in &org.units {
+        rows.push((
+            "units",
+            vec![("id", t(u.id.as_str()))],
+            vec![
+                ("kind", t(u.kind.as_str())),
+                (
+                    "parent_id",
+                    V::OptText(u.parent.as_ref().map(|p| p.0.clone())),
+                ),
+                ("name", t(&u.name)),
+                ("aliases", t(json(&u.aliases))),
+            ],
+        ));
+    }
+    for d in &org.departments {
+        rows.push((
+            "departments",
+            vec![("id", t(d.id.as_str()))],
+            vec![
+                ("name", t(&d.name)),
+                ("aliases", t(json(&d.aliases))),
+                ("handles", t(json(&d.handles))),
+                ("durations", t(json(&d.durations))),
+            ],
+        ));
+    }
+    for a in &org.alliances {
+        rows.push((
+            "alliances",
+            vec![("id", t(&a.id))],
+            vec![
+                ("name", t(&a.name)),
+                ("chat_id", V::OptInt(a.chat_id)),
+                (
+                    "parent_id",
+                    V::OptText(a.parent.as_ref().map(|p| p.0.clone())),
+                ),
+            ],
+        ));
+    }
+    for p in &org.people {
+        rows.push((
+            "people",
+            vec![("telegram_id", V::Int(p.telegram_id.0))],
+            vec![
+                ("name", t(&p.name)),
+                ("username", V::OptText(p.username.clone())),
+            ],
+        ));
+    }
+    for m in &org.memberships {
+        let (kind, id) = m.scope.parts();
+        rows.push((
+            "memberships",
+            vec![
+                ("telegram_id", V::Int(m.telegram_id.0)),
+                ("scope_kind", t(kind)),
+                ("scope_id", t(id)),
+                ("role", t(m.role.as_str())),
+            ],
+            vec![],
+        ));
+    }
+    for a in &org.admins {
+        rows.push(("admins", vec![("telegram_id", V::Int(a.0))], vec![]));
+    }
+    let bindings = org
+        .units
+        .iter()
+        .filter_map(|u| u.chat_id.map(|c| (c, "unit", u.id.as_str())))
+        .chain(
+            org.departments
+                .iter()
+                .filter_map(|d| d.chat_id.map(|c| (c, "department", d.id.as_str()))),
+        );
+    for (chat, kind, id) in bindings {
+        rows.push((
+            "chats",
+            vec![("chat_id", V::Int(chat))],
+            vec![
+                ("scope_kind", V::OptText(Some(kind.into()))),
+                ("scope_id", V::OptText(Some(id.into()))),
+            ],
+        ));
+    }
+    rows
+}
+
+impl Store {
+    /// Imports an organisation: upserts what it names, deletes nothing unless `prune`, in one
+    /// transaction. Importing the same file twice reports no change the second time.
+    pub async fn import_org(&self, org: &Organisation, prune: bool) -> Result<ImportReport> {
+        let mut tx = self.pool.begin().await?;
+        let mut report = ImportReport::default();
+        for (table, keys, data) in rows_of(org) {
+            let o = upsert(&mut tx, table, &keys, &data).await?;
+            report.count(o);
+        }
+        if prune {
+            report.removed = self.prune_in(&mut tx, org, true).await?;
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    /// What `import_org(org, prune = true)` would remove, without removing it.
+    pub async fn prune_plan(&self, org: &Organisation) -> Result<Vec<String>> {
+        let mut tx = self.pool.begin().await?;
+        let plan = self.prune_in(&mut tx, org, false).await?;
+        tx.rollback().await?;
+        Ok(plan)
+    }
+
+    async fn prune_in(
+        &self,
+        tx: &mut sqlx::Transaction<'_, Any>,
+        org: &Organisation,
+        apply: bool,
+    ) -> Result<Vec<String>> {
+        let mut removed = Vec::new();
+        let keep_units: BTreeSet<&str> = org.units.iter().map(|u| u.id.as_str()).collect();
+        let keep_depts: BTreeSet<&str> = org.departments.iter().map(|d| d.id.as_str()).collect();
+        let keep_alliances: BTreeSet<&str> = org.alliances.iter().map(|a| a.id.as_str()).collect();
+        for (table, keep, label) in [
+            ("units", &keep_units, "unit"),
+            ("departments", &keep_depts, "department"),
+            ("alliances", &keep_alliances, "alliance"),
+        ] {
+            let rows = sqlx::query(&format!("SELECT id FROM {table} ORDER BY id"))
+                .fetch_all(&mut **tx)
+                .await?;
+            for r in rows {
+                let id: String = col(&r, "id")?;
+                if !keep.contains(id.as_str()) {
+                    removed.push(format!("{label} {id}"));
+                    if apply {
+                        sqlx::query(&format!("DELETE FROM {table} WHERE id = $1"))
+                            .bind(id)
+                            .execute(&mut **tx)
+                            .await?;
+                    }
+                }
+            }
+        }
+        let keep_members: BTreeSet<(i64, String, String, String)> = org
+            .memberships
+            .iter()
+            .map(|m| {
+                let (k, id) = m.scope.parts();
+                (
+                    m.telegram_id.0,
+                    k.to_string(),
+                    id.to_string(),
+                    m.role.0.clone(),
+                )
+            })
+            .collect();
+        let rows = sqlx::query(
+            "SELECT telegram_id, scope_kind, scope_id, role FROM memberships
+             ORDER BY telegram_id, scope_kind, scope_id, role",
+        )
+        .fetch_all(&mut **tx)
+        .await?;
+        for r in rows {
+            let key: (i64, String, String, String) = (
+                col(&r, "telegram_id")?,
+                col(&r, "scope_kind")?,
+                col(&r, "scope_id")?,
+                col(&r, "role")?,
+            );
+            if !keep_members.contains(&key) {
+                removed.push(format!("member {} {}:{} {}", key.0, key.1, key.2, key.3));
+                if apply {
+                    sqlx::query(
+                        "DELETE FROM memberships WHERE telegram_id = $1 AND scope_kind = $2
+                         AND scope_id = $3 AND role = $4",
+                    )
+                    .bind(key.0)
+                    .bind(key.1)
+                    .bind(key.2)
+                    .bind(key.3)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+            }
+        }
+        let keep_admins: BTreeSet<i64> = org.admins.iter().map(|a| a.0).collect();
+        for r in sqlx::query("SELECT telegram_id FROM admins ORDER BY telegram_id")
+            .fetch_all(&mut **tx)
+            .await?
+        {
+            let id: i64 = col(&r, "telegram_id")?;
+            if !keep_admins.contains(&id) {
+                removed.push(format!("admin {id}"));
+                if apply {
+                    sqlx::query("DELETE FROM admins WHERE telegram_id = $1")
+                        .bind(id)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+            }
+        }
+        // A chat bound to something the file no longer names loses its binding (not its language).
+        for r in sqlx::query(
+            "SELECT chat_id, scope_kind, scope_id FROM chats WHERE scope_kind IS NOT NULL ORDER BY chat_id",
+        )
+        .fetch_all(&mut **tx)
+        .await?
+        {
+            let chat: i64 = col(&r, "chat_id")?;
+            let kind: String = col(&r, "scope_kind")?;
+            let id: String = col(&r, "scope_id")?;
+            let exists = match kind.as_str() {
+                "unit" => keep_units.contains(id.as_str()),
+                _ => keep_depts.contains(id.as_str()),
+            };
+            if !exists {
+                removed.push(format!("chat {chat} → {kind}:{id}"));
+                if apply {
+                    sqlx::query("UPDATE chats SET scope_kind = NULL, scope_id = NULL WHERE chat_id = $1")
+                        .bind(chat)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+            }
+        }
+        Ok(removed)
+    }
+
+    /// The organisation as stored: the file's content plus chat-made changes.
+    pub async fn load_org(&self) -> Result<Organisation> {
+        let mut conn = self.pool.acquire().await?;
+        let mut org = Organisation {
+            timezone: chrono_tz::Asia::Shanghai,
+            default_locale: Lang::ZhHans,
+            policy: Default::default(),
+            calendar: None,
+            units: Vec::new(),
+            departments: Vec::new(),
+            alliances: Vec::new(),
+            people: Vec::new(),
+            memberships: Vec::new(),
+            admins: Vec::new(),
+            keywords: Vec::new(),
+            roles: Vec::new(),
+        };
+        for r in sqlx::query("SELECT key, value FROM settings")
+            .fetch_all(&mut *conn)
+            .await?
+        {
+            let key: String = col(&r, "key")?;
+            let value: String = col(&r, "value")?;
+            match key.as_str() {
+                "timezone" => org.timezone = from_json(&value)?,
+                "default_locale" => org.default_locale = from_json(&value)?,
+                "policy" => org.policy = from_json(&value)?,
+                "calendar" => org.calendar = from_json(&value)?,
+                "keywords" => org.keywords = from_json(&value)?,
+                "roles" => org.roles = from_json(&value)?,
+                _ => {}
+            }
+        }
+        let chats = sqlx::query(
+            "SELECT chat_id, scope_kind, scope_id FROM chats WHERE scope_kind IS NOT NULL",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let chat_of = |kind: &str, id: &str| -> Option<i64> {
+            chats.iter().find_map(|r| {
+                let k: String = r.try_get("scope_kind").ok()?;
+                let i: String = r.try_get("scope_id").ok()?;
+                (k == kind && i == id).then(|| r.try_get("chat_id").ok())?
+            })
+        };
+        for r in sqlx::query("SELECT id, kind, parent_id, name, aliases FROM units ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await?
+        {
+            let id: String = col(&r, "id")?;
+            let kind: String = col(&r, "kind")?;
+            org.units.push(Unit {
+                chat_id: chat_of("unit", &id),
+                id: UnitId::new(id),
+                kind: Level::parse(&kind).ok_or_else(|| super::StoreError::Corrupt(kind))?,
+                parent: col::<Option<String>>(&r, "parent_id")?.map(UnitId::new),
+                name: col(&r, "name")?,
+                aliases: from_json(&col::<String>(&r, "aliases")?)?,
+            });
+        }
+        for r in
+            sqlx::query("SELECT id, name, aliases, handles, durations FROM departments ORDER BY id")
+                .fetch_all(&mut *conn)
+                .await?
+        {
+            let id: String = col(&r, "id")?;
+            org.departments.push(Department {
+                chat_id: chat_of("department", &id),
+                id: DepartmentId::new(id),
+                name: col(&r, "name")?,
+                aliases: from_json(&col::<String>(&r, "aliases")?)?,
+                handles: from_json(&col::<String>(&r, "handles")?)?,
+                durations: from_json(&col::<String>(&r, "durations")?)?,
+            });
+        }
+        for r in sqlx::query("SELECT id, name, chat_id, parent_id FROM alliances ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await?
+        {
+            org.alliances.push(Alliance {
+                id: col(&r, "id")?,
+                name: col(&r, "name")?,
+                chat_id: col(&r, "chat_id")?,
+                parent: col::<Option<String>>(&r, "parent_id")?.map(UnitId::new),
+            });
+        }
+        for r in sqlx::query(
+            "SELECT telegram_id, name, username FROM people
+             WHERE telegram_id IN (SELECT telegram_id FROM memberships)
+                OR telegram_id IN (SELECT telegram_id FROM admins)
+             ORDER BY telegram_id",
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            org.people.push(Person {
+                telegram_id: TelegramUserId(col(&r, "telegram_id")?),
+                name: col(&r, "name")?,
+                username: col(&r, "username")?,
+            });
+        }
+        for r in sqlx::query(
+            "SELECT telegram_id, scope_kind, scope_id, role FROM memberships
+             ORDER BY telegram_id, scope_kind, scope_id, role",
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        {
+            let kind: String = col(&r, "scope_kind")?;
+            let id: String = col(&r, "scope_id")?;
+            org.memberships.push(Membership {
+                telegram_id: TelegramUserId(col(&r, "telegram_id")?),
+                scope: Scope::from_parts(&kind, &id)
+                    .ok_or_else(|| super::StoreError::Corrupt(kind.clone()))?,
+                role: RoleId::new(col::<String>(&r, "role")?),
+            });
+        }
+        for r in sqlx::query("SELECT telegram_id FROM admins ORDER BY telegram_id")
+            .fetch_all(&mut *conn)
+            .await?
+        {
+            org.admins.push(TelegramUserId(col(&r, "telegram_id")?));
+        }
+        Ok(org)
+    }
+
+    /// Binds a chat to a unit or department. The scope's previous chat, if any, is unbound:
+    /// a unit has one group chat.
+    pub async fn bind_chat(&self, chat_id: i64, scope: &Scope) -> Result<()> {
+        let (kind, id) = scope.parts();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "UPDATE chats SET scope_kind = NULL, scope_id = NULL
+             WHERE scope_kind = $1 AND scope_id = $2 AND chat_id <> $3",
+        )
+        .bind(kind)
+        .bind(id)
+        .bind(chat_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO chats (chat_id, scope_kind, scope_id) VALUES ($1, $2, $3)
+             ON CONFLICT (chat_id) DO UPDATE SET scope_kind = $2, scope_id = $3",
+        )
+        .bind(chat_id)
+        .bind(kind)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn chat(&self, chat_id: i64) -> Result<Option<ChatBinding>> {
+        let row = sqlx::query(
+            "SELECT chat_id, scope_kind, scope_id, locale FROM chats WHERE chat_id = $1",
+        )
+        .bind(chat_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let kind: Option<String> = col(&r, "scope_kind")?;
+        let id: Option<String> = col(&r, "scope_id")?;
+        let locale: Option<String> = col(&r, "locale")?;
+        Ok(Some(ChatBinding {
+            chat_id,
+            scope: kind.zip(id).and_then(|(k, i)| Scope::from_parts(&k, &i)),
+            locale: locale.and_then(|l| Lang::parse(&l)),
+        }))
+    }
+
+    /// The chat a unit or department is bound to.
+    pub async fn chat_of(&self, scope: &Scope) -> Result<Option<i64>> {
+        let (kind, id) = scope.parts();
+        let row = sqlx::query("SELECT chat_id FROM chats WHERE scope_kind = $1 AND scope_id = $2")
+            .bind(kind)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| col(&r, "chat_id")).transpose()
+    }
+
+    pub async fn set_chat_locale(&self, chat_id: i64, lang: Lang) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO chats (chat_id, locale) VALUES ($1, $2)
+             ON CONFLICT (chat_id) DO UPDATE SET locale = $2",
+        )
+        .bind(chat_id)
+        .bind(lang.code())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A group became a supergroup: its binding, language and cards move to the new id.
+    pub async fn migrate_chat(&self, old: i64, new: i64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM chats WHERE chat_id = $1 AND scope_kind IS NULL")
+            .bind(new)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE chats SET chat_id = $1 WHERE chat_id = $2")
+            .bind(new)
+            .bind(old)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE cards SET chat_id = $1, message_id = NULL WHERE chat_id = $2")
+            .bind(new)
+            .bind(old)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE outbox SET chat_id = $1 WHERE chat_id = $2 AND status = 'pending'")
+            .bind(new)
+            .bind(old)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Remembers who a person is (from any update), keeping roster names the file gave.
+    pub async fn learn_person(
+        &self,
+        id: TelegramUserId,
+        name: &str,
+        username: Option<&str>,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO people (telegram_id, name, username) VALUES ($1, $2, $3)
+             ON CONFLICT (telegram_id) DO UPDATE SET username = $3",
+        )
+        .bind(id.0)
+        .bind(name)
+        .bind(username.map(str::to_string))
+        .execute(&self.pool)
+        .await?;
+        if let Some(u) = username {
+            // A username belongs to one person at a time.
+            sqlx::query("UPDATE people SET username = NULL WHERE lower(username) = lower($1) AND telegram_id <> $2")
+                .bind(u)
+                .bind(id.0)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn person(&self, id: TelegramUserId) -> Result<Option<Person>> {
+        let row =
+            sqlx::query("SELECT telegram_id, name, username FROM people WHERE telegram_id = $1")
+                .bind(id.0)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|r| person_of(&r)).transpose()
+    }
+
+    pub async fn person_by_username(&self, username: &str) -> Result<Option<Person>> {
+        let row = sqlx::query(
+            "SELECT telegram_id, name, username FROM people WHERE lower(username) = lower($1)",
+        )
+        .bind(username.trim_start_matches('@'))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| person_of(&r)).transpose()
+    }
+
+    /// Gives a person a role in a unit or department. False when they held it already.
+    pub async fn assign(&self, m: &Membership) -> Result<bool> {
+        let (kind, id) = m.scope.parts();
+        let done = sqlx::query(
+            "INSERT INTO memberships (telegram_id, scope_kind, scope_id, role) VALUES ($1, $2, $3, $4)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(m.telegram_id.0)
+        .bind(kind)
+        .bind(id)
+        .bind(m.role.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Takes a role away. False when they did not hold it.
+    pub async fn unassign(&self, m: &Membership) -> Result<bool> {
+        let (kind, id) = m.scope.parts();
+        let done = sqlx::query(
+            "DELETE FROM memberships WHERE telegram_id = $1 AND scope_kind = $2 AND scope_id = $3 AND role = $4",
+        )
+        .bind(m.telegram_id.0)
+        .bind(kind)
+        .bind(id)
+        .bind(m.role.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Everyone's names and usernames, for rendering mentions.
+    pub async fn people(&self) -> Result<Vec<Person>> {
+        sqlx::query("SELECT telegram_id, name, username FROM people ORDER BY telegram_id")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(person_of)
+            .collect()
+    }
+}
+
+fn person_of(r: &sqlx::any::AnyRow) -> Result<Person> {
+    Ok(Person {
+        telegram_id: TelegramUserId(col(r, "telegram_id")?),
+        name: col(r, "name")?,
+        username: col(r, "username")?,
+    })
+}

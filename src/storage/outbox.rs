@@ -1,0 +1,243 @@
+//! The outbox: every message the bot must send because of a state change is written here in the
+//! same transaction as the change; the sender claims, delivers and marks it.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::Any;
+
+use super::{col, from_json, json, ms, Backend, Result, Store};
+use crate::domain::OrderId;
+
+/// One inline button.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Button {
+    pub label: String,
+    pub data: String,
+}
+
+/// What to do in a chat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Payload {
+    /// Send a new message. `card` makes it the order's card in this chat; `reply_to_card`
+    /// replies to the order's card there; `reply_to` replies to a message.
+    Send {
+        html: String,
+        buttons: Vec<Vec<Button>>,
+        card: Option<OrderId>,
+        reply_to_card: Option<OrderId>,
+        reply_to: Option<i64>,
+    },
+    /// Edit the order's card in this chat.
+    EditCard {
+        order: OrderId,
+        html: String,
+        buttons: Vec<Vec<Button>>,
+    },
+}
+
+/// A message to deliver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub chat_id: i64,
+    pub payload: Payload,
+}
+
+/// A claimed outbox row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub chat_id: i64,
+    pub payload: Payload,
+    pub attempts: i64,
+}
+
+pub(crate) async fn insert_outgoing(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    out: &[Outgoing],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for o in out {
+        let order = match &o.payload {
+            Payload::Send { card, .. } => *card,
+            Payload::EditCard { order, .. } => Some(*order),
+        };
+        sqlx::query(
+            "INSERT INTO outbox (chat_id, order_id, payload, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(o.chat_id)
+        .bind(order.map(|o| o.0))
+        .bind(json(&o.payload))
+        .bind(ms(now))
+        .execute(&mut **tx)
+        .await?;
+        if let Payload::Send {
+            card: Some(order), ..
+        } = &o.payload
+        {
+            sqlx::query(
+                "INSERT INTO cards (order_id, chat_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(order.0)
+            .bind(o.chat_id)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Queues messages that no state change causes (answers, help).
+    pub async fn enqueue(&self, out: &[Outgoing], now: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        insert_outgoing(&mut tx, out, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Claims the head of each chat's queue that is due, for `lease_ms`: messages of one chat
+    /// go out in order, and two senders never hold the same message.
+    pub async fn claim_outbox(
+        &self,
+        now: DateTime<Utc>,
+        lease_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<OutboxRow>> {
+        let lock = match self.backend {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1
+             WHERE id IN (
+                SELECT id FROM outbox o
+                WHERE status = 'pending' AND not_before <= $2 AND claimed_until <= $2
+                  AND id = (SELECT MIN(id) FROM outbox h WHERE h.chat_id = o.chat_id AND h.status = 'pending')
+                ORDER BY id LIMIT $3 {lock})
+               AND claimed_until <= $2
+             RETURNING id, chat_id, payload, attempts"
+        );
+        let mut rows: Vec<OutboxRow> = sqlx::query(&sql)
+            .bind(ms(now) + lease_ms)
+            .bind(ms(now))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(OutboxRow {
+                    id: col(r, "id")?,
+                    chat_id: col(r, "chat_id")?,
+                    payload: from_json(&col::<String>(r, "payload")?)?,
+                    attempts: col(r, "attempts")?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        rows.sort_by_key(|r| r.id);
+        Ok(rows)
+    }
+
+    /// The earliest moment a pending message becomes due, for the sender to sleep until.
+    pub async fn next_outbox_due(&self) -> Result<Option<i64>> {
+        let row = sqlx::query(
+            "SELECT MIN(CASE WHEN not_before > claimed_until THEN not_before ELSE claimed_until END) AS due
+             FROM outbox WHERE status = 'pending'",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(col::<Option<i64>>(&row, "due")?)
+    }
+
+    /// Delivered: remembers the message id (and, for a card, where the card is).
+    pub async fn outbox_sent(&self, row: &OutboxRow, message_id: Option<i64>) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE outbox SET status = 'sent', message_id = $1 WHERE id = $2")
+            .bind(message_id)
+            .bind(row.id)
+            .execute(&mut *tx)
+            .await?;
+        if let (
+            Payload::Send {
+                card: Some(order), ..
+            },
+            Some(mid),
+        ) = (&row.payload, message_id)
+        {
+            sqlx::query("UPDATE cards SET message_id = $1 WHERE order_id = $2 AND chat_id = $3")
+                .bind(mid)
+                .bind(order.0)
+                .bind(row.chat_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Not delivered this time: try again at `not_before` (unix ms).
+    pub async fn outbox_retry(&self, id: i64, not_before: i64, error: &str) -> Result<()> {
+        sqlx::query(
+            "UPDATE outbox SET not_before = $1, claimed_until = 0, error = $2 WHERE id = $3",
+        )
+        .bind(not_before)
+        .bind(error)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Will never be delivered (bot removed, chat gone): recorded, not retried.
+    pub async fn outbox_failed(&self, id: i64, error: &str) -> Result<()> {
+        sqlx::query("UPDATE outbox SET status = 'failed', error = $1 WHERE id = $2")
+            .bind(error)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A card's message id in a chat.
+    pub async fn card_message(&self, order: OrderId, chat_id: i64) -> Result<Option<i64>> {
+        let row = sqlx::query("SELECT message_id FROM cards WHERE order_id = $1 AND chat_id = $2")
+            .bind(order.0)
+            .bind(chat_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row
+            .map(|r| col::<Option<i64>>(&r, "message_id"))
+            .transpose()?
+            .flatten())
+    }
+
+    /// Whether a newer edit of the same card waits behind this one (this one can be skipped).
+    pub async fn newer_edit_pending(&self, row: &OutboxRow) -> Result<bool> {
+        let Payload::EditCard { order, .. } = &row.payload else {
+            return Ok(false);
+        };
+        let r = sqlx::query(
+            "SELECT COUNT(*) AS n FROM outbox WHERE chat_id = $1 AND order_id = $2 AND id > $3
+             AND status = 'pending' AND payload LIKE '%\"op\":\"edit_card\"%'",
+        )
+        .bind(row.chat_id)
+        .bind(order.0)
+        .bind(row.id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(col::<i64>(&r, "n")? > 0)
+    }
+
+    /// Counts of outbox rows by status, for tests and `/status`.
+    pub async fn outbox_counts(&self) -> Result<(i64, i64, i64)> {
+        let r = sqlx::query(
+            "SELECT SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END) AS p,
+                    SUM(CASE WHEN status = 'sent' THEN 1 ELSE 0 END) AS s,
+                    SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS f FROM outbox",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let get = |n: &str| -> Result<i64> { Ok(col::<Option<i64>>(&r, n)?.unwrap_or(0)) };
+        Ok((get("p")?, get("s")?, get("f")?))
+    }
+}

@@ -1,0 +1,5 @@
+//! The integration tests, in one binary: the storage contract on both backends, the command
+//! line, and (later) the bot end to end against the local Bot API stand-in.
+
+mod storage_contract;
+mod support;

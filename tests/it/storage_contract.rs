@@ -1,0 +1,401 @@
+//! The storage contract: every test here runs on SQLite and on PostgreSQL (`sqlite::…` and
+//! `postgres::…` in the output).
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use gridwhistle::domain::org::{parse_org, Membership};
+use gridwhistle::domain::policy::Level;
+use gridwhistle::domain::{
+    EventKind, Lang, OrderId, OrderState, Party, PartyTarget, RoleId, Scope, TelegramUserId,
+    UnitId, WhistleOrder,
+};
+use gridwhistle::storage::{Outgoing, Payload, StoreError};
+
+use crate::support::TestDb;
+
+const HUASHAN: &str = include_str!("../../examples/huashan.toml");
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 28, 6, 0, 0).unwrap()
+}
+
+fn send(chat: i64, text: &str, card: Option<OrderId>) -> Outgoing {
+    Outgoing {
+        chat_id: chat,
+        payload: Payload::Send {
+            html: text.into(),
+            buttons: vec![],
+            card,
+            reply_to_card: None,
+            reply_to: None,
+        },
+    }
+}
+
+fn new_order(parties: &[&str]) -> WhistleOrder {
+    WhistleOrder {
+        id: OrderId(0),
+        unit: UnitId::new("cuihu-1"),
+        text: "圆西路12号门口垃圾堆积 <b>&".into(),
+        location: Some("圆西路12号".into()),
+        urgent: true,
+        state: OrderState::Open,
+        level: Level::Grid,
+        whistler: TelegramUserId(1001),
+        created_at: t0(),
+        resolve_due: t0() + Duration::hours(4),
+        parties: parties
+            .iter()
+            .map(|r| Party {
+                target: PartyTarget::Role {
+                    unit: UnitId::new("cuihu-1"),
+                    role: RoleId::new(*r),
+                },
+                level: Level::Grid,
+                added_at: t0(),
+                ack_due: t0() + Duration::minutes(10),
+                report: None,
+            })
+            .collect(),
+        reopen_count: 0,
+    }
+}
+
+async fn import_twice_changes_nothing(db: &TestDb) {
+    let org = parse_org(HUASHAN).unwrap();
+    let first = db.store.import_org(&org, false).await.unwrap();
+    assert!(first.created > 50, "{first:?}");
+    assert_eq!(first.updated, 0);
+    let second = db.store.import_org(&org, false).await.unwrap();
+    assert!(
+        !second.changed(),
+        "second import changed something: {second:?}"
+    );
+    assert_eq!(second.unchanged, first.created);
+    let loaded = db.store.load_org().await.unwrap();
+    let sorted = |mut v: Vec<gridwhistle::domain::org::Unit>| {
+        v.sort_by(|a, b| a.id.cmp(&b.id));
+        v
+    };
+    assert_eq!(sorted(loaded.units), sorted(org.units.clone()));
+    let mut depts = org.departments.clone();
+    depts.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_eq!(loaded.departments, depts);
+    assert_eq!(loaded.memberships, org.memberships);
+    assert_eq!(loaded.people, org.people);
+    assert_eq!(loaded.policy, org.policy);
+    assert_eq!(loaded.calendar, org.calendar);
+    assert_eq!(loaded.keywords, org.keywords);
+    assert_eq!(loaded.roles, org.roles);
+    assert_eq!(loaded.timezone, org.timezone);
+}
+
+async fn a_changed_row_is_updated_not_duplicated(db: &TestDb) {
+    let org = parse_org(HUASHAN).unwrap();
+    db.store.import_org(&org, false).await.unwrap();
+    let changed = parse_org(&HUASHAN.replace("翠湖社区第一网格\"", "翠湖社区一网格\"")).unwrap();
+    let r = db.store.import_org(&changed, false).await.unwrap();
+    assert_eq!((r.created, r.updated), (0, 1), "{r:?}");
+    let loaded = db.store.load_org().await.unwrap();
+    let names: Vec<_> = loaded
+        .units
+        .iter()
+        .filter(|u| u.id.as_str() == "cuihu-1")
+        .map(|u| u.name.clone())
+        .collect();
+    assert_eq!(names, vec!["翠湖社区一网格".to_string()]);
+}
+
+async fn chat_made_changes_survive_import_and_prune_removes_only_when_asked(db: &TestDb) {
+    let org = parse_org(HUASHAN).unwrap();
+    db.store.import_org(&org, false).await.unwrap();
+    let extra = Membership {
+        telegram_id: TelegramUserId(1011),
+        scope: Scope::Unit(UnitId::new("cuihu-1")),
+        role: RoleId::new("sanitation"),
+    };
+    assert!(db.store.assign(&extra).await.unwrap());
+    assert!(
+        !db.store.assign(&extra).await.unwrap(),
+        "assigning twice is a no-op"
+    );
+    db.store.import_org(&org, false).await.unwrap();
+    assert!(db
+        .store
+        .load_org()
+        .await
+        .unwrap()
+        .memberships
+        .contains(&extra));
+
+    let plan = db.store.prune_plan(&org).await.unwrap();
+    assert_eq!(
+        plan,
+        vec!["member 1011 unit:cuihu-1 sanitation".to_string()]
+    );
+    assert!(
+        db.store
+            .load_org()
+            .await
+            .unwrap()
+            .memberships
+            .contains(&extra),
+        "a plan removes nothing"
+    );
+    let r = db.store.import_org(&org, true).await.unwrap();
+    assert_eq!(r.removed, plan);
+    assert!(!db
+        .store
+        .load_org()
+        .await
+        .unwrap()
+        .memberships
+        .contains(&extra));
+
+    // a grid dropped from the file goes with --prune, and its chat loses the binding
+    db.store
+        .bind_chat(-555, &Scope::Unit(UnitId::new("yunda-1")))
+        .await
+        .unwrap();
+    let smaller = parse_org(&HUASHAN.replace("id = \"yunda-1\"", "id = \"yunda-2\"")).unwrap();
+    let plan = db.store.prune_plan(&smaller).await.unwrap();
+    assert_eq!(
+        plan,
+        vec![
+            "unit yunda-1".to_string(),
+            "chat -555 → unit:yunda-1".to_string()
+        ]
+    );
+    db.store.import_org(&smaller, true).await.unwrap();
+    assert_eq!(db.store.chat(-555).await.unwrap().unwrap().scope, None);
+}
+
+async fn chats_bind_set_language_and_follow_a_supergroup_upgrade(db: &TestDb) {
+    let grid = Scope::Unit(UnitId::new("cuihu-1"));
+    assert_eq!(db.store.chat(-42).await.unwrap(), None);
+    db.store.bind_chat(-42, &grid).await.unwrap();
+    db.store.set_chat_locale(-42, Lang::En).await.unwrap();
+    let b = db.store.chat(-42).await.unwrap().unwrap();
+    assert_eq!((b.scope, b.locale), (Some(grid.clone()), Some(Lang::En)));
+    db.store.migrate_chat(-42, -1009999).await.unwrap();
+    assert_eq!(db.store.chat(-42).await.unwrap(), None);
+    let b = db.store.chat(-1009999).await.unwrap().unwrap();
+    assert_eq!((b.scope, b.locale), (Some(grid.clone()), Some(Lang::En)));
+    assert_eq!(db.store.chat_of(&grid).await.unwrap(), Some(-1009999));
+    // binding another chat to the same unit moves the unit there
+    db.store.bind_chat(-77, &grid).await.unwrap();
+    assert_eq!(db.store.chat_of(&grid).await.unwrap(), Some(-77));
+    assert_eq!(db.store.chat(-1009999).await.unwrap().unwrap().scope, None);
+}
+
+async fn people_are_learned_and_found_by_username(db: &TestDb) {
+    db.store
+        .learn_person(TelegramUserId(5), "王芳", Some("WangFang"))
+        .await
+        .unwrap();
+    let p = db
+        .store
+        .person_by_username("@wangfang")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.telegram_id, TelegramUserId(5));
+    // the username changes hands: it now names the other person only
+    db.store
+        .learn_person(TelegramUserId(6), "赵桂英", Some("wangfang"))
+        .await
+        .unwrap();
+    assert_eq!(
+        db.store
+            .person_by_username("wangfang")
+            .await
+            .unwrap()
+            .unwrap()
+            .telegram_id,
+        TelegramUserId(6)
+    );
+    assert_eq!(
+        db.store
+            .person(TelegramUserId(5))
+            .await
+            .unwrap()
+            .unwrap()
+            .username,
+        None
+    );
+}
+
+async fn orders_are_numbered_saved_with_events_and_guarded_by_version(db: &TestDb) {
+    let a = db
+        .store
+        .create_order(new_order(&["sanitation", "urban_enforcement"]), |o| {
+            (
+                vec![gridwhistle::domain::Event {
+                    order: o.id,
+                    at: t0(),
+                    actor: Some(o.whistler),
+                    kind: EventKind::Created,
+                }],
+                vec![send(-100, &format!("#{}", o.id), Some(o.id))],
+            )
+        })
+        .await
+        .unwrap();
+    let b = db
+        .store
+        .create_order(new_order(&["sanitation"]), |_| (vec![], vec![]))
+        .await
+        .unwrap();
+    assert_eq!(b.id.0, a.id.0 + 1, "one sequence");
+
+    let read = db.store.order(a.id).await.unwrap().unwrap();
+    assert_eq!(read.order, a, "an order reads back as it was written");
+    let mut changed = read.order.clone();
+    let ev = match changed
+        .report(0, TelegramUserId(1002), t0() + Duration::minutes(3))
+        .unwrap()
+    {
+        gridwhistle::domain::ReportOutcome::Recorded(e) => e,
+        other => panic!("{other:?}"),
+    };
+    db.store
+        .save_order(&read, &changed, &[ev], &[], t0())
+        .await
+        .unwrap();
+    // a second writer holding the old version is refused and changes nothing
+    let mut stale = read.order.clone();
+    stale.resolve(TelegramUserId(1004), None, t0()).unwrap();
+    let e = db
+        .store
+        .save_order(&read, &stale, &[], &[], t0())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Conflict), "{e:?}");
+    let now = db.store.order(a.id).await.unwrap().unwrap();
+    assert_eq!(now.order.state, OrderState::Open);
+    assert_eq!(
+        now.order.parties[0].report.as_ref().unwrap().by,
+        TelegramUserId(1002)
+    );
+    let kinds: Vec<_> = db
+        .store
+        .events(a.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind.name())
+        .collect();
+    assert_eq!(kinds, vec!["created", "reported"]);
+    let active = db
+        .store
+        .orders_of_units(&[UnitId::new("cuihu-1")], true)
+        .await
+        .unwrap();
+    assert_eq!(
+        active.iter().map(|o| o.id).collect::<Vec<_>>(),
+        vec![b.id, a.id]
+    );
+}
+
+async fn the_outbox_delivers_each_chat_in_order_and_never_twice(db: &TestDb) {
+    let o = db
+        .store
+        .create_order(new_order(&["sanitation"]), |o| {
+            (
+                vec![],
+                vec![
+                    send(-1, "card", Some(o.id)),
+                    send(-1, "second", None),
+                    send(-2, "other chat", None),
+                ],
+            )
+        })
+        .await
+        .unwrap();
+    let first = db.store.claim_outbox(t0(), 30_000, 10).await.unwrap();
+    assert_eq!(first.len(), 2, "the head of each chat: {first:?}");
+    assert!(
+        db.store
+            .claim_outbox(t0(), 30_000, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "claimed rows are not handed out twice"
+    );
+    db.store.outbox_sent(&first[0], Some(55)).await.unwrap();
+    assert_eq!(db.store.order_of_card(-1, 55).await.unwrap(), Some(o.id));
+    assert_eq!(db.store.card_message(o.id, -1).await.unwrap(), Some(55));
+    db.store
+        .outbox_retry(
+            first[1].id,
+            (t0() + Duration::seconds(5)).timestamp_millis(),
+            "429",
+        )
+        .await
+        .unwrap();
+    let next = db.store.claim_outbox(t0(), 30_000, 10).await.unwrap();
+    assert_eq!(next.len(), 1);
+    assert!(matches!(&next[0].payload, Payload::Send { html, .. } if html == "second"));
+    assert_eq!(
+        db.store.next_outbox_due().await.unwrap(),
+        Some((t0() + Duration::seconds(5)).timestamp_millis()),
+        "the retry is due first"
+    );
+    db.store
+        .outbox_failed(next[0].id, "Forbidden: bot was kicked")
+        .await
+        .unwrap();
+    let later = db
+        .store
+        .claim_outbox(t0() + Duration::seconds(6), 30_000, 10)
+        .await
+        .unwrap();
+    assert_eq!(later.len(), 1);
+    db.store.outbox_sent(&later[0], Some(1)).await.unwrap();
+    assert_eq!(db.store.outbox_counts().await.unwrap(), (0, 2, 1));
+    // a lease that ran out (a sender died) is claimed again
+    db.store
+        .enqueue(&[send(-3, "x", None)], t0())
+        .await
+        .unwrap();
+    assert_eq!(
+        db.store.claim_outbox(t0(), 1_000, 10).await.unwrap().len(),
+        1
+    );
+    assert_eq!(
+        db.store
+            .claim_outbox(t0() + Duration::seconds(2), 1_000, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+async fn updates_are_recorded_once_and_remembered_until_processed(db: &TestDb) {
+    assert!(db.store.record_update(10, "{}", t0()).await.unwrap());
+    assert!(
+        !db.store.record_update(10, "{}", t0()).await.unwrap(),
+        "a redelivered update is not new"
+    );
+    assert!(db
+        .store
+        .record_update(900, "{\"x\":1}", t0())
+        .await
+        .unwrap());
+    db.store.mark_update_processed(10, t0()).await.unwrap();
+    assert_eq!(
+        db.store.unprocessed_updates().await.unwrap(),
+        vec![(900, "{\"x\":1}".to_string())]
+    );
+}
+
+crate::contract!(
+    import_twice_changes_nothing,
+    a_changed_row_is_updated_not_duplicated,
+    chat_made_changes_survive_import_and_prune_removes_only_when_asked,
+    chats_bind_set_language_and_follow_a_supergroup_upgrade,
+    people_are_learned_and_found_by_username,
+    orders_are_numbered_saved_with_events_and_guarded_by_version,
+    the_outbox_delivers_each_chat_in_order_and_never_twice,
+    updates_are_recorded_once_and_remembered_until_processed,
+);

@@ -1,0 +1,84 @@
+//! Test databases: a fresh SQLite file per test, and a fresh PostgreSQL database per test when
+//! `TEST_DATABASE_URL` is set. Without it the PostgreSQL tests say loudly that they skipped.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use gridwhistle::storage::Store;
+
+pub struct TestDb {
+    pub store: Store,
+    #[allow(dead_code)] // kept for tests that start a second process on the same database
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub async fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let store = Store::connect(&url).await.expect("sqlite store");
+    TestDb {
+        store,
+        url,
+        _dir: Some(dir),
+    }
+}
+
+/// A fresh PostgreSQL database, or `None` (after a loud note) when TEST_DATABASE_URL is unset.
+pub async fn postgres(test: &str) -> Option<TestDb> {
+    let Ok(base) = std::env::var("TEST_DATABASE_URL") else {
+        eprintln!("SKIPPED (no TEST_DATABASE_URL): PostgreSQL test {test} did not run");
+        return None;
+    };
+    static N: AtomicU64 = AtomicU64::new(0);
+    let name = format!(
+        "gw_test_{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        chrono::Utc::now().timestamp_micros()
+    );
+    sqlx::any::install_default_drivers();
+    let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(&base)
+        .await
+        .expect("TEST_DATABASE_URL reachable");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
+    let mut url = url::Url::parse(&base).expect("TEST_DATABASE_URL is a URL");
+    url.set_path(&name);
+    let url = url.to_string();
+    let store = Store::connect(&url).await.expect("postgres store");
+    Some(TestDb {
+        store,
+        url,
+        _dir: None,
+    })
+}
+
+/// Runs one contract test on SQLite and on PostgreSQL: `contract!(name)` expects an
+/// `async fn name(db: &TestDb)` in scope and makes `sqlite::name` and `postgres::name`.
+#[macro_export]
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let db = $crate::support::sqlite().await;
+                    super::$name(&db).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    if let Some(db) = $crate::support::postgres(stringify!($name)).await {
+                        super::$name(&db).await;
+                        db.store.close().await;
+                    }
+                }
+            )*
+        }
+    };
+}
