@@ -1,5 +1,11 @@
 //! gridwhistle: a Telegram bot for the "whistle and report" (吹哨报到) mechanism of community
 //! grid governance. `main.rs` is a thin shell over this library; see ARCHITECTURE.md for the map.
 
+pub mod app;
+pub mod cli;
+pub mod clock;
 pub mod domain;
+pub mod i18n;
+pub mod standin;
 pub mod storage;
+pub mod telegram;

@@ -1,1 +1,43 @@
-fn main() {}
+//! The `gridwhistle` binary: parse the command line, start logging, hand over to the library.
+
+use clap::Parser;
+use gridwhistle::cli::{Cli, Command, OrgCommand};
+use gridwhistle::{app, cli};
+
+#[tokio::main]
+async fn main() {
+    let args = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "gridwhistle=info,warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let lang = args.lang;
+    let result = match args.command {
+        Command::Migrate => cli::open_store(&args.database_url, lang).await.map(|_| {
+            format!(
+                "{}\n",
+                gridwhistle::tr!(lang, gridwhistle::i18n::ids::CLI_MIGRATED)
+            )
+        }),
+        Command::Org { command } => match cli::open_store(&args.database_url, lang).await {
+            Err(e) => Err(e),
+            Ok(store) => match command {
+                OrgCommand::Import { file, prune, yes } => {
+                    cli::org_import(&store, &file, prune, yes, lang).await
+                }
+                OrgCommand::Show => cli::org_show(&store, lang).await,
+            },
+        },
+        Command::Run { org } => app::run(&args.database_url, org.as_deref(), lang).await,
+    };
+    match result {
+        Ok(out) => print!("{out}"),
+        Err(e) => {
+            eprintln!("{}", e.message);
+            std::process::exit(e.code);
+        }
+    }
+}

@@ -4,6 +4,7 @@
 //! Invariant: this module does no I/O. It never imports sqlx, teloxide or tokio and never reads
 //! the clock; callers pass `now`. Everything here is tested without a database or a network.
 
+pub mod access;
 pub mod ids;
 pub mod order;
 pub mod org;

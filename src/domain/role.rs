@@ -96,7 +96,7 @@ pub fn builtin_roles() -> Vec<(RoleId, RoleNames)> {
     let table = [
         (
             GRID_LEADER,
-            names("网格长", "網格長", "grid leader", &["leader", "gridleader"]),
+            names("网格长", "網格長", "grid leader", &["gridleader"]),
         ),
         (
             "grid_supervisor",
@@ -104,7 +104,7 @@ pub fn builtin_roles() -> Vec<(RoleId, RoleNames)> {
                 "网格监督员",
                 "網格監督員",
                 "grid supervisor",
-                &["监督员", "監督員", "supervisor"],
+                &["监督员", "監督員"],
             ),
         ),
         (
@@ -118,7 +118,6 @@ pub fn builtin_roles() -> Vec<(RoleId, RoleNames)> {
                     "执法员",
                     "執法員",
                     "enforcement officer",
-                    "enforcement",
                     "urban management",
                     "chengguan",
                 ],
@@ -130,7 +129,7 @@ pub fn builtin_roles() -> Vec<(RoleId, RoleNames)> {
                 "社区专干",
                 "社區專干",
                 "community specialist",
-                &["专干", "專干", "社区专职", "specialist"],
+                &["专干", "專干", "社区专职"],
             ),
         ),
         (
@@ -177,7 +176,7 @@ pub fn builtin_roles() -> Vec<(RoleId, RoleNames)> {
                 "纪律监督员",
                 "紀律監督員",
                 "discipline supervisor",
-                &["纪检", "紀檢", "纪检员", "紀檢員", "discipline"],
+                &["纪检", "紀檢", "纪检员", "紀檢員"],
             ),
         ),
         (
@@ -204,7 +203,7 @@ pub fn builtin_roles() -> Vec<(RoleId, RoleNames)> {
                 "值班员",
                 "值班員",
                 "duty officer",
-                &["值班", "值班人员", "值班人員", "duty"],
+                &["值班人员", "值班人員", "值班员"],
             ),
         ),
     ];

@@ -17,7 +17,7 @@ use sqlx::{AnyPool, Row};
 
 pub use orders::StoredOrder;
 pub use org::{ChatBinding, ImportReport};
-pub use outbox::{OutboxRow, Outgoing, Payload};
+pub use outbox::{Button, OutboxRow, Outgoing, Payload};
 
 /// Which database a `Store` talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -691,6 +691,15 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// The person has started a private chat with the bot: it may write to them.
+    pub async fn set_private_chat(&self, id: TelegramUserId) -> Result<()> {
+        sqlx::query("UPDATE people SET private_chat = 1 WHERE telegram_id = $1")
+            .bind(id.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Everyone's names and usernames, for rendering mentions.
     pub async fn people(&self) -> Result<Vec<Person>> {
         sqlx::query("SELECT telegram_id, name, username FROM people ORDER BY telegram_id")

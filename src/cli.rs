@@ -1,0 +1,386 @@
+//! The command line: `run`, `migrate`, `org import|show`, `demo`. Parses flags and environment
+//! with clap, prints localized text, and turns every failure into one line and an exit code.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::domain::org::{parse_org, OrgError, OrgProblem, Organisation};
+use crate::domain::policy::Level;
+use crate::domain::{Lang, RoleCatalog, Scope};
+use crate::i18n::{ids, level_name};
+use crate::storage::Store;
+use crate::tr;
+
+/// gridwhistle: the whistle-and-report (吹哨报到) bot for community grid governance.
+#[derive(Debug, Parser)]
+#[command(name = "gridwhistle", version, about)]
+pub struct Cli {
+    /// Database URL: sqlite://FILE (created if missing) or postgres://…
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://gridwhistle.db",
+        global = true
+    )]
+    pub database_url: String,
+    /// Language of this command's output: zh-Hans, zh-Hant or en.
+    #[arg(long, env = "GRIDWHISTLE_LANG", default_value = "zh-Hans", global = true, value_parser = parse_lang)]
+    pub lang: Lang,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("{s}: zh-Hans | zh-Hant | en"))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the bot (long polling). Reads TELOXIDE_TOKEN and, optionally, TELOXIDE_API_URL.
+    Run {
+        /// Import this organisation file before starting (upserts; chat-made changes survive).
+        #[arg(long)]
+        org: Option<PathBuf>,
+    },
+    /// Bring the database schema up to date and exit.
+    Migrate,
+    /// Import or show the organisation.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Import an organisation file (TOML). Importing the same file twice changes nothing.
+    Import {
+        file: PathBuf,
+        /// Also remove what the file no longer names (prints the list first).
+        #[arg(long)]
+        prune: bool,
+        /// With --prune: remove without asking.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Print the organisation as a tree.
+    Show,
+}
+
+/// A failure that ends the command: the text to print and the exit code.
+#[derive(Debug)]
+pub struct Exit {
+    pub message: String,
+    pub code: i32,
+}
+
+impl Exit {
+    fn usage(message: String) -> Exit {
+        Exit { message, code: 2 }
+    }
+}
+
+pub async fn open_store(url: &str, lang: Lang) -> Result<Store, Exit> {
+    Store::connect(url).await.map_err(|e| {
+        Exit::usage(tr!(
+            lang,
+            ids::CLI_BAD_DATABASE,
+            url = redact_url(url),
+            error = e.to_string()
+        ))
+    })
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// The localized text of an organisation file problem.
+pub fn org_problem_text(lang: Lang, p: &OrgProblem) -> String {
+    match p {
+        OrgProblem::Syntax { detail } => tr!(lang, ids::ORG_SYNTAX, detail = detail.trim()),
+        OrgProblem::DuplicateId { what, id } => {
+            tr!(lang, ids::ORG_DUPLICATE_ID, what = *what, id = id)
+        }
+        OrgProblem::UnknownParent { id, parent } => {
+            tr!(lang, ids::ORG_UNKNOWN_PARENT, id = id, parent = parent)
+        }
+        OrgProblem::ParentKind {
+            id,
+            kind,
+            parent,
+            parent_kind,
+            expected,
+        } => tr!(
+            lang,
+            ids::ORG_PARENT_KIND,
+            id = id,
+            kind = level_name(lang, Level::parse(kind).unwrap_or(Level::Grid)),
+            parent = parent,
+            parent_kind = level_name(lang, Level::parse(parent_kind).unwrap_or(Level::Grid)),
+            expected = level_name(lang, Level::parse(expected).unwrap_or(Level::Grid)),
+        ),
+        OrgProblem::DistrictWithParent { id } => tr!(lang, ids::ORG_DISTRICT_PARENT, id = id),
+        OrgProblem::Cycle { path } => tr!(lang, ids::ORG_CYCLE, path = path),
+        OrgProblem::UnknownKind { value } => tr!(lang, ids::ORG_UNKNOWN_KIND, value = value),
+        OrgProblem::UnknownRole { role } => tr!(lang, ids::ORG_UNKNOWN_ROLE, role = role),
+        OrgProblem::UnknownUnit { id } => tr!(lang, ids::ORG_UNKNOWN_UNIT, id = id),
+        OrgProblem::UnknownDepartment { id } => tr!(lang, ids::ORG_UNKNOWN_DEPARTMENT, id = id),
+        OrgProblem::MemberScope => tr!(lang, ids::ORG_MEMBER_SCOPE),
+        OrgProblem::BadDuration { value } => tr!(lang, ids::ORG_BAD_DURATION, value = value),
+        OrgProblem::BadTimezone { value } => tr!(lang, ids::ORG_BAD_TIMEZONE, value = value),
+        OrgProblem::BadLocale { value } => tr!(lang, ids::ORG_BAD_LOCALE, value = value),
+        OrgProblem::BadDate { value } => tr!(lang, ids::ORG_BAD_DATE, value = value),
+        OrgProblem::BadHours { value } => tr!(lang, ids::ORG_BAD_HOURS, value = value),
+        OrgProblem::BadWeekday { value } => tr!(lang, ids::ORG_BAD_WEEKDAY, value = value),
+        OrgProblem::RoleNames { id } => tr!(lang, ids::ORG_ROLE_NAMES, id = id),
+    }
+}
+
+/// Reads and validates an organisation file; a problem becomes `file:line: what` and exit 2.
+pub fn read_org(path: &std::path::Path, lang: Lang) -> Result<Organisation, Exit> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Exit::usage(tr!(
+            lang,
+            ids::CLI_CANNOT_READ,
+            file = &file,
+            error = e.to_string()
+        ))
+    })?;
+    parse_org(&text).map_err(|OrgError { line, problem }| {
+        Exit::usage(tr!(
+            lang,
+            ids::CLI_FILE_ERROR,
+            file = &file,
+            line = line as i64,
+            problem = org_problem_text(lang, &problem)
+        ))
+    })
+}
+
+/// `org import`: validates the whole file first, so a broken file writes nothing.
+pub async fn org_import(
+    store: &Store,
+    path: &std::path::Path,
+    prune: bool,
+    yes: bool,
+    lang: Lang,
+) -> Result<String, Exit> {
+    let org = read_org(path, lang)?;
+    let mut out = String::new();
+    if prune {
+        let plan = store
+            .prune_plan(&org)
+            .await
+            .map_err(|e| Exit::usage(e.to_string()))?;
+        if plan.is_empty() {
+            out.push_str(&tr!(lang, ids::CLI_PRUNE_NOTHING));
+            out.push('\n');
+        } else {
+            out.push_str(&tr!(lang, ids::CLI_PRUNE_PLAN));
+            out.push('\n');
+            for p in &plan {
+                out.push_str(&format!("  - {p}\n"));
+            }
+            if !yes {
+                out.push_str(&tr!(lang, ids::CLI_PRUNE_CONFIRM));
+                out.push('\n');
+                out.push_str(&tr!(lang, ids::CLI_PRUNE_ABORTED));
+                out.push('\n');
+                return Ok(out);
+            }
+        }
+    }
+    let report = store
+        .import_org(&org, prune && yes)
+        .await
+        .map_err(|e| Exit::usage(e.to_string()))?;
+    for r in &report.removed {
+        out.push_str(&tr!(lang, ids::CLI_REMOVED, what = r));
+        out.push('\n');
+    }
+    if report.created + report.updated == 0 {
+        out.push_str(&tr!(lang, ids::CLI_UNCHANGED, unchanged = report.unchanged));
+    } else {
+        out.push_str(&tr!(
+            lang,
+            ids::CLI_IMPORTED,
+            created = report.created,
+            updated = report.updated,
+            unchanged = report.unchanged
+        ));
+    }
+    out.push('\n');
+    Ok(out)
+}
+
+/// `org show`: the organisation as a tree, with each unit's roster by role.
+pub fn org_tree(org: &Organisation, lang: Lang) -> String {
+    let catalog = RoleCatalog::with_custom(org.roles.clone());
+    let mut out = String::new();
+    out.push_str(&tr!(
+        lang,
+        ids::SHOW_TITLE,
+        tz = org.timezone.name(),
+        lang = org.default_locale.code()
+    ));
+    out.push('\n');
+    let normal = org.policy.deadlines(Level::Grid, false, None);
+    let urgent = org.policy.deadlines(Level::Grid, true, None);
+    out.push_str(&tr!(
+        lang,
+        ids::SHOW_POLICY,
+        ack = normal.ack_within.to_string(),
+        resolve = normal.resolve_within.to_string()
+    ));
+    out.push('\n');
+    out.push_str(&tr!(
+        lang,
+        ids::SHOW_POLICY_URGENT,
+        ack = urgent.ack_within.to_string(),
+        resolve = urgent.resolve_within.to_string()
+    ));
+    out.push_str("\n\n");
+    let name_of = |id: i64| {
+        org.people
+            .iter()
+            .find(|p| p.telegram_id.0 == id)
+            .map(|p| match &p.username {
+                Some(u) => format!("{} @{u}", p.name),
+                None => p.name.clone(),
+            })
+            .unwrap_or_else(|| id.to_string())
+    };
+    let roster = |scope: &Scope| -> Vec<String> {
+        catalog
+            .iter()
+            .filter_map(|(role, names)| {
+                let people: Vec<String> = org
+                    .memberships
+                    .iter()
+                    .filter(|m| &m.scope == scope && &m.role == role)
+                    .map(|m| name_of(m.telegram_id.0))
+                    .collect();
+                (!people.is_empty()).then(|| {
+                    tr!(
+                        lang,
+                        ids::SHOW_ROLE_LINE,
+                        role = names.in_lang(lang.code()),
+                        people = people.join("、")
+                    )
+                })
+            })
+            .collect()
+    };
+    let chat = |c: Option<i64>| match c {
+        Some(c) => tr!(lang, ids::SHOW_CHAT, chat = c.to_string()),
+        None => tr!(lang, ids::SHOW_NO_CHAT),
+    };
+    fn walk(
+        org: &Organisation,
+        parent: Option<&crate::domain::UnitId>,
+        prefix: &str,
+        out: &mut String,
+        line: &dyn Fn(&crate::domain::org::Unit) -> (String, Vec<String>),
+    ) {
+        let children: Vec<_> = org
+            .units
+            .iter()
+            .filter(|u| u.parent.as_ref() == parent)
+            .collect();
+        for (i, u) in children.iter().enumerate() {
+            let last = i + 1 == children.len();
+            let (head, roster) = line(u);
+            let (branch, cont) = match (parent.is_some(), last) {
+                (false, _) => ("", ""),
+                (true, true) => ("└─ ", "   "),
+                (true, false) => ("├─ ", "│  "),
+            };
+            out.push_str(&format!("{prefix}{branch}{head}\n"));
+            let inner = format!("{prefix}{cont}");
+            for r in roster {
+                out.push_str(&format!("{inner}    · {r}\n"));
+            }
+            walk(org, Some(&u.id), &inner, out, line);
+        }
+    }
+    let line = |u: &crate::domain::org::Unit| {
+        (
+            format!(
+                "{} · {}",
+                tr!(
+                    lang,
+                    ids::SHOW_UNIT,
+                    name = &u.name,
+                    id = u.id.as_str(),
+                    kind = level_name(lang, u.kind)
+                ),
+                chat(u.chat_id)
+            ),
+            roster(&Scope::Unit(u.id.clone())),
+        )
+    };
+    walk(org, None, "", &mut out, &line);
+    if !org.departments.is_empty() {
+        out.push('\n');
+        out.push_str(&tr!(lang, ids::SHOW_DEPARTMENTS));
+        out.push('\n');
+        for d in &org.departments {
+            out.push_str(&format!(
+                "  {} · {}\n",
+                tr!(
+                    lang,
+                    ids::SHOW_DEPARTMENT,
+                    name = &d.name,
+                    id = d.id.as_str()
+                ),
+                chat(d.chat_id)
+            ));
+            if !d.handles.is_empty() {
+                out.push_str(&format!(
+                    "    · {}\n",
+                    tr!(lang, ids::SHOW_HANDLES, words = d.handles.join("、"))
+                ));
+            }
+            for r in roster(&Scope::Department(d.id.clone())) {
+                out.push_str(&format!("    · {r}\n"));
+            }
+        }
+    }
+    if !org.alliances.is_empty() {
+        out.push('\n');
+        out.push_str(&tr!(lang, ids::SHOW_ALLIANCES));
+        out.push('\n');
+        for a in &org.alliances {
+            out.push_str(&format!("  {} ({})\n", a.name, a.id));
+        }
+    }
+    if !org.admins.is_empty() {
+        out.push('\n');
+        let admins: Vec<String> = org.admins.iter().map(|a| name_of(a.0)).collect();
+        out.push_str(&tr!(lang, ids::SHOW_ADMINS, ids = admins.join("、")));
+        out.push('\n');
+    }
+    out
+}
+
+/// `org show` from the database.
+pub async fn org_show(store: &Store, lang: Lang) -> Result<String, Exit> {
+    let org = store
+        .load_org()
+        .await
+        .map_err(|e| Exit::usage(e.to_string()))?;
+    if org.units.is_empty() {
+        return Ok(format!("{}\n", tr!(lang, ids::CLI_EMPTY_ORG)));
+    }
+    Ok(org_tree(&org, lang))
+}

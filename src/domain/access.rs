@@ -1,0 +1,220 @@
+//! Who may do what: the rules behind every refusal. Pure functions over the organisation and
+//! the order, so each rule has a table test without a chat.
+
+use super::ids::{Scope, TelegramUserId};
+use super::order::{PartyTarget, WhistleOrder};
+use super::org::Organisation;
+use super::role::{DUTY_OFFICER, GRID_LEADER, LIAISON};
+
+/// Can `person` report for `party`? Holders of the role report; where nobody holds the role,
+/// the unit's grid leader reports for it. Liaisons report for their department, duty officers
+/// for their unit.
+pub fn can_report_for(org: &Organisation, person: TelegramUserId, party: &PartyTarget) -> bool {
+    match party {
+        PartyTarget::Role { unit, role } => {
+            let scope = Scope::Unit(unit.clone());
+            let holders = org.holders(&scope, role);
+            holders.contains(&person)
+                || (holders.is_empty() && org.holds(person, &scope, GRID_LEADER))
+        }
+        PartyTarget::DutyOfficers { unit } => {
+            org.holds(person, &Scope::Unit(unit.clone()), DUTY_OFFICER)
+        }
+        PartyTarget::Department { department } => {
+            org.holds(person, &Scope::Department(department.clone()), LIAISON)
+        }
+    }
+}
+
+/// The parties of an order `person` may report for, by index.
+pub fn reportable_parties(
+    org: &Organisation,
+    person: TelegramUserId,
+    order: &WhistleOrder,
+) -> Vec<usize> {
+    order
+        .parties
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| can_report_for(org, person, &p.target))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Leaders of a unit: its grid leader and duty officers, and duty officers of units above it.
+pub fn leads(org: &Organisation, person: TelegramUserId, unit: &super::ids::UnitId) -> bool {
+    let own = Scope::Unit(unit.clone());
+    org.holds(person, &own, GRID_LEADER)
+        || org
+            .lineage(unit)
+            .iter()
+            .any(|u| org.holds(person, &Scope::Unit(u.id.clone()), DUTY_OFFICER))
+}
+
+/// May whistle in a chat bound to `scope`: admins, people on that unit's roster or below it,
+/// and a department's liaisons in its chat.
+pub fn can_whistle(org: &Organisation, person: TelegramUserId, scope: &Scope) -> bool {
+    org.is_admin(person)
+        || match scope {
+            Scope::Unit(u) => org.is_member_within(person, u),
+            Scope::Department(d) => org.holds(person, &Scope::Department(d.clone()), LIAISON),
+        }
+}
+
+/// May resolve: anyone who may report for one of its parties, the unit's leaders, admins.
+pub fn can_resolve(org: &Organisation, person: TelegramUserId, order: &WhistleOrder) -> bool {
+    org.is_admin(person)
+        || !reportable_parties(org, person, order).is_empty()
+        || leads(org, person, &order.unit)
+}
+
+/// May verify or reopen: the whistler, the unit's leaders, admins.
+pub fn can_verify(org: &Organisation, person: TelegramUserId, order: &WhistleOrder) -> bool {
+    order.whistler == person || org.is_admin(person) || leads(org, person, &order.unit)
+}
+
+/// May cancel: the whistler, the grid leader, a duty officer, admins.
+pub fn can_cancel(org: &Organisation, person: TelegramUserId, order: &WhistleOrder) -> bool {
+    can_verify(org, person, order)
+}
+
+/// May change a unit's roster: its leaders and admins; a department's: its liaisons and admins.
+pub fn can_manage_roster(org: &Organisation, person: TelegramUserId, scope: &Scope) -> bool {
+    org.is_admin(person)
+        || match scope {
+            Scope::Unit(u) => leads(org, person, u),
+            Scope::Department(d) => org.holds(person, &Scope::Department(d.clone()), LIAISON),
+        }
+}
+
+/// May bind a chat to `scope`: admins, or the scope's own grid leader, duty officer or liaison
+/// (being a Telegram chat admin is not enough: anyone can create a group).
+pub fn can_bind(org: &Organisation, person: TelegramUserId, scope: &Scope) -> bool {
+    org.is_admin(person)
+        || [GRID_LEADER, DUTY_OFFICER, LIAISON]
+            .iter()
+            .any(|r| org.holds(person, scope, r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::org::parse_org;
+    use crate::domain::{DepartmentId, RoleId, UnitId};
+
+    fn org() -> Organisation {
+        parse_org(include_str!("../../examples/huashan.toml")).unwrap()
+    }
+
+    fn role(unit: &str, r: &str) -> PartyTarget {
+        PartyTarget::Role {
+            unit: UnitId::new(unit),
+            role: RoleId::new(r),
+        }
+    }
+
+    #[test]
+    fn who_reports_for_what() {
+        let org = org();
+        let p = TelegramUserId;
+        let cases = [
+            (p(1002), role("cuihu-1", "sanitation"), true),
+            (p(1003), role("cuihu-1", "sanitation"), true),
+            (p(1004), role("cuihu-1", "sanitation"), false),
+            (p(1007), role("cuihu-2", "community_police"), true), // one officer, three grids
+            (p(1007), role("yuanxi-1", "community_police"), true),
+            (p(1002), role("cuihu-2", "sanitation"), false),
+            (p(1001), role("cuihu-1", "volunteer"), false), // held by 孙丽: the leader may not
+            (p(1001), role("cuihu-1", "property_manager"), true), // held by nobody: the leader may
+            (p(1021), role("cuihu-1", "property_manager"), false), // another grid's leader
+            (
+                p(2001),
+                PartyTarget::Department {
+                    department: DepartmentId::new("urban"),
+                },
+                true,
+            ),
+            (
+                p(2006),
+                PartyTarget::Department {
+                    department: DepartmentId::new("urban"),
+                },
+                false,
+            ),
+            (
+                p(1100),
+                PartyTarget::DutyOfficers {
+                    unit: UnitId::new("cuihu"),
+                },
+                true,
+            ),
+            (
+                p(1001),
+                PartyTarget::DutyOfficers {
+                    unit: UnitId::new("cuihu"),
+                },
+                false,
+            ),
+            (p(1), role("cuihu-1", "sanitation"), false), // admins do not report for others
+        ];
+        for (person, party, expected) in cases {
+            assert_eq!(
+                can_report_for(&org, person, &party),
+                expected,
+                "{person:?} for {party:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn who_whistles_binds_and_manages_rosters() {
+        let org = org();
+        let p = TelegramUserId;
+        let grid = Scope::Unit(UnitId::new("cuihu-1"));
+        let community = Scope::Unit(UnitId::new("cuihu"));
+        let urban = Scope::Department(DepartmentId::new("urban"));
+        let cases: [(&str, bool, bool); 9] = [
+            // (case, actual, expected)
+            (
+                "member whistles in own grid",
+                can_whistle(&org, p(1002), &grid),
+                true,
+            ),
+            (
+                "other grid's member may not",
+                can_whistle(&org, p(1022), &grid),
+                false,
+            ),
+            (
+                "grid member whistles in its community",
+                can_whistle(&org, p(1002), &community),
+                true,
+            ),
+            ("stranger may not", can_whistle(&org, p(999), &grid), false),
+            ("admin binds anything", can_bind(&org, p(1), &urban), true),
+            (
+                "grid leader binds own grid",
+                can_bind(&org, p(1001), &grid),
+                true,
+            ),
+            (
+                "sanitation worker may not bind",
+                can_bind(&org, p(1002), &grid),
+                false,
+            ),
+            (
+                "community duty officer manages grid roster",
+                can_manage_roster(&org, p(1100), &grid),
+                true,
+            ),
+            (
+                "grid member may not manage roster",
+                can_manage_roster(&org, p(1004), &grid),
+                false,
+            ),
+        ];
+        for (case, actual, expected) in cases {
+            assert_eq!(actual, expected, "{case}");
+        }
+    }
+}

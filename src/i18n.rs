@@ -1,0 +1,360 @@
+//! Every text a person reads, looked up per call in the reader's language from the Fluent files
+//! in `locales/` (zh-Hans default, zh-Hant, en). Message ids are constants in `ids`, so a typo
+//! fails to compile; a test checks that every id exists in every locale.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{static_loader, LanguageIdentifier, Loader};
+
+use crate::domain::Lang;
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "zh-Hans",
+        // Unicode isolation marks show up when people copy text from Telegram.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+fn langid(lang: Lang) -> LanguageIdentifier {
+    lang.code().parse().expect("the three language codes parse")
+}
+
+/// An argument value: text or a number (numbers select plural forms).
+pub enum Arg {
+    Str(String),
+    Num(i64),
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Arg {
+        Arg::Str(s.to_string())
+    }
+}
+impl From<String> for Arg {
+    fn from(s: String) -> Arg {
+        Arg::Str(s)
+    }
+}
+impl From<&String> for Arg {
+    fn from(s: &String) -> Arg {
+        Arg::Str(s.clone())
+    }
+}
+impl From<i64> for Arg {
+    fn from(n: i64) -> Arg {
+        Arg::Num(n)
+    }
+}
+impl From<usize> for Arg {
+    fn from(n: usize) -> Arg {
+        Arg::Num(n as i64)
+    }
+}
+
+/// The text of `id` in `lang` with named arguments.
+pub fn text(lang: Lang, id: &str, args: Vec<(&'static str, Arg)>) -> String {
+    let args: HashMap<Cow<'static, str>, FluentValue> = args
+        .into_iter()
+        .map(|(k, v)| {
+            let v = match v {
+                Arg::Str(s) => FluentValue::from(s),
+                Arg::Num(n) => FluentValue::from(n),
+            };
+            (Cow::Borrowed(k), v)
+        })
+        .collect();
+    LOCALES
+        .try_lookup_complete(
+            &langid(lang),
+            id,
+            if args.is_empty() { None } else { Some(&args) },
+        )
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// `tr!(lang, ids::X)` or `tr!(lang, ids::X, name = value, …)`.
+#[macro_export]
+macro_rules! tr {
+    ($lang:expr, $id:expr) => {
+        $crate::i18n::text($lang, $id, Vec::new())
+    };
+    ($lang:expr, $id:expr, $($k:ident = $v:expr),+ $(,)?) => {
+        $crate::i18n::text($lang, $id, vec![$((stringify!($k), $crate::i18n::Arg::from($v))),+])
+    };
+}
+
+/// Whether `id` exists in `lang` (without falling back).
+pub fn has(lang: Lang, id: &str) -> bool {
+    let file = match lang {
+        Lang::ZhHans => ZH_HANS,
+        Lang::ZhHant => ZH_HANT,
+        Lang::En => EN,
+    };
+    ftl_ids(file).iter().any(|k| k == id)
+}
+
+const ZH_HANS: &str = include_str!("../locales/zh-Hans/main.ftl");
+const ZH_HANT: &str = include_str!("../locales/zh-Hant/main.ftl");
+const EN: &str = include_str!("../locales/en/main.ftl");
+
+/// The message ids defined in an .ftl file.
+fn ftl_ids(file: &str) -> Vec<String> {
+    file.lines()
+        .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+        .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_string()))
+        .collect()
+}
+
+macro_rules! ids {
+    ($($name:ident = $id:literal),* $(,)?) => {
+        /// Message ids: one constant per message in `locales/*/main.ftl`.
+        pub mod ids {
+            $(pub const $name: &str = $id;)*
+            /// Every id, for the locale parity test.
+            pub const ALL: &[&str] = &[$($id),*];
+        }
+    };
+}
+
+ids! {
+    // command line
+    CLI_IMPORTED = "cli-imported",
+    CLI_UNCHANGED = "cli-unchanged",
+    CLI_PRUNE_PLAN = "cli-prune-plan",
+    CLI_PRUNE_NOTHING = "cli-prune-nothing",
+    CLI_PRUNE_CONFIRM = "cli-prune-confirm",
+    CLI_PRUNE_ABORTED = "cli-prune-aborted",
+    CLI_REMOVED = "cli-removed",
+    CLI_MIGRATED = "cli-migrated",
+    CLI_NO_TOKEN = "cli-no-token",
+    CLI_BAD_DATABASE = "cli-bad-database",
+    CLI_CANNOT_READ = "cli-cannot-read",
+    CLI_FILE_ERROR = "cli-file-error",
+    CLI_EMPTY_ORG = "cli-empty-org",
+    CLI_STARTED = "cli-started",
+    CLI_STOPPED = "cli-stopped",
+    SHOW_TITLE = "show-title",
+    SHOW_UNIT = "show-unit",
+    SHOW_CHAT = "show-chat",
+    SHOW_NO_CHAT = "show-no-chat",
+    SHOW_ROLE_LINE = "show-role-line",
+    SHOW_DEPARTMENTS = "show-departments",
+    SHOW_DEPARTMENT = "show-department",
+    SHOW_HANDLES = "show-handles",
+    SHOW_ALLIANCES = "show-alliances",
+    SHOW_ADMINS = "show-admins",
+    SHOW_POLICY = "show-policy",
+    SHOW_POLICY_URGENT = "show-policy-urgent",
+    LEVEL_GRID = "level-grid",
+    LEVEL_COMMUNITY = "level-community",
+    LEVEL_SUBDISTRICT = "level-subdistrict",
+    LEVEL_DISTRICT = "level-district",
+    // organisation file problems
+    ORG_SYNTAX = "org-syntax",
+    ORG_DUPLICATE_ID = "org-duplicate-id",
+    ORG_UNKNOWN_PARENT = "org-unknown-parent",
+    ORG_PARENT_KIND = "org-parent-kind",
+    ORG_DISTRICT_PARENT = "org-district-parent",
+    ORG_CYCLE = "org-cycle",
+    ORG_UNKNOWN_KIND = "org-unknown-kind",
+    ORG_UNKNOWN_ROLE = "org-unknown-role",
+    ORG_UNKNOWN_UNIT = "org-unknown-unit",
+    ORG_UNKNOWN_DEPARTMENT = "org-unknown-department",
+    ORG_MEMBER_SCOPE = "org-member-scope",
+    ORG_BAD_DURATION = "org-bad-duration",
+    ORG_BAD_TIMEZONE = "org-bad-timezone",
+    ORG_BAD_LOCALE = "org-bad-locale",
+    ORG_BAD_DATE = "org-bad-date",
+    ORG_BAD_HOURS = "org-bad-hours",
+    ORG_BAD_WEEKDAY = "org-bad-weekday",
+    ORG_ROLE_NAMES = "org-role-names",
+    // bot
+    MENU_HELP = "menu-help",
+    MENU_WHISTLE = "menu-whistle",
+    MENU_ACK = "menu-ack",
+    MENU_DONE = "menu-done",
+    MENU_VERIFY = "menu-verify",
+    MENU_REOPEN = "menu-reopen",
+    MENU_CANCEL = "menu-cancel",
+    MENU_LIST = "menu-list",
+    MENU_SHOW = "menu-show",
+    MENU_ROSTER = "menu-roster",
+    MENU_ASSIGN = "menu-assign",
+    MENU_UNASSIGN = "menu-unassign",
+    MENU_BIND = "menu-bind",
+    MENU_LANG = "menu-lang",
+    UNKNOWN_COMMAND = "unknown-command",
+    ANONYMOUS = "anonymous",
+    NOT_BOUND = "not-bound",
+    GROUP_ONLY = "group-only",
+    NEED_ORDER_NUMBER = "need-order-number",
+    NO_SUCH_ORDER = "no-such-order",
+    ORDER_ELSEWHERE = "order-elsewhere",
+    WHISTLE_NOT_MEMBER = "whistle-not-member",
+    WHISTLE_FROM_DEPARTMENT = "whistle-from-department",
+    WHISTLE_EMPTY = "whistle-empty",
+    WHISTLE_NAME_DEPARTMENT = "whistle-name-department",
+    SUMMONED_MORE = "summoned-more",
+    CARD_TITLE = "card-title",
+    CARD_TITLE_URGENT = "card-title-urgent",
+    CARD_ACK_BY = "card-ack-by",
+    CARD_RESOLVE_BY = "card-resolve-by",
+    CARD_WHISTLER = "card-whistler",
+    CARD_WHISTLER_ROLE = "card-whistler-role",
+    CARD_REPORTED = "card-reported",
+    CARD_RESOLVED = "card-resolved",
+    CARD_PLEASE_VERIFY = "card-please-verify",
+    CARD_CLOSED = "card-closed",
+    CARD_CANCELLED = "card-cancelled",
+    CARD_REOPENED = "card-reopened",
+    PARTY_DUTY_OFFICERS = "party-duty-officers",
+    PARTY_VACANT = "party-vacant",
+    PARTY_NOBODY = "party-nobody",
+    BUTTON_REPORT = "button-report",
+    BUTTON_RESOLVE = "button-resolve",
+    BUTTON_VERIFY = "button-verify",
+    BUTTON_REOPEN = "button-reopen",
+    TIME_TODAY = "time-today",
+    TIME_TOMORROW = "time-tomorrow",
+    TIME_DATE = "time-date",
+    SPAN_MINUTES = "span-minutes",
+    SPAN_HOURS = "span-hours",
+    SPAN_DAYS = "span-days",
+    LEFT = "left",
+    OVERDUE_BY = "overdue-by",
+    REFUSE_NOT_SUMMONED = "refuse-not-summoned",
+    REFUSE_NOT_SUMMONED_GENERIC = "refuse-not-summoned-generic",
+    ROLE_NONE = "role-none",
+    REFUSE_RESOLVED = "refuse-resolved",
+    REFUSE_CLOSED = "refuse-closed",
+    REFUSE_CANCELLED = "refuse-cancelled",
+    REFUSE_NOT_RESOLVED = "refuse-not-resolved",
+    REFUSE_TOP_LEVEL = "refuse-top-level",
+    REFUSE_NOTHING_TO_ADD = "refuse-nothing-to-add",
+    REFUSE_NOT_WHISTLER = "refuse-not-whistler",
+    REFUSE_CANCEL = "refuse-cancel",
+    REFUSE_ROSTER = "refuse-roster",
+    REFUSE_BIND = "refuse-bind",
+    REFUSE_LANG = "refuse-lang",
+    REPORTED_OK = "reported-ok",
+    ALREADY_REPORTED = "already-reported",
+    RESOLVED_OK = "resolved-ok",
+    RESOLVED_NOTICE = "resolved-notice",
+    VERIFIED_OK = "verified-ok",
+    REOPEN_DEFAULT_REASON = "reopen-default-reason",
+    REOPENED_OK = "reopened-ok",
+    REOPENED_NOTICE = "reopened-notice",
+    REOPEN_USAGE = "reopen-usage",
+    CANCEL_USAGE = "cancel-usage",
+    CANCELLED_OK = "cancelled-ok",
+    NOTE_PHOTO = "note-photo",
+    NOTE_RECORDED = "note-recorded",
+    LIST_EMPTY = "list-empty",
+    LIST_TITLE = "list-title",
+    LIST_MORE = "list-more",
+    SHOW_TIMELINE = "order-timeline",
+    SHOW_ACK_LEFT = "order-ack-left",
+    SHOW_RESOLVE_LEFT = "order-resolve-left",
+    ACTOR_SYSTEM = "actor-system",
+    EV_CREATED = "ev-created",
+    EV_PARTY_ADDED = "ev-party-added",
+    EV_REPORTED = "ev-reported",
+    EV_NOTE = "ev-note",
+    EV_RESOLVED = "ev-resolved",
+    EV_VERIFIED = "ev-verified",
+    EV_REOPENED = "ev-reopened",
+    EV_CANCELLED = "ev-cancelled",
+    EV_ESCALATED = "ev-escalated",
+    EV_REMINDED = "ev-reminded",
+    EV_DELIVERY_FAILED = "ev-delivery-failed",
+    ROSTER_TITLE = "roster-title",
+    ROSTER_VACANT = "roster-vacant",
+    ROSTER_EMPTY = "roster-empty",
+    ASSIGN_USAGE = "assign-usage",
+    UNASSIGN_USAGE = "unassign-usage",
+    UNKNOWN_USERNAME = "unknown-username",
+    UNKNOWN_ROLE = "unknown-role",
+    ASSIGNED = "assigned",
+    ALREADY_ASSIGNED = "already-assigned",
+    UNASSIGNED = "unassigned",
+    NOT_ASSIGNED = "not-assigned",
+    BIND_USAGE = "bind-usage",
+    BIND_UNKNOWN = "bind-unknown",
+    BOUND = "bound",
+    LANG_USAGE = "lang-usage",
+    LANG_SET = "lang-set",
+    GREETING = "greeting",
+    GREETING_BOUND = "greeting-bound",
+    HELP_PRIVATE = "help-private",
+    HELP_UNBOUND = "help-unbound",
+    HELP_HEADER = "help-header",
+    HELP_WHISTLE = "help-whistle",
+    HELP_WHISTLE_DEPARTMENTS = "help-whistle-departments",
+    HELP_REPORT = "help-report",
+    HELP_FOLLOW = "help-follow",
+    HELP_LEAD = "help-lead",
+    HELP_NOT_MEMBER = "help-not-member",
+    HELP_LANG = "help-lang",
+    STALE_BUTTON = "stale-button",
+    INTERNAL_ERROR = "internal-error",
+}
+
+/// The localized name of a level (unit kind).
+pub fn level_name(lang: Lang, level: crate::domain::policy::Level) -> String {
+    use crate::domain::policy::Level;
+    let id = match level {
+        Level::Grid => ids::LEVEL_GRID,
+        Level::Community => ids::LEVEL_COMMUNITY,
+        Level::Subdistrict => ids::LEVEL_SUBDISTRICT,
+        Level::District => ids::LEVEL_DISTRICT,
+    };
+    tr!(lang, id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_id_exists_in_every_locale() {
+        for lang in Lang::ALL {
+            let missing: Vec<_> = ids::ALL.iter().filter(|id| !has(lang, id)).collect();
+            assert!(missing.is_empty(), "{lang}: missing {missing:?}");
+        }
+    }
+
+    #[test]
+    fn the_locales_define_the_same_messages() {
+        let mut sets: Vec<Vec<String>> =
+            [ZH_HANS, ZH_HANT, EN].iter().map(|f| ftl_ids(f)).collect();
+        for s in &mut sets {
+            s.sort();
+        }
+        assert_eq!(sets[0], sets[1], "zh-Hans and zh-Hant differ");
+        assert_eq!(sets[0], sets[2], "zh-Hans and en differ");
+        let unused: Vec<_> = sets[0]
+            .iter()
+            .filter(|k| !ids::ALL.contains(&k.as_str()))
+            .collect();
+        assert!(
+            unused.is_empty(),
+            "messages without an id constant: {unused:?}"
+        );
+    }
+
+    #[test]
+    fn arguments_are_filled_in_without_isolation_marks() {
+        let s = tr!(
+            Lang::En,
+            ids::ORG_UNKNOWN_PARENT,
+            id = "cuihu-1",
+            parent = "nowhere"
+        );
+        assert!(s.contains("cuihu-1") && s.contains("nowhere"), "{s}");
+        assert!(!s.contains('\u{2068}'), "isolation marks: {s:?}");
+    }
+}

@@ -1,0 +1,410 @@
+//! A local stand-in for the Telegram Bot API, for tests, the `demo` command and benchmarks.
+//! No machine here reaches Telegram, so this HTTP server on 127.0.0.1 answers teloxide the way
+//! Telegram would: it validates every request against the Bot API 9.1 spec (see `README.md`),
+//! keeps per-chat message state, serves queued updates by long polling, records everything the
+//! bot did, can inject faults, and renders a human-readable transcript.
+//!
+//! Typical use:
+//! ```ignore
+//! let standin = StandIn::start().await;
+//! let bot = teloxide::Bot::new(standin::TOKEN).set_api_url(standin.api_url());
+//! let group = TgChat::new(-1001, "网格一群");
+//! let user = TgUser::new(42, "张三");
+//! standin.push_update(standin.group_text(&group, &user, "/start"));
+//! assert!(standin.wait_until(|s| !s.messages(group.id).is_empty(), Duration::from_secs(5)).await);
+//! assert!(standin.violations().is_empty());
+//! ```
+
+mod html;
+mod server;
+mod spec;
+mod state;
+mod transcript;
+mod updates;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+pub use html::{parse_html, utf16_len, Entity, FormattedText};
+pub use updates::{TgChat, TgUser};
+
+use state::{InjectedFault, Shared};
+
+/// The token test bots use; the stand-in answers 401 to any other.
+pub const TOKEN: &str = "123456:STAND-IN";
+/// The bot's user id: Telegram bot ids are the token's number part.
+pub const BOT_ID: i64 = 123456;
+pub const BOT_USERNAME: &str = "gridwhistle_bot";
+pub const BOT_FIRST_NAME: &str = "Gridwhistle";
+/// The user Telegram shows as `from` of messages an anonymous group admin sends.
+pub const ANONYMOUS_ADMIN_ID: i64 = 1087968824;
+
+/// One request the bot made, in arrival order.
+#[derive(Clone, Debug)]
+pub struct Call {
+    /// The method in its spec spelling ("sendMessage"), or as sent if the spec lacks it.
+    pub method: String,
+    pub params: Value,
+    pub at: SystemTime,
+    pub outcome: CallOutcome,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum CallOutcome {
+    /// Still being answered (a long poll in progress).
+    Pending,
+    Ok,
+    /// Answered with this error description.
+    Error(String),
+    /// An injected fault answered it; nothing was applied.
+    Fault(Fault),
+}
+
+/// A request Telegram would reject (or the stand-in cannot answer faithfully): a bot that
+/// behaves has none of these in a whole run.
+#[derive(Clone, Debug)]
+pub struct Violation {
+    pub method: String,
+    pub params: Value,
+    /// The description sent back, "Bad Request: ...".
+    pub description: String,
+}
+
+/// Faults `StandIn::inject` can make the next matching requests meet.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fault {
+    /// HTTP 429 with parameters.retry_after, as Telegram's flood control answers.
+    TooManyRequests { retry_after: u32 },
+    /// HTTP 502 with an nginx HTML page, as Telegram's front end gives during outages.
+    BadGatewayHtml,
+    /// Close the connection without any HTTP response.
+    DropConnection,
+    /// Any API error, e.g. 403 "Forbidden: bot was blocked by the user".
+    Api { code: u16, description: String },
+}
+
+/// The current state of one of the bot's messages (after edits).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SentMessage {
+    pub chat_id: i64,
+    pub message_id: i32,
+    /// The text parameter exactly as the bot sent it (HTML when parse_mode was HTML).
+    pub html: String,
+    /// The text a person sees (HTML parsed away).
+    pub text: String,
+    pub entities: Vec<Entity>,
+    /// Users mentioned through tg://user?id= links or text_mention entities.
+    pub mentioned_user_ids: Vec<i64>,
+    /// Inline keyboard rows of (label, callback_data); for a button of another kind (url, ...)
+    /// the second element is empty.
+    pub keyboard: Vec<Vec<(String, String)>>,
+    pub reply_to: Option<i32>,
+    pub edit_count: u32,
+}
+
+impl SentMessage {
+    /// The callback_data of the first button with this label.
+    pub fn button_data(&self, label: &str) -> Option<&str> {
+        self.keyboard
+            .iter()
+            .flatten()
+            .find(|(text, _)| text == label)
+            .map(|(_, data)| data.as_str())
+    }
+}
+
+/// One thing a person watching the chats would have seen, in order.
+#[derive(Clone, Debug)]
+pub enum TimelineEntry {
+    /// An update pushed to the bot (as queued, with update_id).
+    Incoming { update: Value },
+    /// The bot sent a message.
+    BotSent { message: SentMessage },
+    /// The bot edited a message; `message` is its new state.
+    BotEdited { message: SentMessage },
+    /// The bot deleted one of the messages in a chat.
+    BotDeleted { chat_id: i64, message_id: i32 },
+    /// answerCallbackQuery with a text: the popup the pressing user saw.
+    Toast {
+        chat_id: Option<i64>,
+        text: String,
+        show_alert: bool,
+    },
+}
+
+/// The Bot API version the embedded spec describes ("Bot API 9.1").
+pub fn spec_version() -> &'static str {
+    &spec::spec().version
+}
+
+/// The running stand-in. Dropping it (or `shutdown`) stops the server.
+pub struct StandIn {
+    shared: Arc<Shared>,
+    address: SocketAddr,
+    stop: Mutex<Option<oneshot::Sender<()>>>,
+}
+
+impl StandIn {
+    /// Binds 127.0.0.1 on a free port and starts serving.
+    pub async fn start() -> StandIn {
+        let shared = Arc::new(Shared::new());
+        // Binding loopback port 0 fails only when the machine has no usable network stack,
+        // where nothing in the test suite could work anyway.
+        let (address, stop) = server::start(shared.clone())
+            .await
+            .expect("bind 127.0.0.1:0 for the Bot API stand-in");
+        StandIn {
+            shared,
+            address,
+            stop: Mutex::new(Some(stop)),
+        }
+    }
+
+    /// The URL to give `Bot::set_api_url`.
+    pub fn api_url(&self) -> url::Url {
+        let text = format!("http://{}/", self.address);
+        url::Url::parse(&text).expect("a socket address forms a valid URL")
+    }
+
+    /// A teloxide Bot pointed at this stand-in.
+    pub fn bot(&self) -> teloxide::Bot {
+        teloxide::Bot::new(TOKEN).set_api_url(self.api_url())
+    }
+
+    /// Stops accepting connections and ends waiting long polls. Idempotent.
+    pub fn shutdown(&self) {
+        self.shared.update(|state| state.shut_down = true);
+        let stop = self
+            .stop
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take();
+        if let Some(stop) = stop {
+            let _ = stop.send(());
+        }
+    }
+
+    /// Every request so far.
+    pub fn calls(&self) -> Vec<Call> {
+        self.shared.lock().calls.clone()
+    }
+
+    /// The requests to one method (any letter case).
+    pub fn calls_to(&self, method: &str) -> Vec<Call> {
+        self.calls()
+            .into_iter()
+            .filter(|call| call.method.eq_ignore_ascii_case(method))
+            .collect()
+    }
+
+    pub fn violations(&self) -> Vec<Violation> {
+        self.shared.lock().violations.clone()
+    }
+
+    /// Edits answered "message is not modified" (allowed, but worth watching).
+    pub fn not_modified_count(&self) -> usize {
+        self.shared.lock().not_modified_count
+    }
+
+    /// The bot's messages in a chat, in message id order, as they are now.
+    pub fn messages(&self, chat_id: i64) -> Vec<SentMessage> {
+        let state = self.shared.lock();
+        state
+            .chats
+            .get(&chat_id)
+            .map(|chat| {
+                chat.messages
+                    .values()
+                    .filter_map(|m| m.sent.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// One of the bot's messages.
+    pub fn message(&self, chat_id: i64, message_id: i32) -> Option<SentMessage> {
+        self.shared
+            .lock()
+            .message(chat_id, message_id)?
+            .sent
+            .clone()
+    }
+
+    /// answerCallbackQuery calls: (callback_query_id, text, show_alert).
+    pub fn toasts(&self) -> Vec<(String, Option<String>, bool)> {
+        self.shared.lock().toasts.clone()
+    }
+
+    pub fn timeline(&self) -> Vec<TimelineEntry> {
+        self.shared.lock().timeline.clone()
+    }
+
+    /// Waits until `predicate` holds, re-checking after every change; false on timeout.
+    /// The predicate gets the stand-in, so it can use any inspection method.
+    pub async fn wait_until(
+        &self,
+        predicate: impl Fn(&StandIn) -> bool,
+        timeout: Duration,
+    ) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let changed = self.shared.changed.notified();
+            tokio::pin!(changed);
+            // Registered before checking, so a change between check and await still wakes us.
+            changed.as_mut().enable();
+            if predicate(self) {
+                return true;
+            }
+            if tokio::time::timeout_at(deadline, changed).await.is_err() {
+                return predicate(self);
+            }
+        }
+    }
+
+    /// Waits until at least `count` calls to `method` have been answered (not pending).
+    pub async fn wait_for_calls(&self, method: &str, count: usize, timeout: Duration) -> bool {
+        self.wait_until(
+            |s| {
+                s.calls_to(method)
+                    .iter()
+                    .filter(|c| c.outcome != CallOutcome::Pending)
+                    .count()
+                    >= count
+            },
+            timeout,
+        )
+        .await
+    }
+
+    /// Queues an update for getUpdates and appends it to the timeline. An `update_id` already
+    /// in the value is kept (real ids can jump); otherwise the next id is assigned. Messages in
+    /// it are remembered so replies and callbacks can embed them. Returns the update_id.
+    pub fn push_update(&self, mut update: Value) -> i64 {
+        self.shared.update(|state| {
+            let id = match update.get("update_id").and_then(Value::as_i64) {
+                Some(id) => id,
+                None => state.next_update_id.max(1),
+            };
+            state.next_update_id = state.next_update_id.max(id + 1);
+            // A non-object is queued as given, so the bot's parse failure shows the mistake.
+            if let Some(object) = update.as_object_mut() {
+                object.insert("update_id".to_string(), Value::from(id));
+            }
+            for key in ["message", "edited_message", "channel_post"] {
+                if let Some(message) = update.get(key) {
+                    state.store_incoming(message);
+                }
+            }
+            if let Some(query) = update.get("callback_query") {
+                if let Some(query_id) = query.get("id").and_then(Value::as_str) {
+                    let chat_id = query
+                        .pointer("/message/chat/id")
+                        .and_then(Value::as_i64)
+                        .unwrap_or(0);
+                    state
+                        .open_callback_queries
+                        .insert(query_id.to_string(), chat_id);
+                }
+            }
+            let position = state
+                .queue
+                .iter()
+                .position(|queued| queued["update_id"].as_i64().unwrap_or(0) > id)
+                .unwrap_or(state.queue.len());
+            state.queue.insert(position, update.clone());
+            state.timeline.push(TimelineEntry::Incoming { update });
+            id
+        })
+    }
+
+    /// Updates queued and not yet confirmed by an offset.
+    pub fn pending_updates(&self) -> Vec<Value> {
+        self.shared.lock().queue.iter().cloned().collect()
+    }
+
+    /// The highest offset a getUpdates call has confirmed (0 before any).
+    pub fn confirmed_offset(&self) -> i64 {
+        self.shared.lock().confirmed_offset
+    }
+
+    /// Every offset getUpdates was called with, in order.
+    pub fn offsets_seen(&self) -> Vec<i64> {
+        self.shared.lock().offsets_seen.clone()
+    }
+
+    /// Makes the next `times` requests to `method` (any case; None = any method) meet `fault`.
+    pub fn inject(&self, method: Option<&str>, fault: Fault, times: usize) {
+        self.shared.update(|state| {
+            state.faults.push(InjectedFault {
+                method: method.map(str::to_lowercase),
+                fault,
+                remaining: times,
+            })
+        });
+    }
+
+    /// From now on, requests naming `old_id` get Telegram's "group chat was upgraded to a
+    /// supergroup chat" with parameters.migrate_to_chat_id = `new_id`.
+    pub fn set_chat_migrated(&self, old_id: i64, new_id: i64) {
+        self.shared
+            .update(|state| state.migrated.insert(old_id, new_id));
+    }
+
+    /// Makes a user known, so text_mention entities and private chats carry their name.
+    pub fn register_user(&self, user: &TgUser) {
+        self.shared.update(|state| state.remember_user(user));
+    }
+
+    /// Makes a group's title known, for chat JSON and the transcript.
+    pub fn register_chat(&self, chat: &TgChat) {
+        self.shared.update(|state| state.remember_chat(chat));
+    }
+
+    /// The commands last set with setMyCommands for a scope type ("default", "all_group_chats",
+    /// ...) and language code ("" for none), as BotCommand JSON.
+    pub fn my_commands(&self, scope_type: &str, language_code: &str) -> Vec<Value> {
+        let state = self.shared.lock();
+        state
+            .commands
+            .iter()
+            .find(|((scope, language), _)| {
+                language == language_code
+                    && serde_json::from_str::<Value>(scope)
+                        .ok()
+                        .and_then(|s| s["type"].as_str().map(str::to_string))
+                        .as_deref()
+                        == Some(scope_type)
+            })
+            .and_then(|(_, commands)| commands.as_array().cloned())
+            .unwrap_or_default()
+    }
+
+    /// The timeline as a readable chat log; `chat_titles` overrides known titles.
+    pub fn transcript(&self, chat_titles: &HashMap<i64, String>) -> String {
+        let (timeline, known_titles, users) = {
+            let state = self.shared.lock();
+            (
+                state.timeline.clone(),
+                state.chat_titles.clone(),
+                state.users.clone(),
+            )
+        };
+        let mut titles = known_titles;
+        titles.extend(chat_titles.iter().map(|(id, title)| (*id, title.clone())));
+        transcript::render(&timeline, &titles, &users)
+    }
+}
+
+impl Drop for StandIn {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}

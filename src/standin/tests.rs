@@ -1,0 +1,785 @@
+//! Tests of the Bot API stand-in against a real teloxide Bot: every answer must deserialize in
+//! teloxide 0.17, invalid requests must be rejected and recorded, builders must produce updates
+//! teloxide parses, and each fault must reach teloxide as the matching error. Each test starts
+//! its own stand-in on its own port, so they run in parallel; waits are bounded and notified.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use teloxide::payloads::{EditMessageTextSetters, GetUpdatesSetters, SendMessageSetters};
+use teloxide::prelude::*;
+use teloxide::types::{
+    BotCommand, CallbackQueryId, ChatAction, InlineKeyboardButton, InlineKeyboardMarkup,
+    MessageEntityKind, MessageId, ParseMode, ReplyParameters, UpdateKind,
+};
+use teloxide::{ApiError, RequestError};
+
+use super::*;
+
+const WAIT: Duration = Duration::from_secs(5);
+const GROUP: i64 = -1001234567890;
+
+fn keyboard() -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new([[
+        InlineKeyboardButton::callback("接单", "take:1"),
+        InlineKeyboardButton::callback("转派", "pass:1"),
+    ]])
+}
+
+/// Parses an update the way teloxide's polling does (from a string, not from_value).
+fn parse_update(update: &Value) -> teloxide::types::Update {
+    serde_json::from_str(&update.to_string()).expect("teloxide parses the update")
+}
+
+/// Pushes an update and returns it as queued (with its update_id).
+fn push_and_parse(standin: &StandIn, update: Value) -> teloxide::types::Update {
+    let id = standin.push_update(update);
+    let queued = standin
+        .pending_updates()
+        .into_iter()
+        .find(|u| u["update_id"] == json!(id))
+        .expect("pushed update is pending");
+    let parsed = parse_update(&queued);
+    assert!(
+        !matches!(parsed.kind, UpdateKind::Error(_)),
+        "teloxide could not parse {queued}"
+    );
+    parsed
+}
+
+/// Posts a raw body, for requests teloxide cannot produce (unknown parameters, bad JSON).
+async fn post_raw(standin: &StandIn, method: &str, body: &str) -> (u16, Value) {
+    let client = teloxide::net::default_reqwest_settings()
+        .build()
+        .expect("reqwest client");
+    let url = format!("{}bot{TOKEN}/{method}", standin.api_url());
+    let response = client
+        .post(url)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("stand-in answers");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn sent_message_reports_mention_and_buttons() {
+    let standin = StandIn::start().await;
+    let bot = standin.bot();
+    let zhang = TgUser::new(42, "张三");
+    standin.register_user(&zhang);
+    let html = "🚨 <b>吹哨</b> 请 <a href=\"tg://user?id=42\">张三</a> 报到 &lt;3";
+    let sent = bot
+        .send_message(ChatId(GROUP), html)
+        .parse_mode(ParseMode::Html)
+        .reply_markup(keyboard())
+        .await
+        .expect("sendMessage succeeds");
+    assert_eq!(sent.text(), Some("🚨 吹哨 请 张三 报到 <3"));
+    let entities = sent.entities().expect("entities");
+    assert!(entities
+        .iter()
+        .any(|e| matches!(&e.kind, MessageEntityKind::TextMention { user } if user.id.0 == 42)));
+    assert!(entities
+        .iter()
+        .any(|e| e.kind == MessageEntityKind::Bold && e.offset == 3));
+
+    let messages = standin.messages(GROUP);
+    assert_eq!(messages.len(), 1);
+    let message = &messages[0];
+    assert_eq!(message.message_id, sent.id.0);
+    assert_eq!(message.html, html);
+    assert_eq!(message.mentioned_user_ids, vec![42]);
+    assert_eq!(
+        message.keyboard,
+        vec![vec![
+            ("接单".to_string(), "take:1".to_string()),
+            ("转派".to_string(), "pass:1".to_string())
+        ]]
+    );
+
+    // A reply embeds the replied message and takes the next id in the chat.
+    let reply = bot
+        .send_message(ChatId(GROUP), "ok")
+        .reply_parameters(ReplyParameters::new(sent.id))
+        .await
+        .expect("reply succeeds");
+    assert_eq!(reply.id.0, sent.id.0 + 1);
+    assert_eq!(reply.reply_to_message().map(|m| m.id), Some(sent.id));
+    assert_eq!(
+        standin.message(GROUP, reply.id.0).unwrap().reply_to,
+        Some(sent.id.0)
+    );
+    assert_eq!(reply.chat.title(), Some(GROUP.to_string().as_str()));
+    assert!(
+        standin.violations().is_empty(),
+        "{:?}",
+        standin.violations()
+    );
+}
+
+#[tokio::test]
+async fn invalid_requests_are_rejected_and_recorded() {
+    let standin = StandIn::start().await;
+    let bot = standin.bot();
+
+    let error = bot
+        .send_message(ChatId(7), "a < b")
+        .parse_mode(ParseMode::Html)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, RequestError::Api(ApiError::CantParseEntities(d)) if d.starts_with("Bad Request: can't parse entities: ")),
+        "{error:?}"
+    );
+    let error = bot.send_message(ChatId(7), "   ").await.unwrap_err();
+    assert!(
+        matches!(error, RequestError::Api(ApiError::MessageTextIsEmpty)),
+        "{error:?}"
+    );
+    let error = bot
+        .send_message(ChatId(7), "长".repeat(4097))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, RequestError::Api(ApiError::MessageIsTooLong)),
+        "{error:?}"
+    );
+    let long_data =
+        InlineKeyboardMarkup::new([[InlineKeyboardButton::callback("x", "d".repeat(65))]]);
+    let error = bot
+        .send_message(ChatId(7), "x")
+        .reply_markup(long_data)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, RequestError::Api(ApiError::ButtonDataInvalid)),
+        "{error:?}"
+    );
+
+    let (status, body) = post_raw(
+        &standin,
+        "sendmessage",
+        r#"{"chat_id":7,"text":"x","colour":"red"}"#,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["ok"], json!(false));
+    assert!(
+        body["description"].as_str().unwrap().contains("colour"),
+        "{body}"
+    );
+    let (status, _) = post_raw(
+        &standin,
+        "sendMessage",
+        r#"{"chat_id":7,"text":"x","reply_markup":{"inline_keyboard":[[{"text":"a","callbackdata":"b"}]]}}"#,
+    )
+    .await;
+    assert_eq!(status, 400);
+    let (status, _) = post_raw(&standin, "sendMessage", "{not json").await;
+    assert_eq!(status, 400);
+    let (status, _) = post_raw(&standin, "sendMessagez", "{}").await;
+    assert_eq!(status, 404);
+
+    let violations = standin.violations();
+    assert_eq!(violations.len(), 8, "{violations:#?}");
+    assert_eq!(violations[0].method, "sendMessage");
+    assert!(standin.messages(7).is_empty());
+    // The method name is normalised to its spec spelling in the call log.
+    assert!(standin
+        .calls()
+        .iter()
+        .any(|c| c.method == "sendMessage" && c.params["colour"] == "red"));
+}
+
+#[tokio::test]
+async fn edits_replace_text_and_report_not_modified() {
+    let standin = StandIn::start().await;
+    let bot = standin.bot();
+    let sent = bot
+        .send_message(ChatId(GROUP), "旧")
+        .reply_markup(keyboard())
+        .await
+        .unwrap();
+    let edited = bot
+        .edit_message_text(ChatId(GROUP), sent.id, "<i>新</i>")
+        .parse_mode(ParseMode::Html)
+        .reply_markup(keyboard())
+        .await
+        .expect("edit succeeds");
+    assert_eq!(edited.text(), Some("新"));
+    let state = standin.message(GROUP, sent.id.0).unwrap();
+    assert_eq!((state.text.as_str(), state.edit_count), ("新", 1));
+    assert_eq!(state.keyboard.len(), 1);
+
+    let error = bot
+        .edit_message_text(ChatId(GROUP), sent.id, "<i>新</i>")
+        .parse_mode(ParseMode::Html)
+        .reply_markup(keyboard())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, RequestError::Api(ApiError::MessageNotModified)),
+        "{error:?}"
+    );
+    assert_eq!(standin.not_modified_count(), 1);
+    assert!(standin.violations().is_empty());
+
+    // Without reply_markup the keyboard goes away, as on Telegram.
+    bot.edit_message_reply_markup(ChatId(GROUP), sent.id)
+        .await
+        .unwrap();
+    assert!(standin
+        .message(GROUP, sent.id.0)
+        .unwrap()
+        .keyboard
+        .is_empty());
+
+    let error = bot
+        .edit_message_text(ChatId(GROUP), MessageId(999), "x")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, RequestError::Api(ApiError::MessageToEditNotFound)),
+        "{error:?}"
+    );
+    assert_eq!(standin.violations().len(), 1);
+}
+
+#[tokio::test]
+async fn long_poll_returns_pushed_update_promptly_and_confirms_by_offset() {
+    let standin = StandIn::start().await;
+    let bot = standin.bot();
+    let user = TgUser::new(42, "张三");
+    let group = TgChat::new(GROUP, "网格一群");
+
+    let poll = tokio::spawn({
+        let bot = bot.clone();
+        async move { bot.get_updates().timeout(20).await }
+    });
+    assert!(
+        standin
+            .wait_until(|s| s.calls_to("getUpdates").len() == 1, WAIT)
+            .await
+    );
+    let started = Instant::now();
+    let id = standin.push_update(standin.group_text(&group, &user, "/whistle 路灯坏了"));
+    let updates = tokio::time::timeout(WAIT, poll)
+        .await
+        .expect("poll answered")
+        .unwrap()
+        .expect("getUpdates succeeds");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(updates.len(), 1);
+    assert_eq!(i64::from(updates[0].id.0), id);
+
+    // Not confirmed yet: the same update again.
+    let again = bot.get_updates().offset(id as i32).await.unwrap();
+    assert_eq!(again.len(), 1);
+    let after = bot.get_updates().offset(id as i32 + 1).await.unwrap();
+    assert!(after.is_empty());
+    assert_eq!(standin.confirmed_offset(), id + 1);
+    assert_eq!(standin.offsets_seen(), vec![id, id + 1]);
+    assert!(standin.pending_updates().is_empty());
+
+    // An explicit update_id is kept, and later ids continue after it.
+    let explicit = standin.push_update(
+        json!({"update_id": 5000, "message": standin.private_text(&user, "hi")["message"]}),
+    );
+    assert_eq!(explicit, 5000);
+    assert_eq!(
+        standin.push_update(standin.private_text(&user, "again")),
+        5001
+    );
+}
+
+#[tokio::test]
+async fn builders_produce_updates_teloxide_parses() {
+    let standin = StandIn::start().await;
+    let bot = standin.bot();
+    let zhang = TgUser::new(42, "张三")
+        .with_username("zhangsan")
+        .with_language("zh-hans");
+    let li = TgUser::new(43, "李四").with_last_name("Li");
+    let group = TgChat::new(GROUP, "网格一群");
+    let basic = TgChat::new(-4008338308, "楼栋群");
+
+    let command = push_and_parse(
+        &standin,
+        standin.group_text(&group, &zhang, "/whistle@gridwhistle_bot 找 @wangwu_x"),
+    );
+    let UpdateKind::Message(message) = &command.kind else {
+        panic!("message")
+    };
+    let kinds: Vec<_> = message
+        .entities()
+        .unwrap()
+        .iter()
+        .map(|e| e.kind.clone())
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![MessageEntityKind::BotCommand, MessageEntityKind::Mention]
+    );
+    assert_eq!(message.chat.title(), Some("网格一群"));
+
+    let mention = push_and_parse(
+        &standin,
+        standin.group_text_with_mentions(&group, &zhang, "吹哨 李四 报到", &[("李四", &li)]),
+    );
+    let UpdateKind::Message(message) = &mention.kind else {
+        panic!("message")
+    };
+    let entity = &message.entities().unwrap()[0];
+    assert!(matches!(&entity.kind, MessageEntityKind::TextMention { user } if user.id.0 == 43));
+    assert_eq!((entity.offset, entity.length), (3, 2));
+
+    let private = push_and_parse(&standin, standin.private_text(&zhang, "你好"));
+    let UpdateKind::Message(message) = &private.kind else {
+        panic!("message")
+    };
+    assert!(message.chat.is_private());
+    assert_eq!(message.chat.id.0, 42);
+
+    let sent = bot
+        .send_message(ChatId(GROUP), "请选择")
+        .reply_markup(keyboard())
+        .await
+        .unwrap();
+    let reply = push_and_parse(
+        &standin,
+        standin.reply(&group, &li, sent.id.0, "收到").unwrap(),
+    );
+    let UpdateKind::Message(message) = &reply.kind else {
+        panic!("message")
+    };
+    let replied = message.reply_to_message().expect("reply_to_message");
+    assert_eq!(replied.id, sent.id);
+    assert!(replied.from.as_ref().unwrap().is_bot);
+    assert!(replied.reply_markup().is_some());
+    // Ids of incoming and bot messages come from one counter per chat.
+    assert_eq!(message.id.0, sent.id.0 + 1);
+
+    let first = push_and_parse(&standin, standin.group_text(&group, &zhang, "原话"));
+    let UpdateKind::Message(original) = &first.kind else {
+        panic!("message")
+    };
+    let user_reply = push_and_parse(
+        &standin,
+        standin.reply(&group, &li, original.id.0, "同意").unwrap(),
+    );
+    let UpdateKind::Message(message) = &user_reply.kind else {
+        panic!("message")
+    };
+    assert_eq!(message.reply_to_message().unwrap().text(), Some("原话"));
+    assert!(standin.reply(&group, &li, 9999, "x").is_none());
+
+    let photo = push_and_parse(
+        &standin,
+        standin.photo(&group, &zhang, Some("井盖 @wangwu_x")),
+    );
+    let UpdateKind::Message(message) = &photo.kind else {
+        panic!("message")
+    };
+    assert_eq!(message.photo().unwrap().len(), 3);
+    assert_eq!(message.caption(), Some("井盖 @wangwu_x"));
+    assert_eq!(message.caption_entities().unwrap().len(), 1);
+
+    let location = push_and_parse(
+        &standin,
+        standin.location(&TgChat::private(&zhang), &zhang, 39.9, 116.4),
+    );
+    let UpdateKind::Message(message) = &location.kind else {
+        panic!("message")
+    };
+    assert!((message.location().unwrap().latitude - 39.9).abs() < 1e-9);
+
+    let press = push_and_parse(
+        &standin,
+        standin.press_button(GROUP, &li, sent.id.0, "转派").unwrap(),
+    );
+    let UpdateKind::CallbackQuery(query) = &press.kind else {
+        panic!("callback")
+    };
+    assert_eq!(query.data.as_deref(), Some("pass:1"));
+    assert_eq!(query.message.as_ref().unwrap().id(), sent.id);
+    assert!(!query.chat_instance.is_empty());
+
+    for (update, old, new) in [
+        (standin.bot_added(&basic, &zhang), "left", "member"),
+        (standin.bot_kicked(&group, &zhang), "member", "kicked"),
+        (standin.bot_blocked(&li), "member", "kicked"),
+        (
+            standin.my_chat_member(&basic, &zhang, "member", "administrator"),
+            "member",
+            "administrator",
+        ),
+    ] {
+        let parsed = push_and_parse(&standin, update);
+        let UpdateKind::MyChatMember(change) = &parsed.kind else {
+            panic!("my_chat_member")
+        };
+        // teloxide names Telegram's "kicked" status Banned.
+        let status = |member: &teloxide::types::ChatMember| {
+            format!("{:?}", member.status())
+                .to_lowercase()
+                .replace("banned", "kicked")
+        };
+        assert_eq!(status(&change.old_chat_member), old);
+        assert_eq!(status(&change.new_chat_member), new);
+        assert!(change.new_chat_member.user.is_bot);
+    }
+
+    let joined = push_and_parse(
+        &standin,
+        standin.new_chat_members(&basic, &zhang, &[TgUser::bot(), li.clone()]),
+    );
+    let UpdateKind::Message(message) = &joined.kind else {
+        panic!("message")
+    };
+    assert_eq!(message.new_chat_members().unwrap().len(), 2);
+    assert!(message.chat.is_group());
+
+    let migrated = push_and_parse(
+        &standin,
+        standin.migrate_to_supergroup(&basic, -1009999, &zhang),
+    );
+    let UpdateKind::Message(message) = &migrated.kind else {
+        panic!("message")
+    };
+    assert_eq!(message.migrate_to_chat_id(), Some(&ChatId(-1009999)));
+    let migrated_from = push_and_parse(
+        &standin,
+        standin.migrate_from_group(&TgChat::new(-1009999, "楼栋群"), basic.id, &zhang),
+    );
+    let UpdateKind::Message(message) = &migrated_from.kind else {
+        panic!("message")
+    };
+    assert_eq!(message.migrate_from_chat_id(), Some(&ChatId(basic.id)));
+
+    let edited = push_and_parse(
+        &standin,
+        standin.edited(&group, &zhang, original.id.0, "原话（改）"),
+    );
+    let UpdateKind::EditedMessage(message) = &edited.kind else {
+        panic!("edited")
+    };
+    assert_eq!(message.text(), Some("原话（改）"));
+    assert!(message.edit_date().is_some());
+
+    let forwarded = push_and_parse(&standin, standin.forwarded(&group, &zhang, &li, "转发内容"));
+    let UpdateKind::Message(message) = &forwarded.kind else {
+        panic!("message")
+    };
+    assert!(message.forward_origin().is_some());
+
+    let anonymous = push_and_parse(
+        &standin,
+        standin.anonymous_admin_text(&group, "/whistle 管理员"),
+    );
+    let UpdateKind::Message(message) = &anonymous.kind else {
+        panic!("message")
+    };
+    assert_eq!(
+        message.sender_chat.as_ref().map(|c| c.id),
+        Some(ChatId(GROUP))
+    );
+    assert_eq!(
+        message.from.as_ref().map(|u| u.id.0),
+        Some(ANONYMOUS_ADMIN_ID as u64)
+    );
+
+    // All of them were served by getUpdates in one batch that teloxide parsed.
+    let served = bot.get_updates().await.unwrap();
+    assert_eq!(served.len(), standin.pending_updates().len());
+    assert!(served
+        .iter()
+        .all(|u| !matches!(u.kind, UpdateKind::Error(_))));
+}
+
+#[tokio::test]
+async fn callback_answers_become_toasts() {
+    let standin = StandIn::start().await;
+    let bot = standin.bot();
+    let li = TgUser::new(43, "李四");
+    let sent = bot
+        .send_message(ChatId(GROUP), "请选择")
+        .reply_markup(keyboard())
+        .await
+        .unwrap();
+    let update = standin.press_button(GROUP, &li, sent.id.0, "接单").unwrap();
+    let query_id = update["callback_query"]["id"].as_str().unwrap().to_string();
+    standin.push_update(update);
+    bot.answer_callback_query(CallbackQueryId(query_id.clone()))
+        .text("已接单")
+        .await
+        .unwrap();
+    assert_eq!(
+        standin.toasts(),
+        vec![(query_id.clone(), Some("已接单".to_string()), false)]
+    );
+    // A second answer to the same query is refused, as by Telegram.
+    let error = bot
+        .answer_callback_query(CallbackQueryId(query_id))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, RequestError::Api(ApiError::InvalidQueryId)),
+        "{error:?}"
+    );
+    assert_eq!(standin.violations().len(), 1);
+}
+
+#[tokio::test]
+async fn other_methods_answer_like_telegram() {
+    let standin = StandIn::start().await;
+    let bot = standin.bot();
+    let me = bot.get_me().await.unwrap();
+    assert_eq!(me.username(), BOT_USERNAME);
+    assert_eq!(me.id.0 as i64, BOT_ID);
+    bot.delete_webhook().await.unwrap();
+    bot.set_my_commands([BotCommand::new("whistle", "吹哨")])
+        .await
+        .unwrap();
+    assert_eq!(standin.my_commands("default", "")[0]["command"], "whistle");
+    bot.delete_my_commands().await.unwrap();
+    assert!(standin.my_commands("default", "").is_empty());
+    bot.send_chat_action(ChatId(GROUP), ChatAction::Typing)
+        .await
+        .unwrap();
+    standin.register_chat(&TgChat::new(GROUP, "网格一群"));
+    let chat = bot.get_chat(ChatId(GROUP)).await.unwrap();
+    assert_eq!(chat.title(), Some("网格一群"));
+    let private = bot.get_chat(ChatId(42)).await.unwrap();
+    assert!(private.is_private());
+    let error = bot
+        .set_my_commands([BotCommand::new("Bad Name", "x")])
+        .await
+        .unwrap_err();
+    assert!(matches!(error, RequestError::Api(_)));
+    // A method whose result the stand-in cannot make up is an error, not a fake success.
+    let error = bot
+        .get_chat_administrators(ChatId(GROUP))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, RequestError::Api(ApiError::Unknown(_))),
+        "{error:?}"
+    );
+    assert_eq!(standin.violations().len(), 2);
+}
+
+#[tokio::test]
+async fn faults_reach_teloxide_as_the_matching_errors() {
+    let standin = StandIn::start().await;
+    let bot = standin.bot();
+    bot.get_me().await.unwrap(); // a pooled keep-alive connection exists from here on
+
+    standin.inject(Some("getme"), Fault::TooManyRequests { retry_after: 7 }, 1);
+    let error = bot.get_me().await.unwrap_err();
+    assert!(
+        matches!(error, RequestError::RetryAfter(s) if s.seconds() == 7),
+        "{error:?}"
+    );
+
+    standin.inject(None, Fault::DropConnection, 1);
+    let error = bot.get_me().await.unwrap_err();
+    assert!(matches!(error, RequestError::Network(_)), "{error:?}");
+
+    standin.inject(
+        Some("sendMessage"),
+        Fault::Api {
+            code: 403,
+            description: "Forbidden: bot was blocked by the user".to_string(),
+        },
+        2,
+    );
+    for _ in 0..2 {
+        let error = bot.send_message(ChatId(42), "hi").await.unwrap_err();
+        assert!(
+            matches!(error, RequestError::Api(ApiError::BotBlocked)),
+            "{error:?}"
+        );
+    }
+    assert!(
+        standin.messages(42).is_empty(),
+        "faulted requests are not applied"
+    );
+    bot.send_message(ChatId(42), "hi")
+        .await
+        .expect("after the faults");
+    bot.get_me().await.expect("after the faults");
+
+    standin.set_chat_migrated(-4008338308, -1004008338308);
+    let error = bot
+        .send_message(ChatId(-4008338308), "hi")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, RequestError::MigrateToChatId(ChatId(-1004008338308))),
+        "{error:?}"
+    );
+
+    let faults: Vec<_> = standin
+        .calls()
+        .into_iter()
+        .filter(|c| matches!(c.outcome, CallOutcome::Fault(_)))
+        .collect();
+    assert_eq!(faults.len(), 4);
+    assert!(
+        standin.violations().is_empty(),
+        "{:?}",
+        standin.violations()
+    );
+}
+
+#[tokio::test]
+async fn bad_gateway_page_is_invalid_json_to_teloxide() {
+    // teloxide sleeps 10 s after any 5xx before reading the body; this test pays that once.
+    let standin = StandIn::start().await;
+    let bot = standin.bot();
+    standin.inject(Some("getMe"), Fault::BadGatewayHtml, 1);
+    let error = bot.get_me().await.unwrap_err();
+    assert!(
+        matches!(&error, RequestError::InvalidJson { raw, .. } if raw.contains("502 Bad Gateway")),
+        "{error:?}"
+    );
+    bot.get_me().await.expect("after the fault");
+}
+
+#[tokio::test]
+async fn teloxide_dispatcher_polls_and_replies() {
+    use teloxide::update_listeners::Polling;
+    let standin = StandIn::start().await;
+    let bot = standin.bot();
+    let handler = Update::filter_message().endpoint(|bot: Bot, message: Message| async move {
+        let text = format!("<b>{}</b>", message.text().unwrap_or(""));
+        bot.send_message(message.chat.id, text)
+            .parse_mode(ParseMode::Html)
+            .reply_parameters(ReplyParameters::new(message.id))
+            .await?;
+        respond(())
+    });
+    let mut dispatcher = Dispatcher::builder(bot.clone(), handler).build();
+    let shutdown = dispatcher.shutdown_token();
+    let listener = Polling::builder(bot)
+        .timeout(Duration::from_secs(1))
+        .build();
+    let task = tokio::spawn(async move {
+        dispatcher
+            .dispatch_with_listener(listener, LoggingErrorHandler::new())
+            .await
+    });
+    let group = TgChat::new(GROUP, "网格一群");
+    let user = TgUser::new(42, "张三");
+    for text in ["一", "二"] {
+        standin.push_update(standin.group_text(&group, &user, text));
+    }
+    assert!(
+        standin
+            .wait_until(|s| s.messages(GROUP).len() == 2, WAIT)
+            .await
+    );
+    assert!(
+        standin
+            .wait_until(|s| s.pending_updates().is_empty(), WAIT)
+            .await
+    );
+    let replies = standin.messages(GROUP);
+    assert_eq!(replies[0].text, "一");
+    assert!(replies.iter().all(|m| m.reply_to.is_some()));
+    if let Ok(done) = shutdown.shutdown() {
+        let _ = tokio::time::timeout(WAIT, done).await;
+    }
+    let _ = tokio::time::timeout(WAIT, task).await;
+    assert!(
+        standin.violations().is_empty(),
+        "{:?}",
+        standin.violations()
+    );
+}
+
+#[tokio::test]
+async fn transcript_reads_like_a_chat_log() {
+    let standin = StandIn::start().await;
+    let bot = standin.bot();
+    let group = TgChat::new(GROUP, "网格一群");
+    let zhang = TgUser::new(42, "张三");
+    standin.register_user(&zhang);
+    standin.push_update(standin.group_text(&group, &zhang, "/whistle 路灯坏了"));
+    let sent = bot
+        .send_message(
+            ChatId(GROUP),
+            "收到 <a href=\"tg://user?id=42\">张三</a>\n第二行",
+        )
+        .parse_mode(ParseMode::Html)
+        .reply_markup(keyboard())
+        .await
+        .unwrap();
+    let press = standin
+        .press_button(GROUP, &zhang, sent.id.0, "接单")
+        .unwrap();
+    let query_id = press["callback_query"]["id"].as_str().unwrap().to_string();
+    standin.push_update(press);
+    bot.answer_callback_query(CallbackQueryId(query_id))
+        .text("已接单")
+        .await
+        .unwrap();
+    bot.edit_message_text(ChatId(GROUP), sent.id, "已派单")
+        .await
+        .unwrap();
+
+    let mut titles = HashMap::new();
+    titles.insert(GROUP, "一号网格".to_string());
+    let transcript = standin.transcript(&titles);
+    let expected = format!(
+        "── 一号网格 ──\n💬 张三 #1: /whistle 路灯坏了\n🤖 #2: 收到 @张三\n   第二行\n   [ 接单 ] [ 转派 ]\n🔘 张三 → #2 [ 接单 ]\n   💭 已接单\n✏️🤖 #{}: 已派单\n",
+        sent.id.0
+    );
+    assert_eq!(transcript, expected);
+}
+
+#[tokio::test]
+async fn shutdown_ends_a_waiting_long_poll_and_a_newer_poll_supersedes_an_older_one() {
+    let standin = StandIn::start().await;
+    let bot = standin.bot();
+    let older = tokio::spawn({
+        let bot = bot.clone();
+        async move { bot.get_updates().timeout(20).await }
+    });
+    assert!(
+        standin
+            .wait_until(|s| s.calls_to("getUpdates").len() == 1, WAIT)
+            .await
+    );
+    let newer = tokio::spawn({
+        let bot = bot.clone();
+        async move { bot.get_updates().timeout(20).await }
+    });
+    // Telegram ends the older request with 409 Conflict when a second one arrives.
+    let error = tokio::time::timeout(WAIT, older)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            RequestError::Api(ApiError::TerminatedByOtherGetUpdates)
+        ),
+        "{error:?}"
+    );
+    let started = Instant::now();
+    standin.shutdown();
+    let updates = tokio::time::timeout(WAIT, newer)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(updates.is_empty());
+    assert!(started.elapsed() < Duration::from_secs(2));
+}

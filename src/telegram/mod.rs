@@ -1,0 +1,313 @@
+//! Telegram: the only module that names teloxide types. It converts updates into the bot's own
+//! `Incoming`/`Press` at the edge, runs the poller (every update is stored before its offset is
+//! confirmed, and processed in order), and hosts the sender.
+//!
+//! Why not teloxide's `Dispatcher`: its polling confirms an update's offset as soon as it hands
+//! the update to a handler, so a crash could lose it. Our poller stores first, then confirms;
+//! the routing is a plain `match` on the update kind, which is all the tree we need.
+
+pub mod commands;
+pub mod handlers;
+pub mod render;
+pub mod sender;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use teloxide::payloads::{AnswerCallbackQuerySetters, GetUpdatesSetters, SetMyCommandsSetters};
+use teloxide::prelude::*;
+use teloxide::types::{
+    AllowedUpdate, BotCommand, ChatMemberStatus, MessageEntityKind, Update, UpdateKind, User,
+};
+use tokio::sync::{watch, Notify};
+
+use crate::domain::{Lang, TelegramUserId};
+use handlers::{Ctx, Incoming, Press, RepliedTo, Sender};
+
+/// Telegram's id of the "GroupAnonymousBot" that stands in for anonymous admins.
+const ANONYMOUS_ADMIN: u64 = 1087968824;
+
+fn sender(u: &User) -> Sender {
+    Sender {
+        id: TelegramUserId(u.id.0 as i64),
+        name: u.full_name(),
+        username: u.username.clone(),
+    }
+}
+
+fn is_person(u: &User) -> bool {
+    !u.is_bot && u.id.0 != ANONYMOUS_ADMIN
+}
+
+/// The message as the bot acts on it.
+pub fn incoming(m: &Message, bot_id: u64) -> Incoming {
+    let from = match (m.sender_chat.as_ref(), m.from.as_ref()) {
+        (Some(_), _) => None,
+        (None, Some(u)) if is_person(u) => Some(sender(u)),
+        _ => None,
+    };
+    let text = m.text().or(m.caption()).unwrap_or_default().to_string();
+    let entities = m.entities().or(m.caption_entities()).unwrap_or_default();
+    let text_mentions = entities
+        .iter()
+        .filter_map(|e| match &e.kind {
+            MessageEntityKind::TextMention { user } if is_person(user) => Some(sender(user)),
+            _ => None,
+        })
+        .collect();
+    let reply_to = m.reply_to_message().map(|r| RepliedTo {
+        message_id: r.id.0 as i64,
+        from_bot: r.from.as_ref().is_some_and(|u| u.id.0 == bot_id),
+        from: r.from.as_ref().filter(|u| is_person(u)).map(sender),
+    });
+    Incoming {
+        chat_id: m.chat.id.0,
+        group: !m.chat.is_private(),
+        message_id: m.id.0 as i64,
+        from,
+        text,
+        reply_to,
+        text_mentions,
+        location: m.location().map(|l| (l.latitude, l.longitude)),
+        has_photo: m.photo().is_some(),
+        forwarded: m.forward_origin().is_some(),
+    }
+}
+
+/// Acts on one update. Errors are logged and, where a person waits, apologised for.
+pub async fn handle(bot: &Bot, ctx: &Ctx, bot_id: u64, update: &Update) {
+    match &update.kind {
+        UpdateKind::Message(m) => {
+            if let Some(new) = m.migrate_to_chat_id() {
+                if let Err(e) = handlers::on_migrated(ctx, m.chat.id.0, new.0).await {
+                    tracing::error!(error = %e, "migration not recorded");
+                }
+                return;
+            }
+            if m.text().is_none()
+                && m.caption().is_none()
+                && m.photo().is_none()
+                && m.location().is_none()
+            {
+                return; // service messages and stickers: nothing to do
+            }
+            let inc = incoming(m, bot_id);
+            if let Err(e) = handlers::on_message(ctx, &inc).await {
+                tracing::error!(error = %e, chat = inc.chat_id, "message not handled");
+                handlers::on_failure(ctx, inc.chat_id, Some(inc.message_id)).await;
+            }
+        }
+        UpdateKind::CallbackQuery(q) => {
+            let (Some(data), Some(msg)) = (q.data.as_ref(), q.message.as_ref()) else {
+                let _ = bot.answer_callback_query(q.id.clone()).await;
+                return;
+            };
+            let press = Press {
+                chat_id: msg.chat().id.0,
+                message_id: msg.id().0 as i64,
+                from: sender(&q.from),
+                data: data.clone(),
+            };
+            let toast = match handlers::on_press(ctx, &press).await {
+                Ok(t) => t,
+                Err(e) => {
+                    tracing::error!(error = %e, "button press not handled");
+                    Some(crate::tr!(
+                        Lang::default(),
+                        crate::i18n::ids::INTERNAL_ERROR
+                    ))
+                }
+            };
+            // Answered at once, never through the outbox: Telegram expires button presses.
+            let mut answer = bot.answer_callback_query(q.id.clone());
+            if let Some(t) = toast {
+                answer = answer.text(t);
+            }
+            if let Err(e) = answer.await {
+                tracing::warn!(error = %e, "button press answer failed");
+            }
+        }
+        UpdateKind::MyChatMember(m) => {
+            let was_in = matches!(
+                m.old_chat_member.status(),
+                ChatMemberStatus::Member
+                    | ChatMemberStatus::Administrator
+                    | ChatMemberStatus::Owner
+            );
+            let is_in = matches!(
+                m.new_chat_member.status(),
+                ChatMemberStatus::Member
+                    | ChatMemberStatus::Administrator
+                    | ChatMemberStatus::Owner
+            );
+            if !m.chat.is_private() && is_in && !was_in {
+                if let Err(e) = handlers::on_added(ctx, m.chat.id.0).await {
+                    tracing::error!(error = %e, "greeting not queued");
+                }
+            }
+        }
+        _ => {} // edits, channel posts, polls…: safely ignored
+    }
+}
+
+/// Sets the command menus, one per language (Telegram keys them by two-letter code, so "zh"
+/// gets Simplified Chinese).
+pub async fn set_menus(bot: &Bot) -> Result<(), teloxide::RequestError> {
+    for (code, lang) in [
+        (None, Lang::ZhHans),
+        (Some("zh"), Lang::ZhHans),
+        (Some("en"), Lang::En),
+    ] {
+        let commands: Vec<BotCommand> = commands::menu(lang, true)
+            .into_iter()
+            .map(|(c, d)| BotCommand::new(c, d))
+            .collect();
+        let mut req = bot.set_my_commands(commands);
+        if let Some(code) = code {
+            req = req.language_code(code);
+        }
+        req.await?;
+    }
+    Ok(())
+}
+
+/// How the poller waits for updates.
+#[derive(Debug, Clone, Copy)]
+pub struct PollConfig {
+    /// Long-poll timeout asked of Telegram, in seconds.
+    pub timeout_secs: u32,
+}
+
+impl Default for PollConfig {
+    fn default() -> Self {
+        PollConfig { timeout_secs: 25 }
+    }
+}
+
+fn allowed_updates() -> Vec<AllowedUpdate> {
+    vec![
+        AllowedUpdate::Message,
+        AllowedUpdate::CallbackQuery,
+        AllowedUpdate::MyChatMember,
+    ]
+}
+
+/// Processes what was stored but not yet handled (after a crash), oldest first.
+async fn drain_stored(bot: &Bot, ctx: &Ctx, bot_id: u64) -> crate::storage::Result<usize> {
+    let pending = ctx.store.unprocessed_updates().await?;
+    let n = pending.len();
+    for (id, payload) in pending {
+        match serde_json::from_str::<Update>(&payload) {
+            Ok(u) => handle(bot, ctx, bot_id, &u).await,
+            Err(e) => tracing::error!(update = id, error = %e, "stored update unreadable; skipped"),
+        }
+        ctx.store.mark_update_processed(id, ctx.clock.now()).await?;
+    }
+    Ok(n)
+}
+
+/// Polls Telegram until `stop`: each batch is stored (skipping update ids seen before), then the
+/// next `getUpdates` confirms it, then it is processed.
+pub async fn poll(
+    bot: Bot,
+    ctx: Ctx,
+    bot_id: u64,
+    config: PollConfig,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut offset: i32 = 0;
+    let mut failures: u32 = 0;
+    if let Err(e) = drain_stored(&bot, &ctx, bot_id).await {
+        tracing::error!(error = %e, "could not replay stored updates");
+    }
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let req = bot
+            .get_updates()
+            .offset(offset)
+            .timeout(config.timeout_secs)
+            .allowed_updates(allowed_updates());
+        let batch = tokio::select! {
+            r = req.send() => r,
+            _ = stop.changed() => return,
+        };
+        let updates = match batch {
+            Ok(u) => {
+                failures = 0;
+                u
+            }
+            Err(e) => {
+                failures += 1;
+                let wait = Duration::from_millis((250u64 << failures.min(7)).min(30_000));
+                tracing::warn!(error = %e, ?wait, "getUpdates failed");
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => continue,
+                    _ = stop.changed() => return,
+                }
+            }
+        };
+        for u in &updates {
+            let payload = serde_json::to_string(u).unwrap_or_default();
+            match ctx
+                .store
+                .record_update(u.id.0 as i64, &payload, ctx.clock.now())
+                .await
+            {
+                Ok(_) => offset = offset.max(u.id.0 as i32 + 1),
+                Err(e) => {
+                    // Not stored, so not confirmed: Telegram will hand it to us again.
+                    tracing::error!(error = %e, "update not stored");
+                    break;
+                }
+            }
+        }
+        if let Err(e) = drain_stored(&bot, &ctx, bot_id).await {
+            tracing::error!(error = %e, "stored updates not processed");
+        }
+    }
+}
+
+/// Everything the running bot consists of.
+pub struct Running {
+    pub stop: watch::Sender<bool>,
+    pub tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Running {
+    /// Asks every task to stop and waits for them.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        for t in self.tasks {
+            let _ = t.await;
+        }
+    }
+}
+
+/// Starts the poller and the sender for `bot`.
+pub async fn start(
+    bot: Bot,
+    store: crate::storage::Store,
+    clock: Arc<dyn crate::clock::Clock>,
+    config: PollConfig,
+) -> Result<Running, teloxide::RequestError> {
+    let me = bot.get_me().await?;
+    let _ = bot.delete_webhook().await;
+    if let Err(e) = set_menus(&bot).await {
+        tracing::warn!(error = %e, "command menus not set");
+    }
+    let wake = Arc::new(Notify::new());
+    let ctx = Ctx {
+        store: store.clone(),
+        clock,
+        wake: wake.clone(),
+        bot_username: me.username.clone().unwrap_or_default(),
+    };
+    let (stop, rx) = watch::channel(false);
+    let tasks = vec![
+        tokio::spawn(poll(bot.clone(), ctx, me.id.0, config, rx.clone())),
+        tokio::spawn(sender::run(bot, store, wake, rx)),
+    ];
+    Ok(Running { stop, tasks })
+}

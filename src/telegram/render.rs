@@ -1,0 +1,491 @@
+//! What people see: the order card, timelines, lists, rosters and help, as Telegram HTML.
+//! Every word comes from the locales; every piece of user text goes through `escape`.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use crate::domain::org::Organisation;
+use crate::domain::role::GRID_LEADER;
+use crate::domain::{
+    Event, EventKind, Lang, OrderState, PartyTarget, RoleId, Scope, TelegramUserId, WhistleOrder,
+};
+use crate::i18n::{ids, level_name};
+use crate::storage::Button;
+use crate::tr;
+
+fn button(label: String, data: String) -> Button {
+    Button { label, data }
+}
+
+/// Escapes user text for Telegram's HTML parse mode.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Cuts text to at most `max` characters, marking the cut.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Everything rendering needs besides the order.
+pub struct View<'a> {
+    pub org: &'a Organisation,
+    pub lang: Lang,
+    pub now: DateTime<Utc>,
+}
+
+impl View<'_> {
+    fn tz(&self) -> Tz {
+        self.org.timezone
+    }
+
+    /// A person's name, escaped.
+    pub fn name(&self, id: TelegramUserId) -> String {
+        escape(
+            &self
+                .org
+                .person(id)
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| id.0.to_string()),
+        )
+    }
+
+    /// A mention that notifies the person by id: `@username` as its text when known.
+    pub fn mention(&self, id: TelegramUserId) -> String {
+        let text = match self.org.person(id) {
+            Some(p) => match &p.username {
+                Some(u) => format!("@{}", escape(u)),
+                None => escape(&p.name),
+            },
+            None => id.0.to_string(),
+        };
+        format!("<a href=\"tg://user?id={}\">{text}</a>", id.0)
+    }
+
+    /// A mention followed by the person's name, when the link text is a username.
+    pub fn mention_named(&self, id: TelegramUserId) -> String {
+        match self.org.person(id) {
+            Some(p) if p.username.is_some() => format!("{} {}", self.mention(id), escape(&p.name)),
+            _ => self.mention(id),
+        }
+    }
+
+    pub fn role(&self, role: &RoleId) -> String {
+        escape(self.org.catalog().display(role, self.lang.code()))
+    }
+
+    /// Local time, short: "14:32", "明天 09:00", "11-30 14:32".
+    pub fn time(&self, t: DateTime<Utc>) -> String {
+        let local = self.tz().from_utc_datetime(&t.naive_utc());
+        let today = self
+            .tz()
+            .from_utc_datetime(&self.now.naive_utc())
+            .date_naive();
+        let hm = local.format("%H:%M").to_string();
+        let day = local.date_naive();
+        if day == today {
+            tr!(self.lang, ids::TIME_TODAY, hm = hm)
+        } else if Some(day) == today.succ_opt() {
+            tr!(self.lang, ids::TIME_TOMORROW, hm = hm)
+        } else {
+            tr!(
+                self.lang,
+                ids::TIME_DATE,
+                md = local.format("%m-%d").to_string(),
+                hm = hm
+            )
+        }
+    }
+
+    /// "25 分钟" / "3 小时 10 分钟" / "2 天".
+    pub fn span(&self, d: Duration) -> String {
+        let mins = d.num_minutes().abs().max(1);
+        if mins < 60 {
+            tr!(self.lang, ids::SPAN_MINUTES, n = mins)
+        } else if mins < 48 * 60 {
+            tr!(self.lang, ids::SPAN_HOURS, h = mins / 60, m = mins % 60)
+        } else {
+            tr!(self.lang, ids::SPAN_DAYS, n = mins / (24 * 60))
+        }
+    }
+
+    /// "还剩 25 分钟" or "已超时 5 分钟".
+    pub fn left(&self, due: DateTime<Utc>) -> String {
+        let d = due - self.now;
+        if d >= Duration::zero() {
+            tr!(self.lang, ids::LEFT, span = self.span(d))
+        } else {
+            tr!(self.lang, ids::OVERDUE_BY, span = self.span(d))
+        }
+    }
+
+    /// The name of what a party is: a role (with its unit when not the order's own), a unit's
+    /// duty officers, or a department.
+    pub fn party_label(&self, order: &WhistleOrder, target: &PartyTarget) -> String {
+        match target {
+            PartyTarget::Role { unit, role } if unit == &order.unit => self.role(role),
+            PartyTarget::Role { unit, role } => format!(
+                "{} · {}",
+                escape(&self.org.scope_name(&Scope::Unit(unit.clone()))),
+                self.role(role)
+            ),
+            PartyTarget::DutyOfficers { unit } => tr!(
+                self.lang,
+                ids::PARTY_DUTY_OFFICERS,
+                unit = escape(&self.org.scope_name(&Scope::Unit(unit.clone())))
+            ),
+            PartyTarget::Department { department } => {
+                escape(&self.org.scope_name(&Scope::Department(department.clone())))
+            }
+        }
+    }
+
+    /// The people a party summons: the role's holders, or (when nobody holds it) the grid
+    /// leaders with a note; a department's liaisons; a unit's duty officers.
+    pub fn party_people(&self, target: &PartyTarget) -> (Vec<TelegramUserId>, bool) {
+        use crate::domain::role::{DUTY_OFFICER, LIAISON};
+        match target {
+            PartyTarget::Role { unit, role } => {
+                let scope = Scope::Unit(unit.clone());
+                let holders = self.org.holders(&scope, role);
+                if holders.is_empty() {
+                    (self.org.holders(&scope, &RoleId::new(GRID_LEADER)), true)
+                } else {
+                    (holders, false)
+                }
+            }
+            PartyTarget::DutyOfficers { unit } => (
+                self.org
+                    .holders(&Scope::Unit(unit.clone()), &RoleId::new(DUTY_OFFICER)),
+                false,
+            ),
+            PartyTarget::Department { department } => (
+                self.org.holders(
+                    &Scope::Department(department.clone()),
+                    &RoleId::new(LIAISON),
+                ),
+                false,
+            ),
+        }
+    }
+
+    /// Mentions of everyone a party summons, with the "nobody holds it" note when so.
+    pub fn party_mentions(&self, target: &PartyTarget) -> String {
+        let (people, vacant) = self.party_people(target);
+        let mentions: Vec<String> = people.iter().map(|p| self.mention_named(*p)).collect();
+        let mentions = mentions.join(" ");
+        if vacant {
+            tr!(self.lang, ids::PARTY_VACANT, leaders = mentions)
+        } else if people.is_empty() {
+            tr!(self.lang, ids::PARTY_NOBODY)
+        } else {
+            mentions
+        }
+    }
+}
+
+/// The order card: one message per order and chat, edited in place.
+pub fn card(v: &View, order: &WhistleOrder, events: &[Event]) -> (String, Vec<Vec<Button>>) {
+    let lang = v.lang;
+    let unit = escape(&v.org.scope_name(&Scope::Unit(order.unit.clone())));
+    let mut out = String::new();
+    let title = if order.urgent {
+        tr!(lang, ids::CARD_TITLE_URGENT, id = order.id.0, unit = unit)
+    } else {
+        tr!(lang, ids::CARD_TITLE, id = order.id.0, unit = unit)
+    };
+    out.push_str(&format!("<b>{title}</b>\n"));
+    out.push_str(&escape(&clip(&order.text, 1500)));
+    out.push('\n');
+    let mut facts = Vec::new();
+    if let Some(loc) = &order.location {
+        facts.push(format!("📍 {}", escape(&clip(loc, 200))));
+    }
+    if let Some(first_due) = order.waiting().map(|(_, p)| p.ack_due).min() {
+        if order.state.is_active() {
+            facts.push(format!(
+                "⏰ {}",
+                tr!(lang, ids::CARD_ACK_BY, time = v.time(first_due))
+            ));
+        }
+    }
+    if order.state.is_active() {
+        facts.push(tr!(
+            lang,
+            ids::CARD_RESOLVE_BY,
+            time = v.time(order.resolve_due)
+        ));
+    }
+    if !facts.is_empty() {
+        out.push_str(&facts.join(" · "));
+        out.push('\n');
+    }
+    let whistler_roles: Vec<String> = v
+        .org
+        .roles_of(order.whistler, &Scope::Unit(order.unit.clone()))
+        .iter()
+        .map(|r| v.role(r))
+        .collect();
+    out.push_str(&if whistler_roles.is_empty() {
+        tr!(lang, ids::CARD_WHISTLER, name = v.name(order.whistler))
+    } else {
+        tr!(
+            lang,
+            ids::CARD_WHISTLER_ROLE,
+            name = v.name(order.whistler),
+            role = whistler_roles.join("、")
+        )
+    });
+    if order.level != crate::domain::policy::Level::Grid {
+        out.push_str(&format!(" · ⬆️ {}", level_name(lang, order.level)));
+    }
+    out.push_str("\n\n");
+    for p in &order.parties {
+        let label = v.party_label(order, &p.target);
+        match &p.report {
+            Some(r) => out.push_str(&format!(
+                "✅ {label}  {}\n",
+                tr!(
+                    lang,
+                    ids::CARD_REPORTED,
+                    name = v.name(r.by),
+                    time = v.time(r.at)
+                )
+            )),
+            None if order.state.is_active() && p.ack_due < v.now => {
+                out.push_str(&format!("⚠️ {label}  {}\n", v.party_mentions(&p.target)))
+            }
+            None => out.push_str(&format!("⏳ {label}  {}\n", v.party_mentions(&p.target))),
+        }
+    }
+    let last = |f: &dyn Fn(&EventKind) -> bool| events.iter().rev().find(|e| f(&e.kind));
+    match order.state {
+        OrderState::Resolved => {
+            if let Some(e) = last(&|k| matches!(k, EventKind::Resolved { .. })) {
+                let who = e.actor.map(|a| v.name(a)).unwrap_or_default();
+                let note = match &e.kind {
+                    EventKind::Resolved { note: Some(n) } => format!("：{}", escape(&clip(n, 500))),
+                    _ => String::new(),
+                };
+                out.push_str(&format!(
+                    "\n{}\n{}",
+                    tr!(
+                        lang,
+                        ids::CARD_RESOLVED,
+                        name = who,
+                        time = v.time(e.at),
+                        note = note
+                    ),
+                    tr!(
+                        lang,
+                        ids::CARD_PLEASE_VERIFY,
+                        whistler = v.mention(order.whistler)
+                    )
+                ));
+            }
+        }
+        OrderState::Closed => {
+            if let Some(e) = last(&|k| matches!(k, EventKind::Verified)) {
+                let who = e.actor.map(|a| v.name(a)).unwrap_or_default();
+                out.push_str(&format!(
+                    "\n{}",
+                    tr!(lang, ids::CARD_CLOSED, name = who, time = v.time(e.at))
+                ));
+            }
+        }
+        OrderState::Cancelled => {
+            if let Some(e) = last(&|k| matches!(k, EventKind::Cancelled { .. })) {
+                let who = e.actor.map(|a| v.name(a)).unwrap_or_default();
+                let reason = match &e.kind {
+                    EventKind::Cancelled { reason } => escape(&clip(reason, 300)),
+                    _ => String::new(),
+                };
+                out.push_str(&format!(
+                    "\n{}",
+                    tr!(
+                        lang,
+                        ids::CARD_CANCELLED,
+                        name = who,
+                        time = v.time(e.at),
+                        reason = reason
+                    )
+                ));
+            }
+        }
+        OrderState::Open | OrderState::Reported => {
+            if order.reopen_count > 0 {
+                if let Some(EventKind::Reopened { reason }) =
+                    last(&|k| matches!(k, EventKind::Reopened { .. })).map(|e| &e.kind)
+                {
+                    out.push_str(&format!(
+                        "\n{}",
+                        tr!(
+                            lang,
+                            ids::CARD_REOPENED,
+                            reason = escape(&clip(reason, 300))
+                        )
+                    ));
+                }
+            }
+        }
+    }
+    (out.trim_end().to_string(), card_buttons(lang, order))
+}
+
+/// The buttons a card offers in its state.
+pub fn card_buttons(lang: Lang, order: &WhistleOrder) -> Vec<Vec<Button>> {
+    let id = order.id.0;
+    match order.state {
+        OrderState::Open => vec![vec![
+            button(tr!(lang, ids::BUTTON_REPORT), format!("r:{id}")),
+            button(tr!(lang, ids::BUTTON_RESOLVE), format!("d:{id}")),
+        ]],
+        OrderState::Reported => vec![vec![button(
+            tr!(lang, ids::BUTTON_RESOLVE),
+            format!("d:{id}"),
+        )]],
+        OrderState::Resolved => vec![vec![
+            button(tr!(lang, ids::BUTTON_VERIFY), format!("v:{id}")),
+            button(tr!(lang, ids::BUTTON_REOPEN), format!("o:{id}")),
+        ]],
+        OrderState::Closed | OrderState::Cancelled => vec![],
+    }
+}
+
+/// One line of an order's timeline.
+pub fn event_line(v: &View, order: &WhistleOrder, e: &Event) -> String {
+    let lang = v.lang;
+    let who = e
+        .actor
+        .map(|a| v.name(a))
+        .unwrap_or_else(|| tr!(lang, ids::ACTOR_SYSTEM));
+    let what = match &e.kind {
+        EventKind::Created => tr!(lang, ids::EV_CREATED, name = who),
+        EventKind::PartyAdded { target } => {
+            tr!(
+                lang,
+                ids::EV_PARTY_ADDED,
+                party = v.party_label(order, target)
+            )
+        }
+        EventKind::Reported { target } => {
+            tr!(
+                lang,
+                ids::EV_REPORTED,
+                name = who,
+                party = v.party_label(order, target)
+            )
+        }
+        EventKind::Note { text } => tr!(
+            lang,
+            ids::EV_NOTE,
+            name = who,
+            text = escape(&clip(text, 300))
+        ),
+        EventKind::Resolved { note } => tr!(
+            lang,
+            ids::EV_RESOLVED,
+            name = who,
+            note = note
+                .as_deref()
+                .map(|n| format!("：{}", escape(&clip(n, 300))))
+                .unwrap_or_default()
+        ),
+        EventKind::Verified => tr!(lang, ids::EV_VERIFIED, name = who),
+        EventKind::Reopened { reason } => {
+            tr!(lang, ids::EV_REOPENED, name = who, reason = escape(reason))
+        }
+        EventKind::Cancelled { reason } => {
+            tr!(lang, ids::EV_CANCELLED, name = who, reason = escape(reason))
+        }
+        EventKind::Escalated { to, reason, .. } => tr!(
+            lang,
+            ids::EV_ESCALATED,
+            level = level_name(lang, *to),
+            reason = escape(reason)
+        ),
+        EventKind::Reminded { target } => {
+            tr!(lang, ids::EV_REMINDED, party = v.party_label(order, target))
+        }
+        EventKind::DeliveryFailed { reason, .. } => {
+            tr!(lang, ids::EV_DELIVERY_FAILED, reason = escape(reason))
+        }
+    };
+    format!("{} {what}", v.time(e.at))
+}
+
+/// `/show`: the card's text, then the timeline and how long is left.
+pub fn details(v: &View, order: &WhistleOrder, events: &[Event]) -> String {
+    let (card_text, _) = card(v, order, events);
+    let mut out = card_text;
+    out.push_str(&format!("\n\n<b>{}</b>\n", tr!(v.lang, ids::SHOW_TIMELINE)));
+    for e in events {
+        out.push_str(&event_line(v, order, e));
+        out.push('\n');
+    }
+    if order.state.is_active() {
+        if let Some(first_due) = order.waiting().map(|(_, p)| p.ack_due).min() {
+            out.push_str(&tr!(v.lang, ids::SHOW_ACK_LEFT, left = v.left(first_due)));
+            out.push('\n');
+        }
+        out.push_str(&tr!(
+            v.lang,
+            ids::SHOW_RESOLVE_LEFT,
+            left = v.left(order.resolve_due)
+        ));
+    }
+    clip_html_lines(out.trim_end(), 4000)
+}
+
+/// Keeps whole lines up to `max` characters, so a long timeline never breaks a tag.
+pub fn clip_html_lines(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for line in s.lines() {
+        if out.chars().count() + line.chars().count() + 2 > max {
+            out.push('…');
+            break;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// `/list`: one line per order.
+pub fn order_line(v: &View, order: &WhistleOrder) -> String {
+    let reported = order.parties.iter().filter(|p| p.report.is_some()).count();
+    let state = match order.state {
+        OrderState::Open => "⏳",
+        OrderState::Reported => "🛠",
+        OrderState::Resolved => "☑️",
+        OrderState::Closed => "✅",
+        OrderState::Cancelled => "🚫",
+    };
+    format!(
+        "{state} #{} {}/{} · {} · {}",
+        order.id.0,
+        reported,
+        order.parties.len(),
+        escape(&clip(&order.text, 40)),
+        v.left(order.resolve_due)
+    )
+}

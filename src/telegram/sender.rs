@@ -1,0 +1,240 @@
+//! The sender: delivers the outbox to Telegram. Messages of one chat go out in order; a 429 is
+//! waited out, network errors and 5xx are retried with backoff, a group's move to a supergroup
+//! is followed, and permanent failures are recorded on the order's timeline instead of being
+//! retried forever.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use teloxide::payloads::{EditMessageTextSetters, SendMessageSetters};
+use teloxide::prelude::*;
+use teloxide::types::{
+    InlineKeyboardButton, InlineKeyboardMarkup, MessageId, ParseMode, ReplyParameters,
+};
+use teloxide::{ApiError, RequestError};
+use tokio::sync::{watch, Notify};
+
+use crate::domain::{Event, EventKind, OrderId};
+use crate::storage::{Button, OutboxRow, Payload, Store};
+
+/// How long a claimed message is ours before another sender may take it.
+const LEASE_MS: i64 = 60_000;
+/// How many chats are served per round.
+const BATCH: i64 = 16;
+
+fn keyboard(rows: &[Vec<Button>]) -> Option<InlineKeyboardMarkup> {
+    if rows.is_empty() {
+        return None;
+    }
+    Some(InlineKeyboardMarkup::new(rows.iter().map(|row| {
+        row.iter()
+            .map(|b| InlineKeyboardButton::callback(b.label.clone(), b.data.clone()))
+            .collect::<Vec<_>>()
+    })))
+}
+
+/// What became of one delivery attempt.
+enum Outcome {
+    Sent(Option<i64>),
+    Retry { after_ms: i64, error: String },
+    Failed(String),
+    Migrated(i64),
+}
+
+fn backoff_ms(attempts: i64) -> i64 {
+    let exp = attempts.clamp(1, 7) as u32;
+    (500_i64 * 2_i64.pow(exp - 1)).min(60_000)
+}
+
+fn classify(e: RequestError, attempts: i64) -> Outcome {
+    match e {
+        RequestError::RetryAfter(s) => Outcome::Retry {
+            after_ms: s.duration().as_millis() as i64,
+            error: "429".into(),
+        },
+        RequestError::MigrateToChatId(new) => Outcome::Migrated(new.0),
+        // reqwest's message names the URL, which holds the token: say only what kind it was.
+        RequestError::Network(e) => Outcome::Retry {
+            after_ms: backoff_ms(attempts),
+            error: format!(
+                "network error ({})",
+                if e.is_timeout() {
+                    "timeout"
+                } else if e.is_connect() {
+                    "connect"
+                } else if e.is_request() {
+                    "request"
+                } else {
+                    "other"
+                }
+            ),
+        },
+        RequestError::Io(e) => Outcome::Retry {
+            after_ms: backoff_ms(attempts),
+            error: format!("io: {e}"),
+        },
+        // An HTML error page from a proxy (502) reaches teloxide as invalid JSON.
+        RequestError::InvalidJson { .. } => Outcome::Retry {
+            after_ms: backoff_ms(attempts),
+            error: "invalid json (5xx page)".into(),
+        },
+        RequestError::Api(ApiError::MessageNotModified) => Outcome::Sent(None),
+        RequestError::Api(e) => Outcome::Failed(e.to_string()),
+    }
+}
+
+async fn deliver(bot: &Bot, store: &Store, row: &OutboxRow) -> Outcome {
+    let chat = ChatId(row.chat_id);
+    match &row.payload {
+        Payload::Send {
+            html,
+            buttons,
+            reply_to_card,
+            reply_to,
+            ..
+        } => {
+            let mut reply = *reply_to;
+            if let Some(order) = reply_to_card {
+                reply = store.card_message(*order, row.chat_id).await.ok().flatten();
+            }
+            let mut req = bot
+                .send_message(chat, html.clone())
+                .parse_mode(ParseMode::Html);
+            if let Some(kb) = keyboard(buttons) {
+                req = req.reply_markup(kb);
+            }
+            if let Some(mid) = reply.and_then(|m| i32::try_from(m).ok()) {
+                req = req.reply_parameters(
+                    ReplyParameters::new(MessageId(mid)).allow_sending_without_reply(),
+                );
+            }
+            match req.await {
+                Ok(m) => Outcome::Sent(Some(m.id.0 as i64)),
+                Err(e) => classify(e, row.attempts),
+            }
+        }
+        Payload::EditCard {
+            order,
+            html,
+            buttons,
+        } => {
+            // A newer edit of the same card waits behind this one: it alone matters.
+            if store.newer_edit_pending(row).await.unwrap_or(false) {
+                return Outcome::Sent(None);
+            }
+            let mid = match store.card_message(*order, row.chat_id).await {
+                Ok(Some(m)) => m,
+                Ok(None) => return Outcome::Failed("the card was never delivered".into()),
+                Err(e) => {
+                    return Outcome::Retry {
+                        after_ms: backoff_ms(row.attempts),
+                        error: e.to_string(),
+                    }
+                }
+            };
+            let Ok(mid) = i32::try_from(mid) else {
+                return Outcome::Failed("message id out of range".into());
+            };
+            let mut req = bot
+                .edit_message_text(chat, MessageId(mid), html.clone())
+                .parse_mode(ParseMode::Html);
+            if let Some(kb) = keyboard(buttons) {
+                req = req.reply_markup(kb);
+            }
+            match req.await {
+                Ok(_) => Outcome::Sent(None),
+                Err(e) => classify(e, row.attempts),
+            }
+        }
+    }
+}
+
+fn order_of(row: &OutboxRow) -> Option<OrderId> {
+    match &row.payload {
+        Payload::Send {
+            card,
+            reply_to_card,
+            ..
+        } => card.or(*reply_to_card),
+        Payload::EditCard { order, .. } => Some(*order),
+    }
+}
+
+/// Delivers one round of due messages. Returns how many rows it handled.
+pub async fn deliver_round(bot: &Bot, store: &Store) -> crate::storage::Result<usize> {
+    let rows = store.claim_outbox(Utc::now(), LEASE_MS, BATCH).await?;
+    let n = rows.len();
+    // Different chats in parallel; one message per chat per round keeps each chat in order.
+    let results = futures::future::join_all(
+        rows.iter()
+            .map(|row| async move { (row, deliver(bot, store, row).await) }),
+    )
+    .await;
+    for (row, outcome) in results {
+        match outcome {
+            Outcome::Sent(mid) => store.outbox_sent(row, mid).await?,
+            Outcome::Retry { after_ms, error } => {
+                tracing::warn!(outbox = row.id, chat = row.chat_id, attempts = row.attempts, %error, "delivery will be retried");
+                store
+                    .outbox_retry(row.id, Utc::now().timestamp_millis() + after_ms, &error)
+                    .await?;
+            }
+            Outcome::Migrated(new) => {
+                tracing::info!(
+                    old = row.chat_id,
+                    new,
+                    "chat moved to a supergroup; resending there"
+                );
+                store.migrate_chat(row.chat_id, new).await?;
+                store.outbox_retry(row.id, 0, "migrated").await?;
+            }
+            Outcome::Failed(error) => {
+                tracing::error!(outbox = row.id, chat = row.chat_id, %error, "message cannot be delivered");
+                store.outbox_failed(row.id, &error).await?;
+                if let Some(order) = order_of(row) {
+                    let event = Event {
+                        order,
+                        at: Utc::now(),
+                        actor: None,
+                        kind: EventKind::DeliveryFailed {
+                            chat: row.chat_id,
+                            reason: error,
+                        },
+                    };
+                    store.record(&[event], &[], Utc::now()).await?;
+                }
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// Runs until `stop` turns true: delivers what is due, then sleeps until the next due moment
+/// or until woken by new work.
+pub async fn run(bot: Bot, store: Store, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let handled = match deliver_round(&bot, &store).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::error!(error = %e, "outbox round failed");
+                0
+            }
+        };
+        if handled > 0 {
+            continue;
+        }
+        let sleep_ms = match store.next_outbox_due().await {
+            Ok(Some(due)) => (due - Utc::now().timestamp_millis()).clamp(0, 30_000),
+            _ => 30_000,
+        };
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(Duration::from_millis(sleep_ms as u64)) => {}
+            _ = stop.changed() => {}
+        }
+    }
+}
