@@ -45,6 +45,9 @@ pub enum Command {
     },
     /// Bring the database schema up to date and exit.
     Migrate,
+    /// Play a scripted scenario against an in-process Bot API stand-in and print the chats
+    /// (no token or network needed). `--lang en` for English.
+    Demo,
     /// Import or show the organisation.
     Org {
         #[command(subcommand)]
@@ -275,7 +278,7 @@ pub fn org_tree(org: &Organisation, lang: Lang) -> String {
                         lang,
                         ids::SHOW_ROLE_LINE,
                         role = names.in_lang(lang.code()),
-                        people = people.join("、")
+                        people = crate::telegram::render::join(lang, &people)
                     )
                 })
             })
@@ -348,7 +351,11 @@ pub fn org_tree(org: &Organisation, lang: Lang) -> String {
             if !d.handles.is_empty() {
                 out.push_str(&format!(
                     "    · {}\n",
-                    tr!(lang, ids::SHOW_HANDLES, words = d.handles.join("、"))
+                    tr!(
+                        lang,
+                        ids::SHOW_HANDLES,
+                        words = crate::telegram::render::join(lang, &d.handles)
+                    )
                 ));
             }
             for r in roster(&Scope::Department(d.id.clone())) {
@@ -367,7 +374,11 @@ pub fn org_tree(org: &Organisation, lang: Lang) -> String {
     if !org.admins.is_empty() {
         out.push('\n');
         let admins: Vec<String> = org.admins.iter().map(|a| name_of(a.0)).collect();
-        out.push_str(&tr!(lang, ids::SHOW_ADMINS, ids = admins.join("、")));
+        out.push_str(&tr!(
+            lang,
+            ids::SHOW_ADMINS,
+            ids = crate::telegram::render::join(lang, &admins)
+        ));
         out.push('\n');
     }
     out

@@ -301,6 +301,13 @@ ids! {
     HELP_LANG = "help-lang",
     STALE_BUTTON = "stale-button",
     INTERNAL_ERROR = "internal-error",
+    DEMO_TITLE = "demo-title",
+    DEMO_WHISTLE = "demo-whistle",
+    DEMO_ACK = "demo-ack",
+    DEMO_PROGRESS = "demo-progress",
+    DEMO_DONE = "demo-done",
+    LIST_SEP = "list-sep",
+    NOTE_SUFFIX = "note-suffix",
 }
 
 /// The localized name of a level (unit kind).

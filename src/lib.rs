@@ -4,8 +4,10 @@
 pub mod app;
 pub mod cli;
 pub mod clock;
+pub mod demo;
 pub mod domain;
 pub mod i18n;
+pub mod sandbox;
 pub mod standin;
 pub mod storage;
 pub mod telegram;

@@ -7,10 +7,15 @@ use gridwhistle::{app, cli};
 #[tokio::main]
 async fn main() {
     let args = Cli::parse();
+    // The bot logs its work; the other commands print their result and only warnings.
+    let default_filter = match args.command {
+        Command::Run { .. } => "gridwhistle=info,warn",
+        _ => "warn",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "gridwhistle=info,warn".into()),
+                .unwrap_or_else(|_| default_filter.into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -31,6 +36,10 @@ async fn main() {
                 OrgCommand::Show => cli::org_show(&store, lang).await,
             },
         },
+        Command::Demo => gridwhistle::demo::run(lang).await.map_err(|e| cli::Exit {
+            message: format!("{e:#}"),
+            code: 1,
+        }),
         Command::Run { org } => app::run(&args.database_url, org.as_deref(), lang).await,
     };
     match result {

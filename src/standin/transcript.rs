@@ -208,7 +208,8 @@ fn bot_text(message: &SentMessage) -> String {
     starts.sort_unstable();
     let mut out: Vec<u16> = Vec::with_capacity(units.len() + starts.len());
     for (index, unit) in units.iter().enumerate() {
-        if starts.binary_search(&index).is_ok() {
+        // A link whose text is already "@username" keeps its one '@'.
+        if starts.binary_search(&index).is_ok() && *unit != u16::from(b'@') {
             out.push(u16::from(b'@'));
         }
         out.push(*unit);

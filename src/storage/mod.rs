@@ -97,7 +97,15 @@ impl Store {
         } else {
             return Err(StoreError::UnsupportedUrl);
         };
+        // One plain connection first: an unreachable server fails at once, not after the
+        // pool's acquire timeout.
+        {
+            use sqlx::Connection;
+            let probe = sqlx::AnyConnection::connect(&url).await?;
+            probe.close().await?;
+        }
         let pool = AnyPoolOptions::new()
+            .acquire_timeout(std::time::Duration::from_secs(10))
             .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
@@ -169,6 +177,14 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// How many updates have been processed, for waiting on the bot in tests and the demo.
+    pub async fn processed_update_count(&self) -> Result<i64> {
+        let r = sqlx::query("SELECT COUNT(*) AS n FROM updates WHERE processed_at IS NOT NULL")
+            .fetch_one(&self.pool)
+            .await?;
+        col(&r, "n")
     }
 
     /// Updates recorded but not processed (a crash between the two), oldest first.

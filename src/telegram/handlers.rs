@@ -689,7 +689,7 @@ async fn whistle(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Sender, body: &s
                         tr!(
                             lang,
                             ids::WHISTLE_NAME_DEPARTMENT,
-                            departments = names.join("、")
+                            departments = render::join(lang, &names)
                         ),
                     )
                     .await;
@@ -964,7 +964,7 @@ fn roles_text(here: &Here, person: TelegramUserId, order: &WhistleOrder) -> Stri
     if roles.is_empty() {
         tr!(here.lang, ids::ROLE_NONE)
     } else {
-        roles.join("、")
+        render::join(here.lang, &roles)
     }
 }
 
@@ -1069,10 +1069,7 @@ async fn resolve(
                 .take(1)
                 .map(|(chat, _)| {
                     let view = View { org, lang, now };
-                    let note = note
-                        .as_deref()
-                        .map(|n| format!("：{}", escape(&render::clip(n, 500))))
-                        .unwrap_or_default();
+                    let note = render::note_suffix(lang, note.as_deref(), 500);
                     reply_to_card(
                         *chat,
                         o.id,
@@ -1376,10 +1373,11 @@ async fn roster(ctx: &Ctx, inc: &Incoming, here: &Here) -> Result<()> {
         let is_grid = matches!(scope, Scope::Unit(u) if here.org.unit(u).is_some_and(|u| u.kind == Level::Grid));
         if holders.is_empty() {
             if standing && is_grid {
-                lines.push(format!(
-                    "{}：{}",
-                    view.role(role),
-                    tr!(lang, ids::ROSTER_VACANT)
+                lines.push(tr!(
+                    lang,
+                    ids::SHOW_ROLE_LINE,
+                    role = view.role(role),
+                    people = tr!(lang, ids::ROSTER_VACANT)
                 ));
             }
             continue;
@@ -1393,7 +1391,12 @@ async fn roster(ctx: &Ctx, inc: &Incoming, here: &Here) -> Result<()> {
                 },
             )
             .collect();
-        lines.push(format!("{}：{}", view.role(role), names.join("、")));
+        lines.push(tr!(
+            lang,
+            ids::SHOW_ROLE_LINE,
+            role = view.role(role),
+            people = render::join(lang, &names)
+        ));
     }
     if lines.len() == 1 {
         lines.push(tr!(lang, ids::ROSTER_EMPTY));

@@ -32,6 +32,20 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// Items joined the way the language lists them ("、" or ", ").
+pub fn join(lang: Lang, items: &[String]) -> String {
+    // Fluent trims a message's surrounding spaces, so English's ", " is rebuilt here.
+    let sep = tr!(lang, ids::LIST_SEP);
+    let sep = if sep == "," { ", ".to_string() } else { sep };
+    items.join(&sep)
+}
+
+/// ": note" (or "：note"), escaped and clipped; empty without a note.
+pub fn note_suffix(lang: Lang, note: Option<&str>, max: usize) -> String {
+    note.map(|n| tr!(lang, ids::NOTE_SUFFIX, note = escape(&clip(n, max))))
+        .unwrap_or_default()
+}
+
 /// Cuts text to at most `max` characters, marking the cut.
 pub fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
@@ -249,7 +263,7 @@ pub fn card(v: &View, order: &WhistleOrder, events: &[Event]) -> (String, Vec<Ve
             lang,
             ids::CARD_WHISTLER_ROLE,
             name = v.name(order.whistler),
-            role = whistler_roles.join("、")
+            role = join(lang, &whistler_roles)
         )
     });
     if order.level != crate::domain::policy::Level::Grid {
@@ -280,7 +294,7 @@ pub fn card(v: &View, order: &WhistleOrder, events: &[Event]) -> (String, Vec<Ve
             if let Some(e) = last(&|k| matches!(k, EventKind::Resolved { .. })) {
                 let who = e.actor.map(|a| v.name(a)).unwrap_or_default();
                 let note = match &e.kind {
-                    EventKind::Resolved { note: Some(n) } => format!("：{}", escape(&clip(n, 500))),
+                    EventKind::Resolved { note } => note_suffix(lang, note.as_deref(), 500),
                     _ => String::new(),
                 };
                 out.push_str(&format!(
@@ -402,10 +416,7 @@ pub fn event_line(v: &View, order: &WhistleOrder, e: &Event) -> String {
             lang,
             ids::EV_RESOLVED,
             name = who,
-            note = note
-                .as_deref()
-                .map(|n| format!("：{}", escape(&clip(n, 300))))
-                .unwrap_or_default()
+            note = note_suffix(lang, note.as_deref(), 300)
         ),
         EventKind::Verified => tr!(lang, ids::EV_VERIFIED, name = who),
         EventKind::Reopened { reason } => {

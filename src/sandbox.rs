@@ -1,0 +1,244 @@
+//! An in-process world for the demo, the end-to-end tests and the benchmarks: the local Bot API
+//! stand-in, a database with an organisation imported, a manual clock, and the real bot (poller
+//! and sender) talking to the stand-in over HTTP on loopback.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use crate::clock::ManualClock;
+use crate::domain::org::{parse_org, Organisation};
+use crate::domain::{Lang, Scope, TelegramUserId, UnitId};
+use crate::standin::{SentMessage, StandIn, TgChat, TgUser};
+use crate::storage::Store;
+use crate::telegram::{self, PollConfig, Running};
+
+/// How long `settle` waits for the bot before giving up (a bound, not a sleep).
+const SETTLE_LIMIT: Duration = Duration::from_secs(20);
+
+pub struct Sandbox {
+    pub standin: StandIn,
+    pub store: Store,
+    pub clock: ManualClock,
+    pub org: Organisation,
+    running: Option<Running>,
+    pushed: i64,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Sandbox {
+    /// Starts a world with `org_toml` imported, on `database_url` or a fresh temporary SQLite.
+    pub async fn start(
+        org_toml: &str,
+        database_url: Option<String>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Sandbox> {
+        let (url, dir) = match database_url {
+            Some(u) => (u, None),
+            None => {
+                let dir = tempfile::tempdir().context("temporary directory")?;
+                (
+                    format!("sqlite://{}", dir.path().join("sandbox.db").display()),
+                    Some(dir),
+                )
+            }
+        };
+        let store = Store::connect(&url).await.context("database")?;
+        let org = parse_org(org_toml).map_err(|e| anyhow::anyhow!("organisation: {e}"))?;
+        store.import_org(&org, false).await?;
+        let standin = StandIn::start().await;
+        for u in &org.units {
+            if let Some(c) = u.chat_id {
+                standin.register_chat(&TgChat::new(c, &u.name));
+            }
+        }
+        for d in &org.departments {
+            if let Some(c) = d.chat_id {
+                standin.register_chat(&TgChat::new(c, &d.name));
+            }
+        }
+        let clock = ManualClock::new(now);
+        let running = telegram::start(
+            standin.bot(),
+            store.clone(),
+            Arc::new(clock.clone()),
+            PollConfig { timeout_secs: 10 },
+        )
+        .await
+        .context("bot start")?;
+        Ok(Sandbox {
+            standin,
+            store,
+            clock,
+            org,
+            running: Some(running),
+            pushed: 0,
+            _dir: dir,
+        })
+    }
+
+    /// Sets every chat of the organisation to `lang`.
+    pub async fn set_language(&self, lang: Lang) -> anyhow::Result<()> {
+        for c in self
+            .org
+            .units
+            .iter()
+            .filter_map(|u| u.chat_id)
+            .chain(self.org.departments.iter().filter_map(|d| d.chat_id))
+        {
+            self.store.set_chat_locale(c, lang).await?;
+        }
+        Ok(())
+    }
+
+    /// A roster person as a Telegram user.
+    pub fn user(&self, id: i64) -> TgUser {
+        match self.org.person(TelegramUserId(id)) {
+            Some(p) => {
+                let u = TgUser::new(id, &p.name);
+                match &p.username {
+                    Some(name) => u.with_username(name),
+                    None => u,
+                }
+            }
+            None => TgUser::new(id, &format!("user{id}")),
+        }
+    }
+
+    /// The group chat of a unit or department id.
+    pub fn chat(&self, id: &str) -> TgChat {
+        let (chat, title) = self
+            .org
+            .units
+            .iter()
+            .find(|u| u.id.as_str() == id)
+            .map(|u| (u.chat_id, u.name.clone()))
+            .or_else(|| {
+                self.org
+                    .departments
+                    .iter()
+                    .find(|d| d.id.as_str() == id)
+                    .map(|d| (d.chat_id, d.name.clone()))
+            })
+            .unwrap_or((None, id.to_string()));
+        TgChat::new(chat.unwrap_or(-1), &title)
+    }
+
+    /// The titles of every chat, for the transcript.
+    pub fn chat_titles(&self) -> HashMap<i64, String> {
+        let mut t = HashMap::new();
+        for u in &self.org.units {
+            if let Some(c) = u.chat_id {
+                t.insert(c, u.name.clone());
+            }
+        }
+        for d in &self.org.departments {
+            if let Some(c) = d.chat_id {
+                t.insert(c, d.name.clone());
+            }
+        }
+        t
+    }
+
+    /// Queues an update for the bot and waits until it was handled and its messages delivered.
+    pub async fn push(&mut self, update: Value) -> anyhow::Result<()> {
+        self.standin.push_update(update);
+        self.pushed += 1;
+        self.settle().await
+    }
+
+    /// A user writes in a chat.
+    pub async fn say(&mut self, chat: &TgChat, user: &TgUser, text: &str) -> anyhow::Result<()> {
+        let u = self.standin.group_text(chat, user, text);
+        self.push(u).await
+    }
+
+    /// A user replies to a message.
+    pub async fn reply(
+        &mut self,
+        chat: &TgChat,
+        user: &TgUser,
+        to: i32,
+        text: &str,
+    ) -> anyhow::Result<()> {
+        let u = self
+            .standin
+            .reply(chat, user, to, text)
+            .context("no such message to reply to")?;
+        self.push(u).await
+    }
+
+    /// A user taps a button labelled `label` on a bot message.
+    pub async fn press(
+        &mut self,
+        chat: &TgChat,
+        user: &TgUser,
+        message_id: i32,
+        label: &str,
+    ) -> anyhow::Result<()> {
+        let u = self
+            .standin
+            .press_button(chat.id, user, message_id, label)
+            .with_context(|| format!("no button {label}"))?;
+        self.push(u).await
+    }
+
+    /// Waits (bounded) until every pushed update is processed and the outbox is empty.
+    pub async fn settle(&self) -> anyhow::Result<()> {
+        let start = Instant::now();
+        loop {
+            let processed = self.store.processed_update_count().await?;
+            let (pending, _, _) = self.store.outbox_counts().await?;
+            if processed >= self.pushed && pending == 0 && self.standin.pending_updates().is_empty()
+            {
+                return Ok(());
+            }
+            if start.elapsed() > SETTLE_LIMIT {
+                anyhow::bail!("the bot did not settle: {processed}/{} updates processed, {pending} messages pending", self.pushed);
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    /// The bot's messages in a chat, in order.
+    pub fn messages(&self, chat: &TgChat) -> Vec<SentMessage> {
+        self.standin.messages(chat.id)
+    }
+
+    /// The last message the bot sent in a chat.
+    pub fn last(&self, chat: &TgChat) -> Option<SentMessage> {
+        self.messages(chat).into_iter().max_by_key(|m| m.message_id)
+    }
+
+    /// The card of an order in a chat, as it reads now.
+    pub async fn card(&self, chat: &TgChat, order: i64) -> Option<SentMessage> {
+        let mid = self
+            .store
+            .card_message(crate::domain::OrderId(order), chat.id)
+            .await
+            .ok()??;
+        self.standin.message(chat.id, mid as i32)
+    }
+
+    /// The chat of a unit (by id), when bound.
+    pub async fn chat_of_unit(&self, id: &str) -> Option<i64> {
+        self.store
+            .chat_of(&Scope::Unit(UnitId::new(id)))
+            .await
+            .ok()
+            .flatten()
+    }
+
+    /// Stops the bot and the stand-in.
+    pub async fn stop(mut self) {
+        if let Some(r) = self.running.take() {
+            r.shutdown().await;
+        }
+        self.standin.shutdown();
+        self.store.close().await;
+    }
+}
