@@ -308,6 +308,20 @@ ids! {
     DEMO_DONE = "demo-done",
     LIST_SEP = "list-sep",
     NOTE_SUFFIX = "note-suffix",
+    WHY_NOT_REPORTED = "why-not-reported",
+    WHY_NOT_RESOLVED = "why-not-resolved",
+    WHY_REOPENED_TWICE = "why-reopened-twice",
+    ESCALATION_NOTICE = "escalation-notice",
+    ESCALATED_AT_TOP = "escalated-at-top",
+    BUTTON_TAKE_OVER = "button-take-over",
+    CARD_ESCALATED = "card-escalated",
+    REMINDER = "reminder",
+    REMINDER_PRIVATE = "reminder-private",
+    ESCALATE_USAGE = "escalate-usage",
+    MENU_ESCALATE = "menu-escalate",
+    REFUSE_ESCALATE = "refuse-escalate",
+    REFUSE_DEPARTMENT_WHISTLE = "refuse-department-whistle",
+    DEPARTMENT_WHISTLED = "department-whistled",
 }
 
 /// The localized name of a level (unit kind).

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod sandbox;
+pub mod scheduler;
 pub mod standin;
 pub mod storage;
 pub mod telegram;

@@ -81,6 +81,38 @@ impl Sandbox {
         })
     }
 
+    /// The bot as a test runs it: polling and sending, with no scheduler loop (the clock is
+    /// manual: `advance` runs the scheduler).
+    async fn start_bot(
+        standin: &StandIn,
+        store: &Store,
+        clock: &ManualClock,
+    ) -> anyhow::Result<Running> {
+        let parts = telegram::Parts {
+            polling: true,
+            scheduling: false,
+        };
+        telegram::start_with(
+            standin.bot(),
+            store.clone(),
+            Arc::new(clock.clone()),
+            PollConfig { timeout_secs: 10 },
+            parts,
+        )
+        .await
+        .context("bot start")
+    }
+
+    /// Stops the bot and starts a new one on the same database and stand-in, as a restarted
+    /// process would be.
+    pub async fn restart(&mut self) -> anyhow::Result<()> {
+        if let Some(r) = self.running.take() {
+            r.shutdown().await;
+        }
+        self.running = Some(Self::start_bot(&self.standin, &self.store, &self.clock).await?);
+        Ok(())
+    }
+
     /// Sets every chat of the organisation to `lang`.
     pub async fn set_language(&self, lang: Lang) -> anyhow::Result<()> {
         for c in self
@@ -185,6 +217,20 @@ impl Sandbox {
             .press_button(chat.id, user, message_id, label)
             .with_context(|| format!("no button {label}"))?;
         self.push(u).await
+    }
+
+    /// Moves the clock on, lets the scheduler act on what fell due, and waits for the messages.
+    pub async fn advance(&mut self, by: chrono::Duration) -> anyhow::Result<usize> {
+        self.clock.advance(by);
+        let ctx = self.running.as_ref().context("stopped")?.ctx.clone();
+        let worked = crate::scheduler::tick(&ctx).await?;
+        self.settle().await?;
+        Ok(worked)
+    }
+
+    /// The bot's handler context (store, clock, wake-ups).
+    pub fn ctx(&self) -> Option<crate::telegram::handlers::Ctx> {
+        self.running.as_ref().map(|r| r.ctx.clone())
     }
 
     /// Waits (bounded) until every pushed update is processed and the outbox is empty.

@@ -215,3 +215,23 @@ demo-progress = vendors moved on, waiting for the rubbish truck
 demo-done = /done 1 all cleared, rubbish taken away
 list-sep = , 
 note-suffix = : { $note }
+why-not-reported = { $parties } did not report in time
+why-not-resolved = not resolved in time
+why-reopened-twice = reopened twice, still not resolved
+escalation-notice =
+    ⬆️ #{ $id } escalated from { $from } to { $to }
+    Reason: { $reason }
+    { $timeline }
+    { $people }, please take it over
+escalated-at-top = ⬆️ #{ $id } is at the top level ({ $to }): { $reason }
+button-take-over = Take over
+card-escalated = ⬆️ escalated to { $unit }
+reminder = ⏰ #{ $id } reminder: { $party } { $people } please report by { $time } ({ $left })
+reminder-private =
+    ⏰ #{ $id } · { $unit }: { $text }
+    Please report in the group by { $time } ({ $left }).
+escalate-usage = Please say why, e.g. <code>/escalate 42 needs the sub-district</code>
+menu-escalate = Escalate: /escalate 42 reason
+refuse-escalate = Only the whistler, the grid leader or a duty officer can escalate #{ $id }.
+refuse-department-whistle = Only sub-district duty officers or admins can whistle departments.
+department-whistled = 📣 Whistled { $department }

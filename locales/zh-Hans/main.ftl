@@ -209,3 +209,23 @@ demo-progress = 摊贩已劝离，正在等环卫清运
 demo-done = /done 1 已清理完毕，垃圾已清运
 list-sep = 、
 note-suffix = ：{ $note }
+why-not-reported = { $parties } 未按时报到
+why-not-resolved = 未按时处置
+why-reopened-twice = 两次退回，仍未处置到位
+escalation-notice =
+    ⬆️ #{ $id } 从 { $from } 升级到 { $to }
+    原因：{ $reason }
+    { $timeline }
+    { $people } 请处理
+escalated-at-top = ⬆️ #{ $id } 已在最高一级（{ $to }）：{ $reason }
+button-take-over = 接手
+card-escalated = ⬆️ 已升级到 { $unit }
+reminder = ⏰ #{ $id } 提醒：{ $party } { $people } 请在 { $time } 前报到（{ $left }）
+reminder-private =
+    ⏰ #{ $id } · { $unit }：{ $text }
+    请在 { $time } 前到群里报到（{ $left }）。
+escalate-usage = 请写明升级原因，例如 <code>/escalate 42 需要街道协调</code>
+menu-escalate = 升级：/escalate 42 原因
+refuse-escalate = 只有吹哨人、网格长或值班员可以升级 #{ $id }。
+refuse-department-whistle = 只有街道值班员或管理员可以吹哨部门。
+department-whistled = 📣 已吹哨 { $department }

@@ -209,3 +209,23 @@ demo-progress = 攤販已勸離，正在等環衛清運
 demo-done = /done 1 已清理完畢，垃圾已清運
 list-sep = 、
 note-suffix = ：{ $note }
+why-not-reported = { $parties } 未按時報到
+why-not-resolved = 未按時處置
+why-reopened-twice = 兩次退回，仍未處置到位
+escalation-notice =
+    ⬆️ #{ $id } 從 { $from } 升級到 { $to }
+    原因：{ $reason }
+    { $timeline }
+    { $people } 請處理
+escalated-at-top = ⬆️ #{ $id } 已在最高一級（{ $to }）：{ $reason }
+button-take-over = 接手
+card-escalated = ⬆️ 已升級到 { $unit }
+reminder = ⏰ #{ $id } 提醒：{ $party } { $people } 請在 { $time } 前報到（{ $left }）
+reminder-private =
+    ⏰ #{ $id } · { $unit }：{ $text }
+    請在 { $time } 前到群裡報到（{ $left }）。
+escalate-usage = 請寫明升級原因，例如 <code>/escalate 42 需要街道協調</code>
+menu-escalate = 升級：/escalate 42 原因
+refuse-escalate = 只有吹哨人、網格長或值班員可以升級 #{ $id }。
+refuse-department-whistle = 只有街道值班員或管理員可以吹哨部門。
+department-whistled = 📣 已吹哨 { $department }

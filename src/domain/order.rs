@@ -122,7 +122,7 @@ pub enum EventKind {
     Escalated {
         from: Level,
         to: Level,
-        reason: String,
+        why: EscalationReason,
     },
     Reminded {
         target: PartyTarget,
@@ -150,6 +150,20 @@ impl EventKind {
             EventKind::DeliveryFailed { .. } => "delivery_failed",
         }
     }
+}
+
+/// Why an order rose one level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EscalationReason {
+    /// These parties did not report in time.
+    NotReported { parties: Vec<PartyTarget> },
+    /// The order was not resolved in time.
+    NotResolved,
+    /// Verification failed a second time.
+    ReopenedTwice,
+    /// Someone asked, with their reason.
+    Asked { reason: String },
 }
 
 /// An event with who and when.
@@ -335,14 +349,14 @@ impl WhistleOrder {
     pub fn escalate(
         &mut self,
         by: Option<TelegramUserId>,
-        reason: String,
+        why: EscalationReason,
         now: DateTime<Utc>,
     ) -> Result<Event, TransitionError> {
         self.require_active()?;
         let from = self.level;
         let to = from.up().ok_or(TransitionError::AtTopLevel)?;
         self.level = to;
-        Ok(self.event(now, by, EventKind::Escalated { from, to, reason }))
+        Ok(self.event(now, by, EventKind::Escalated { from, to, why }))
     }
 }
 
@@ -418,7 +432,9 @@ mod tests {
             Act::Verify => o.verify(by, t(10)).map(|_| ()),
             Act::Reopen => o.reopen(by, "not clean".into(), t(100), t(10)).map(|_| ()),
             Act::Cancel => o.cancel(by, "duplicate".into(), t(10)).map(|_| ()),
-            Act::Escalate => o.escalate(None, "overdue".into(), t(10)).map(|_| ()),
+            Act::Escalate => o
+                .escalate(None, EscalationReason::NotResolved, t(10))
+                .map(|_| ()),
         }
     }
 
@@ -522,7 +538,10 @@ mod tests {
     fn escalation_climbs_one_level_at_a_time_and_stops_at_the_district() {
         let mut o = order(Open, &[false]);
         let mut seen = vec![o.level];
-        while o.escalate(None, "late".into(), t(1)).is_ok() {
+        while o
+            .escalate(None, EscalationReason::NotResolved, t(1))
+            .is_ok()
+        {
             seen.push(o.level);
         }
         assert_eq!(
@@ -535,7 +554,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            o.escalate(None, "late".into(), t(1)),
+            o.escalate(None, EscalationReason::NotResolved, t(1)),
             Err(TransitionError::AtTopLevel)
         );
     }

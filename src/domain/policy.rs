@@ -295,3 +295,142 @@ mod tests {
         assert_eq!(p.deadlines(Level::Grid, false, None).remind_before.0, 100);
     }
 }
+
+/// The moment `duration` of working time after `start`: with a calendar and a non-urgent order
+/// the clock runs only inside working hours on working days; otherwise it is plain time.
+pub fn due_after(
+    start: chrono::DateTime<chrono::Utc>,
+    duration: Secs,
+    urgent: bool,
+    calendar: Option<&Calendar>,
+    tz: chrono_tz::Tz,
+) -> chrono::DateTime<chrono::Utc> {
+    use chrono::{Duration, TimeZone};
+    let Some(cal) = calendar.filter(|_| !urgent) else {
+        return start + duration.to_chrono();
+    };
+    if cal.weekdays.is_empty() && cal.workdays.is_empty() {
+        return start + duration.to_chrono(); // a calendar with no working time would never end
+    }
+    let mut left = duration.to_chrono();
+    let mut t = start.with_timezone(&tz).naive_local();
+    // A deadline is at most a few weeks of working time away; two years bounds any calendar.
+    for _ in 0..(366 * 2) {
+        let day = t.date();
+        let open = day.and_time(cal.start);
+        let close = day.and_time(cal.end);
+        if cal.is_working_day(day) && t < close {
+            let from = t.max(open);
+            let room = close - from;
+            if left <= room {
+                let end = from + left;
+                return tz
+                    .from_local_datetime(&end)
+                    .earliest()
+                    .map(|d| d.with_timezone(&chrono::Utc))
+                    .unwrap_or(start + duration.to_chrono());
+            }
+            left -= room;
+        }
+        t = (day + Duration::days(1)).and_time(cal.start);
+    }
+    start + duration.to_chrono()
+}
+
+#[cfg(test)]
+mod calendar_tests {
+    use super::*;
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    fn cal() -> Calendar {
+        Calendar {
+            weekdays: vec![
+                Weekday::Mon,
+                Weekday::Tue,
+                Weekday::Wed,
+                Weekday::Thu,
+                Weekday::Fri,
+            ],
+            start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            end: NaiveTime::from_hms_opt(18, 0, 0).unwrap(),
+            days_off: vec![NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()],
+            workdays: vec![NaiveDate::from_ymd_opt(2027, 1, 2).unwrap()],
+        }
+    }
+
+    /// Local Shanghai time → UTC.
+    fn sh(y: i32, m: u32, d: u32, h: u32, min: u32) -> chrono::DateTime<Utc> {
+        chrono_tz::Asia::Shanghai
+            .with_ymd_and_hms(y, m, d, h, min, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn working_time_pauses_outside_hours_weekends_and_days_off() {
+        let tz = chrono_tz::Asia::Shanghai;
+        let c = cal();
+        let cases = [
+            // (start, duration, urgent, expected due) — 2026-11-27 is a Friday
+            (
+                sh(2026, 11, 27, 10, 0),
+                Secs(1800),
+                false,
+                sh(2026, 11, 27, 10, 30),
+            ),
+            (
+                sh(2026, 11, 27, 17, 45),
+                Secs(1800),
+                false,
+                sh(2026, 11, 30, 9, 15),
+            ), // over the weekend
+            (
+                sh(2026, 11, 28, 14, 0),
+                Secs(1800),
+                false,
+                sh(2026, 11, 30, 9, 30),
+            ), // Saturday
+            (
+                sh(2026, 11, 28, 14, 0),
+                Secs(1800),
+                true,
+                sh(2026, 11, 28, 14, 30),
+            ), // urgent ignores it
+            (
+                sh(2026, 11, 30, 7, 0),
+                Secs(3600),
+                false,
+                sh(2026, 11, 30, 10, 0),
+            ), // before opening
+            (
+                sh(2026, 12, 30, 17, 0),
+                Secs(7200),
+                false,
+                sh(2027, 1, 1, 10, 0),
+            ), // 31st off; Jan 1 is a Friday
+            (
+                sh(2027, 1, 1, 17, 30),
+                Secs(3600),
+                false,
+                sh(2027, 1, 2, 9, 30),
+            ), // make-up Saturday
+            (
+                sh(2026, 11, 27, 10, 0),
+                Secs(86_400),
+                false,
+                sh(2026, 12, 1, 16, 0),
+            ), // 8h Fri + 9h Mon + 7h Tue
+        ];
+        for (i, (start, d, urgent, expected)) in cases.into_iter().enumerate() {
+            assert_eq!(
+                due_after(start, d, urgent, Some(&c), tz),
+                expected,
+                "case {i}"
+            );
+        }
+        assert_eq!(
+            due_after(sh(2026, 11, 28, 14, 0), Secs(60), false, None, tz),
+            sh(2026, 11, 28, 14, 1)
+        );
+    }
+}

@@ -7,6 +7,7 @@
 //! messages it causes in one transaction, guarded by the order's version so that two people
 //! pressing at once cannot overwrite each other.
 
+mod jobs;
 mod orders;
 mod org;
 mod outbox;
@@ -15,7 +16,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
-pub use orders::StoredOrder;
+pub use jobs::DueJob;
+pub use orders::{Commit, StoredOrder};
 pub use org::{ChatBinding, ImportReport};
 pub use outbox::{Button, OutboxRow, Outgoing, Payload};
 

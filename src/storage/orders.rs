@@ -4,13 +4,26 @@
 use chrono::{DateTime, Utc};
 use sqlx::{Any, Row};
 
+use super::jobs::{finish_in, sync_jobs};
 use super::outbox::{insert_outgoing, Outgoing};
 use super::{col, from_json, from_ms, json, ms, Result, Store, StoreError};
+use crate::domain::escalation::Job;
 use crate::domain::policy::Level;
 use crate::domain::{
     Event, EventKind, OrderId, OrderState, Party, PartyTarget, ReportMark, TelegramUserId, UnitId,
     WhistleOrder,
 };
+
+/// What a save writes besides the order: its events, the messages they cause, the order's
+/// due moments (None: leave them), and the scheduler job this save completes.
+#[derive(Debug, Clone, Copy)]
+pub struct Commit<'a> {
+    pub events: &'a [Event],
+    pub out: &'a [Outgoing],
+    pub jobs: Option<&'a [Job]>,
+    pub finish_job: Option<i64>,
+    pub now: DateTime<Utc>,
+}
 
 /// An order as read, with the version its next save must match.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +83,7 @@ impl Store {
     pub async fn create_order(
         &self,
         mut order: WhistleOrder,
+        jobs: &[Job],
         consequences: impl FnOnce(&WhistleOrder) -> (Vec<Event>, Vec<Outgoing>),
     ) -> Result<WhistleOrder> {
         let mut tx = self.pool.begin().await?;
@@ -95,6 +109,7 @@ impl Store {
         let (events, out) = consequences(&order);
         insert_events(&mut tx, &events).await?;
         insert_outgoing(&mut tx, &out, order.created_at).await?;
+        sync_jobs(&mut tx, order.id, jobs).await?;
         tx.commit().await?;
         Ok(order)
     }
@@ -105,11 +120,21 @@ impl Store {
         &self,
         read: &StoredOrder,
         order: &WhistleOrder,
-        events: &[Event],
-        out: &[Outgoing],
-        now: DateTime<Utc>,
+        c: Commit<'_>,
     ) -> Result<()> {
+        let Commit {
+            events,
+            out,
+            jobs,
+            finish_job,
+            now,
+        } = c;
         let mut tx = self.pool.begin().await?;
+        if let Some(job) = finish_job {
+            if !finish_in(&mut tx, job, now).await? {
+                return Err(StoreError::Conflict); // another scheduler acted on it
+            }
+        }
         let done = sqlx::query(
             "UPDATE orders SET body = $1, location = $2, urgent = $3, state = $4, level = $5,
                     resolve_due = $6, reopen_count = $7, version = version + 1
@@ -132,6 +157,9 @@ impl Store {
         write_parties(&mut tx, order).await?;
         insert_events(&mut tx, events).await?;
         insert_outgoing(&mut tx, out, now).await?;
+        if let Some(jobs) = jobs {
+            sync_jobs(&mut tx, order.id, jobs).await?;
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -700,6 +700,18 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the person has started a private chat with the bot.
+    pub async fn has_private_chat(&self, id: TelegramUserId) -> Result<bool> {
+        let r = sqlx::query("SELECT private_chat FROM people WHERE telegram_id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match r {
+            Some(r) => col::<i64>(&r, "private_chat")? != 0,
+            None => false,
+        })
+    }
+
     /// Everyone's names and usernames, for rendering mentions.
     pub async fn people(&self) -> Result<Vec<Person>> {
         sqlx::query("SELECT telegram_id, name, username FROM people ORDER BY telegram_id")

@@ -146,7 +146,7 @@ impl Store {
         )
         .fetch_one(&self.pool)
         .await?;
-        Ok(col::<Option<i64>>(&row, "due")?)
+        col::<Option<i64>>(&row, "due")
     }
 
     /// Delivered: remembers the message id (and, for a card, where the card is).

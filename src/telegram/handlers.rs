@@ -9,16 +9,18 @@ use tokio::sync::Notify;
 
 use crate::clock::Clock;
 use crate::domain::access;
+use crate::domain::escalation::{self, jobs_for};
 use crate::domain::org::{Membership, Organisation};
 use crate::domain::parse::{self, DepartmentRef, GridRef, ParseContext, RoleSource};
+use crate::domain::policy::due_after;
 use crate::domain::policy::Level;
 use crate::domain::role::GRID_LEADER;
 use crate::domain::{
-    DepartmentId, Event, EventKind, Lang, OrderId, OrderState, Party, PartyTarget, ReportOutcome,
-    Scope, TelegramUserId, TransitionError, UnitId, WhistleOrder,
+    DepartmentId, EscalationReason, Event, EventKind, Lang, OrderId, OrderState, Party,
+    PartyTarget, ReportOutcome, Scope, TelegramUserId, TransitionError, UnitId, WhistleOrder,
 };
 use crate::i18n::ids;
-use crate::storage::{Button, Outgoing, Payload, Store, StoreError, StoredOrder};
+use crate::storage::{Button, Commit, Outgoing, Payload, Store, StoreError, StoredOrder};
 use crate::tr;
 
 use super::render::{self, escape, View};
@@ -30,6 +32,8 @@ pub struct Ctx {
     pub clock: Arc<dyn Clock>,
     /// Wakes the sender after something was queued.
     pub wake: Arc<Notify>,
+    /// Tells the scheduler that due moments may have changed.
+    pub replan: Arc<Notify>,
     pub bot_username: String,
 }
 
@@ -81,7 +85,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// How many times a transition is retried when someone else changed the order meanwhile.
 const CONFLICT_RETRIES: usize = 5;
 
-fn send(chat_id: i64, html: String) -> Outgoing {
+pub(crate) fn send(chat_id: i64, html: String) -> Outgoing {
     Outgoing {
         chat_id,
         payload: Payload::Send {
@@ -107,7 +111,7 @@ fn reply(inc: &Incoming, html: String) -> Outgoing {
     }
 }
 
-fn reply_to_card(
+pub(crate) fn reply_to_card(
     chat_id: i64,
     order: OrderId,
     html: String,
@@ -133,7 +137,7 @@ struct Here {
 }
 
 impl Ctx {
-    fn now(&self) -> DateTime<Utc> {
+    pub(crate) fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
 
@@ -152,13 +156,19 @@ impl Ctx {
     }
 
     /// The language of a chat (its own setting, else the organisation's default).
-    async fn lang_of(&self, org: &Organisation, chat_id: i64) -> Result<Lang> {
+    pub(crate) async fn lang_of(&self, org: &Organisation, chat_id: i64) -> Result<Lang> {
         Ok(self
             .store
             .chat(chat_id)
             .await?
             .and_then(|b| b.locale)
             .unwrap_or(org.default_locale))
+    }
+
+    /// An order was saved: its messages wait for the sender, its due moments for the scheduler.
+    pub(crate) fn saved(&self) {
+        self.wake.notify_one();
+        self.replan.notify_one();
     }
 
     async fn queue(&self, out: Vec<Outgoing>) -> Result<()> {
@@ -184,7 +194,7 @@ impl Ctx {
 
 /// The chats an order's card belongs in: its unit's chat, and the chat of every summoned
 /// party's unit or department, in that order, without repeats.
-async fn card_chats(ctx: &Ctx, order: &WhistleOrder) -> Result<Vec<i64>> {
+pub(crate) async fn card_chats(ctx: &Ctx, order: &WhistleOrder) -> Result<Vec<i64>> {
     let mut scopes = vec![Scope::Unit(order.unit.clone())];
     for p in &order.parties {
         scopes.push(match &p.target {
@@ -207,7 +217,7 @@ async fn card_chats(ctx: &Ctx, order: &WhistleOrder) -> Result<Vec<i64>> {
 
 /// The messages that bring every card of `order` up to date: edits where a card exists, a new
 /// card where none does yet (it mentions everyone, so it notifies them).
-async fn refresh_cards(
+pub(crate) async fn refresh_cards(
     ctx: &Ctx,
     org: &Organisation,
     order: &WhistleOrder,
@@ -299,11 +309,21 @@ async fn transition<T>(
         out.extend(also(&changed, &extra));
         match ctx
             .store
-            .save_order(&read, &changed, &events, &out, ctx.now())
+            .save_order(
+                &read,
+                &changed,
+                Commit {
+                    events: &events,
+                    out: &out,
+                    jobs: Some(&jobs_for(org, &changed)),
+                    finish_job: None,
+                    now: ctx.now(),
+                },
+            )
             .await
         {
             Ok(()) => {
-                ctx.wake.notify_one();
+                ctx.saved();
                 return Ok(Some(Ok((changed, extra))));
             }
             Err(StoreError::Conflict) => continue,
@@ -458,6 +478,19 @@ async fn on_command(ctx: &Ctx, inc: &Incoming, cmd: super::commands::Command) ->
                 None => Ok(()),
             }
         }
+        C::Escalate(arg) => {
+            let (id, rest) = split_order(&arg);
+            let Some(reason) = nonempty(rest) else {
+                return ctx.answer(inc, tr!(here.lang, ids::ESCALATE_USAGE)).await;
+            };
+            match order_or_reply(ctx, inc, &here, id, true).await? {
+                Some(id) => {
+                    let why = EscalationReason::Asked { reason };
+                    escalate_by_hand(ctx, &here, &from, id, why, Answer::Reply(inc)).await
+                }
+                None => Ok(()),
+            }
+        }
         C::List(_) => list(ctx, inc, &here).await,
         C::Show(arg) => match order_arg(ctx, inc, &here, &arg, true).await? {
             Some(id) => show(ctx, inc, &here, id).await,
@@ -562,7 +595,7 @@ fn visible_here(here: &Here, order: &WhistleOrder) -> bool {
 
 // ---- whistle --------------------------------------------------------------------------------
 
-fn department_refs(org: &Organisation) -> Vec<DepartmentRef> {
+pub(crate) fn department_refs(org: &Organisation) -> Vec<DepartmentRef> {
     org.departments
         .iter()
         .map(|d| DepartmentRef {
@@ -715,7 +748,13 @@ async fn whistle(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Sender, body: &s
             _ => None,
         };
         let d = org.policy.deadlines(level, urgent, dept);
-        let due = now + d.ack_within.to_chrono();
+        let due = due_after(
+            now,
+            d.ack_within,
+            urgent,
+            org.calendar.as_ref(),
+            org.timezone,
+        );
         match draft.due {
             Some(limit) if limit < due => limit.max(now),
             _ => due,
@@ -736,10 +775,15 @@ async fn whistle(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Sender, body: &s
     }
 
     let deadlines = org.policy.deadlines(level, draft.urgent, None);
-    let resolve_due = draft
-        .due
-        .filter(|d| *d > now)
-        .unwrap_or(now + deadlines.resolve_within.to_chrono());
+    let resolve_due = draft.due.filter(|d| *d > now).unwrap_or_else(|| {
+        due_after(
+            now,
+            deadlines.resolve_within,
+            draft.urgent,
+            org.calendar.as_ref(),
+            org.timezone,
+        )
+    });
     let order = WhistleOrder {
         id: OrderId(0),
         unit: order_unit,
@@ -778,9 +822,10 @@ async fn whistle(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Sender, body: &s
     for c in &chats {
         langs.insert(*c, ctx.lang_of(org, *c).await?);
     }
+    let jobs = jobs_for(org, &order);
     let created = ctx
         .store
-        .create_order(order, |o| {
+        .create_order(order, &jobs, |o| {
             let events = vec![Event {
                 order: o.id,
                 at: now,
@@ -812,7 +857,7 @@ async fn whistle(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Sender, body: &s
         })
         .await?;
     tracing::info!(order = created.id.0, unit = %created.unit, parties = created.parties.len(), "whistle");
-    ctx.wake.notify_one();
+    ctx.saved();
     Ok(())
 }
 
@@ -1160,7 +1205,13 @@ async fn reopen(
                 vec![o.reopen(
                     from.id,
                     reason.clone(),
-                    now + d.resolve_within.to_chrono(),
+                    due_after(
+                        now,
+                        d.resolve_within,
+                        o.urgent,
+                        org.calendar.as_ref(),
+                        org.timezone,
+                    ),
                     now,
                 )?],
                 (),
@@ -1206,13 +1257,21 @@ async fn reopen(
     .await?;
     match result {
         None => say(ctx, answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await,
-        Some(Ok(_)) => match answer {
-            Answer::Toast(slot) => {
-                *slot = Some(plain(&tr!(lang, ids::REOPENED_OK, id = id.0)));
-                Ok(())
+        Some(Ok((o, _))) => {
+            if o.reopen_count >= 2 {
+                // Verification failed again: the order goes one level up.
+                let mut ignored = None;
+                let why = EscalationReason::ReopenedTwice;
+                escalate_by_hand(ctx, here, from, id, why, Answer::Toast(&mut ignored)).await?;
             }
-            Answer::Reply(_) => Ok(()),
-        },
+            match answer {
+                Answer::Toast(slot) => {
+                    *slot = Some(plain(&tr!(lang, ids::REOPENED_OK, id = id.0)));
+                    Ok(())
+                }
+                Answer::Reply(_) => Ok(()),
+            }
+        }
         Some(Err(e)) => say(ctx, answer, refusal(lang, id, &e)).await,
     }
 }
@@ -1261,7 +1320,46 @@ async fn cancel(
 /// A reply to a card that is not a report: a progress note (text or photo) on the timeline.
 async fn note(ctx: &Ctx, here: &Here, inc: &Incoming, from: &Sender, id: OrderId) -> Result<()> {
     let lang = here.lang;
-    let text = if inc.text.trim().is_empty() && inc.has_photo {
+    if let Some((lat, lon)) = inc.location {
+        // A location shared in reply to the card (Telegram cannot attach one to a text): it
+        // is the order's place when it has none yet, and a note on the timeline either way.
+        let place = format!("{lat:.5}, {lon:.5}");
+        let active = ctx
+            .store
+            .order(id)
+            .await?
+            .is_some_and(|s| s.order.state.is_active() && s.order.location.is_none());
+        if active {
+            let now = ctx.now();
+            let actor = Some(from.id);
+            transition(
+                ctx,
+                &here.org,
+                id,
+                |o, _| {
+                    o.location.get_or_insert_with(|| place.clone());
+                    let kind = EventKind::Note {
+                        text: format!("📍 {place}"),
+                    };
+                    Ok((
+                        vec![Event {
+                            order: id,
+                            at: now,
+                            actor,
+                            kind,
+                        }],
+                        (),
+                    ))
+                },
+                |_, _| vec![reply(inc, tr!(lang, ids::NOTE_RECORDED, id = id.0))],
+            )
+            .await?;
+            return Ok(());
+        }
+    }
+    let text = if let Some((lat, lon)) = inc.location {
+        format!("📍 {lat:.5}, {lon:.5}")
+    } else if inc.text.trim().is_empty() && inc.has_photo {
         tr!(lang, ids::NOTE_PHOTO)
     } else if inc.has_photo {
         format!("{} {}", tr!(lang, ids::NOTE_PHOTO), inc.text.trim())
@@ -1629,14 +1727,20 @@ pub async fn on_press(ctx: &Ctx, press: &Press) -> Result<Option<String>> {
     let Some((kind, id)) = press.data.split_once(':') else {
         return Ok(Some(tr!(lang, ids::STALE_BUTTON)));
     };
-    let Ok(n) = id.parse::<i64>() else {
+    let Ok(n) = id.split(':').next().unwrap_or_default().parse::<i64>() else {
         return Ok(Some(tr!(lang, ids::STALE_BUTTON)));
     };
     let id = OrderId(n);
     // The button must be on one of this order's messages in this chat.
-    match ctx.store.order(id).await? {
-        Some(o) if here.scope.is_some() && visible_here(&here, &o.order) => {}
+    let state = match ctx.store.order(id).await? {
+        Some(o) if here.scope.is_some() && visible_here(&here, &o.order) => o.order.state,
         _ => return Ok(Some(tr!(lang, ids::STALE_BUTTON))),
+    };
+    // 确认 / 退回 answer "please verify": on an order no longer resolved they are stale (a
+    // closed order is reopened only by /reopen with a reason, never by an old button).
+    if matches!(kind, "v" | "o") && state != OrderState::Resolved {
+        let e = TransitionError::WrongState(state);
+        return Ok(Some(plain(&refusal(lang, id, &e))));
     }
     let mut toast = None;
     let from = press.from.clone();
@@ -1644,6 +1748,15 @@ pub async fn on_press(ctx: &Ctx, press: &Press) -> Result<Option<String>> {
         "r" => report(ctx, &here, &from, id, Answer::Toast(&mut toast)).await?,
         "d" => resolve(ctx, &here, &from, id, None, Answer::Toast(&mut toast)).await?,
         "v" => verify(ctx, &here, &from, id, Answer::Toast(&mut toast)).await?,
+        "w" => {
+            let dept = press
+                .data
+                .splitn(3, ':')
+                .nth(2)
+                .unwrap_or_default()
+                .to_string();
+            whistle_department(ctx, &here, &from, id, dept, Answer::Toast(&mut toast)).await?
+        }
         "o" => {
             reopen(
                 ctx,
@@ -1678,7 +1791,35 @@ pub async fn on_added(ctx: &Ctx, chat_id: i64) -> Result<()> {
 pub async fn on_migrated(ctx: &Ctx, old: i64, new: i64) -> Result<()> {
     ctx.store.migrate_chat(old, new).await?;
     tracing::info!(old, new, "chat migrated to a supergroup");
-    Ok(())
+    // The old group's cards can no longer be edited: post the live ones afresh in the new chat.
+    let org = ctx.store.load_org().await?;
+    let view = View {
+        org: &org,
+        lang: ctx.lang_of(&org, new).await?,
+        now: ctx.now(),
+    };
+    let mut out = Vec::new();
+    for order in ctx.store.all_orders().await? {
+        if !(order.state.is_active() || order.state == OrderState::Resolved) {
+            continue;
+        }
+        if !ctx.store.cards(order.id).await?.contains(&(new, None)) {
+            continue;
+        }
+        let events = ctx.store.events(order.id).await?;
+        let (html, buttons) = render::card(&view, &order, &events);
+        out.push(Outgoing {
+            chat_id: new,
+            payload: Payload::Send {
+                html,
+                buttons,
+                card: Some(order.id),
+                reply_to_card: None,
+                reply_to: None,
+            },
+        });
+    }
+    ctx.queue(out).await
 }
 
 /// Something went wrong that is not the person's fault: say so, politely.
@@ -1702,5 +1843,128 @@ pub async fn on_failure(ctx: &Ctx, chat_id: i64, reply_to: Option<i64>) {
     };
     if ctx.queue(vec![out]).await.is_err() {
         tracing::error!(chat_id, "could not even queue the apology");
+    }
+}
+
+/// `/escalate 42 reason` (or a second reopen): one level up, with the escalation notice.
+async fn escalate_by_hand(
+    ctx: &Ctx,
+    here: &Here,
+    from: &Sender,
+    id: OrderId,
+    why: EscalationReason,
+    answer: Answer<'_>,
+) -> Result<()> {
+    let lang = here.lang;
+    let now = ctx.now();
+    let org = &here.org;
+    let Some(stored) = ctx.store.order(id).await? else {
+        return say(ctx, answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await;
+    };
+    if !access::can_verify(org, from.id, &stored.order) {
+        return say(ctx, answer, tr!(lang, ids::REFUSE_ESCALATE, id = id.0)).await;
+    }
+    for _ in 0..CONFLICT_RETRIES {
+        let Some(read) = ctx.store.order(id).await? else {
+            return say(ctx, answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await;
+        };
+        let mut order = read.order.clone();
+        let events = match escalation::escalate(org, &mut order, Some(from.id), why.clone(), now) {
+            Ok(e) => e,
+            Err(e) => return say(ctx, answer, refusal(lang, id, &e)).await,
+        };
+        let mut history = ctx.store.events(id).await?;
+        history.extend(events.iter().cloned());
+        let (mut out, _) = refresh_cards(ctx, org, &order, &history, None).await?;
+        out.extend(crate::scheduler::escalation_messages(ctx, org, &order, &history, &why).await?);
+        let jobs = jobs_for(org, &order);
+        let commit = Commit {
+            events: &events,
+            out: &out,
+            jobs: Some(&jobs),
+            finish_job: None,
+            now,
+        };
+        match ctx.store.save_order(&read, &order, commit).await {
+            Ok(()) => {
+                ctx.saved();
+                return Ok(());
+            }
+            Err(StoreError::Conflict) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(StoreError::Conflict)
+}
+
+/// A department button on an escalation notice at the sub-district: the department is
+/// summoned (its card goes to its chat, mentioning its liaisons).
+async fn whistle_department(
+    ctx: &Ctx,
+    here: &Here,
+    from: &Sender,
+    id: OrderId,
+    department: String,
+    answer: Answer<'_>,
+) -> Result<()> {
+    let lang = here.lang;
+    let now = ctx.now();
+    let org = &here.org;
+    let Some(stored) = ctx.store.order(id).await? else {
+        return say(ctx, answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await;
+    };
+    let Some(dept) = org.department(&DepartmentId::new(department.clone())) else {
+        return say(ctx, answer, tr!(lang, ids::STALE_BUTTON)).await;
+    };
+    let subdistrict = org
+        .ancestor_at(&stored.order.unit, Level::Subdistrict)
+        .map(|u| u.id.clone());
+    let allowed = org.is_admin(from.id)
+        || subdistrict.is_some_and(|u| {
+            org.holds(from.id, &Scope::Unit(u), crate::domain::role::DUTY_OFFICER)
+        });
+    if !allowed {
+        return say(ctx, answer, tr!(lang, ids::REFUSE_DEPARTMENT_WHISTLE)).await;
+    }
+    let target = PartyTarget::Department {
+        department: dept.id.clone(),
+    };
+    let name = escape(&dept.name);
+    let result = transition(
+        ctx,
+        org,
+        id,
+        |o, _| {
+            let d = org.policy.deadlines(
+                o.level.max(Level::Subdistrict),
+                o.urgent,
+                Some(dept.durations),
+            );
+            let due = due_after(
+                now,
+                d.ack_within,
+                o.urgent,
+                org.calendar.as_ref(),
+                org.timezone,
+            );
+            Ok((
+                o.add_parties(vec![(target.clone(), due)], Some(from.id), now)?,
+                (),
+            ))
+        },
+        |_, _| vec![],
+    )
+    .await?;
+    match result {
+        None => say(ctx, answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await,
+        Some(Ok(_)) => {
+            say(
+                ctx,
+                answer,
+                tr!(lang, ids::DEPARTMENT_WHISTLED, department = name),
+            )
+            .await
+        }
+        Some(Err(e)) => say(ctx, answer, refusal(lang, id, &e)).await,
     }
 }

@@ -271,6 +271,7 @@ pub async fn poll(
 
 /// Everything the running bot consists of.
 pub struct Running {
+    pub ctx: Ctx,
     pub stop: watch::Sender<bool>,
     pub tasks: Vec<tokio::task::JoinHandle<()>>,
 }
@@ -285,29 +286,76 @@ impl Running {
     }
 }
 
-/// Starts the poller and the sender for `bot`.
+/// Starts the poller, the scheduler and the sender for `bot`.
 pub async fn start(
     bot: Bot,
     store: crate::storage::Store,
     clock: Arc<dyn crate::clock::Clock>,
     config: PollConfig,
 ) -> Result<Running, teloxide::RequestError> {
+    start_with(
+        bot,
+        store,
+        clock,
+        config,
+        Parts {
+            polling: true,
+            scheduling: true,
+        },
+    )
+    .await
+}
+
+/// Which loops a process runs. Telegram allows one poller per token; the scheduler and the
+/// sender may run in every process. A test driving a manual clock runs no scheduler loop and
+/// calls `scheduler::tick` itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Parts {
+    pub polling: bool,
+    pub scheduling: bool,
+}
+
+/// Like `start`, with a choice of loops (see `Parts`).
+pub async fn start_with(
+    bot: Bot,
+    store: crate::storage::Store,
+    clock: Arc<dyn crate::clock::Clock>,
+    config: PollConfig,
+    parts: Parts,
+) -> Result<Running, teloxide::RequestError> {
+    let polling = parts.polling;
     let me = bot.get_me().await?;
-    let _ = bot.delete_webhook().await;
-    if let Err(e) = set_menus(&bot).await {
-        tracing::warn!(error = %e, "command menus not set");
+    if polling {
+        let _ = bot.delete_webhook().await;
+        if let Err(e) = set_menus(&bot).await {
+            tracing::warn!(error = %e, "command menus not set");
+        }
     }
     let wake = Arc::new(Notify::new());
+    let replan = Arc::new(Notify::new());
     let ctx = Ctx {
         store: store.clone(),
         clock,
         wake: wake.clone(),
+        replan: replan.clone(),
         bot_username: me.username.clone().unwrap_or_default(),
     };
     let (stop, rx) = watch::channel(false);
-    let tasks = vec![
-        tokio::spawn(poll(bot.clone(), ctx, me.id.0, config, rx.clone())),
-        tokio::spawn(sender::run(bot, store, wake, rx)),
-    ];
-    Ok(Running { stop, tasks })
+    let mut tasks = vec![tokio::spawn(sender::run(
+        bot.clone(),
+        store,
+        wake,
+        rx.clone(),
+    ))];
+    if parts.scheduling {
+        tasks.push(tokio::spawn(crate::scheduler::run(
+            ctx.clone(),
+            replan,
+            rx.clone(),
+        )));
+    }
+    if polling {
+        tasks.push(tokio::spawn(poll(bot, ctx.clone(), me.id.0, config, rx)));
+    }
+    Ok(Running { ctx, stop, tasks })
 }

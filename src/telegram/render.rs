@@ -7,7 +7,8 @@ use chrono_tz::Tz;
 use crate::domain::org::Organisation;
 use crate::domain::role::GRID_LEADER;
 use crate::domain::{
-    Event, EventKind, Lang, OrderState, PartyTarget, RoleId, Scope, TelegramUserId, WhistleOrder,
+    EscalationReason, Event, EventKind, Lang, OrderState, PartyTarget, RoleId, Scope,
+    TelegramUserId, WhistleOrder,
 };
 use crate::i18n::{ids, level_name};
 use crate::storage::Button;
@@ -266,8 +267,12 @@ pub fn card(v: &View, order: &WhistleOrder, events: &[Event]) -> (String, Vec<Ve
             role = join(lang, &whistler_roles)
         )
     });
-    if order.level != crate::domain::policy::Level::Grid {
-        out.push_str(&format!(" · ⬆️ {}", level_name(lang, order.level)));
+    let own_level = v.org.unit(&order.unit).map(|u| u.kind);
+    if own_level.is_some_and(|l| order.level > l) {
+        if let Some(to) = v.org.ancestor_at(&order.unit, order.level) {
+            out.push('\n');
+            out.push_str(&tr!(lang, ids::CARD_ESCALATED, unit = escape(&to.name)));
+        }
     }
     out.push_str("\n\n");
     for p in &order.parties {
@@ -382,6 +387,23 @@ pub fn card_buttons(lang: Lang, order: &WhistleOrder) -> Vec<Vec<Button>> {
     }
 }
 
+/// Why an order rose, in words.
+pub fn escalation_reason(v: &View, order: &WhistleOrder, why: &EscalationReason) -> String {
+    match why {
+        EscalationReason::NotReported { parties } => {
+            let labels: Vec<String> = parties.iter().map(|p| v.party_label(order, p)).collect();
+            tr!(
+                v.lang,
+                ids::WHY_NOT_REPORTED,
+                parties = join(v.lang, &labels)
+            )
+        }
+        EscalationReason::NotResolved => tr!(v.lang, ids::WHY_NOT_RESOLVED),
+        EscalationReason::ReopenedTwice => tr!(v.lang, ids::WHY_REOPENED_TWICE),
+        EscalationReason::Asked { reason } => escape(&clip(reason, 300)),
+    }
+}
+
 /// One line of an order's timeline.
 pub fn event_line(v: &View, order: &WhistleOrder, e: &Event) -> String {
     let lang = v.lang;
@@ -425,11 +447,11 @@ pub fn event_line(v: &View, order: &WhistleOrder, e: &Event) -> String {
         EventKind::Cancelled { reason } => {
             tr!(lang, ids::EV_CANCELLED, name = who, reason = escape(reason))
         }
-        EventKind::Escalated { to, reason, .. } => tr!(
+        EventKind::Escalated { to, why, .. } => tr!(
             lang,
             ids::EV_ESCALATED,
             level = level_name(lang, *to),
-            reason = escape(reason)
+            reason = escalation_reason(v, order, why)
         ),
         EventKind::Reminded { target } => {
             tr!(lang, ids::EV_REMINDED, party = v.party_label(order, target))

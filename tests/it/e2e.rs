@@ -9,12 +9,14 @@ use gridwhistle::standin::{SentMessage, TgChat, TgUser};
 
 const HUASHAN: &str = include_str!("../../examples/huashan.toml");
 
-/// A fresh world at 2026-11-28 14:02 in Kunming (06:02 UTC).
+/// A fresh world on Monday 2026-11-30 at 14:02 in Kunming (06:02 UTC): a working day, so the
+/// organisation's calendar does not move a report deadline half an hour away. Tests advance the
+/// clock by minutes only, staying before any reminder, so the scheduler says nothing.
 pub async fn world() -> Sandbox {
     Sandbox::start(
         HUASHAN,
         None,
-        Utc.with_ymd_and_hms(2026, 11, 28, 6, 2, 0).unwrap(),
+        Utc.with_ymd_and_hms(2026, 11, 30, 6, 2, 0).unwrap(),
     )
     .await
     .expect("sandbox")
@@ -79,6 +81,34 @@ pub async fn answer_to(w: &mut Sandbox, chat: &TgChat, who: &TgUser, text: &str)
         new[0]
     );
     new[0].text.clone()
+}
+
+/// Like `answer_to`, for the roster person (or stranger) with this Telegram id.
+pub async fn ask(w: &mut Sandbox, chat: &TgChat, telegram_id: i64, text: &str) -> String {
+    let who = w.user(telegram_id);
+    answer_to(w, chat, &who, text).await
+}
+
+/// Like `say_and_collect`, for the person with this Telegram id.
+pub async fn say_as(
+    w: &mut Sandbox,
+    chat: &TgChat,
+    telegram_id: i64,
+    text: &str,
+) -> Vec<SentMessage> {
+    let who = w.user(telegram_id);
+    say_and_collect(w, chat, &who, text).await
+}
+
+/// Like `whistle`, for the person with this Telegram id.
+pub async fn whistle_as(
+    w: &mut Sandbox,
+    chat: &TgChat,
+    telegram_id: i64,
+    text: &str,
+) -> SentMessage {
+    let who = w.user(telegram_id);
+    whistle(w, chat, &who, text).await
 }
 
 /// `who` whistles `text` in `chat`; the card of the new order there.

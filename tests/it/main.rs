@@ -1,8 +1,16 @@
 //! The integration tests, in one binary: the storage contract on both backends, the command
-//! line, and (later) the bot end to end against the local Bot API stand-in.
+//! line, and the bot end to end against the local Bot API stand-in.
 
 mod cli;
 mod e2e;
-mod e2e_scratch;
+mod e2e_bad_input;
+mod e2e_binding;
+mod e2e_close;
+mod e2e_deadlines;
+mod e2e_departments;
+mod e2e_follow;
+mod e2e_report;
+mod e2e_roster;
+mod e2e_whistle;
 mod storage_contract;
 mod support;

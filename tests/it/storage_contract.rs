@@ -8,7 +8,7 @@ use gridwhistle::domain::{
     EventKind, Lang, OrderId, OrderState, Party, PartyTarget, RoleId, Scope, TelegramUserId,
     UnitId, WhistleOrder,
 };
-use gridwhistle::storage::{Outgoing, Payload, StoreError};
+use gridwhistle::storage::{Commit, Outgoing, Payload, StoreError};
 
 use crate::support::TestDb;
 
@@ -28,6 +28,16 @@ fn send(chat: i64, text: &str, card: Option<OrderId>) -> Outgoing {
             reply_to_card: None,
             reply_to: None,
         },
+    }
+}
+
+fn commit(events: &[gridwhistle::domain::Event], now: DateTime<Utc>) -> Commit<'_> {
+    Commit {
+        events,
+        out: &[],
+        jobs: None,
+        finish_job: None,
+        now,
     }
 }
 
@@ -227,7 +237,7 @@ async fn people_are_learned_and_found_by_username(db: &TestDb) {
 async fn orders_are_numbered_saved_with_events_and_guarded_by_version(db: &TestDb) {
     let a = db
         .store
-        .create_order(new_order(&["sanitation", "urban_enforcement"]), |o| {
+        .create_order(new_order(&["sanitation", "urban_enforcement"]), &[], |o| {
             (
                 vec![gridwhistle::domain::Event {
                     order: o.id,
@@ -242,7 +252,7 @@ async fn orders_are_numbered_saved_with_events_and_guarded_by_version(db: &TestD
         .unwrap();
     let b = db
         .store
-        .create_order(new_order(&["sanitation"]), |_| (vec![], vec![]))
+        .create_order(new_order(&["sanitation"]), &[], |_| (vec![], vec![]))
         .await
         .unwrap();
     assert_eq!(b.id.0, a.id.0 + 1, "one sequence");
@@ -258,7 +268,7 @@ async fn orders_are_numbered_saved_with_events_and_guarded_by_version(db: &TestD
         other => panic!("{other:?}"),
     };
     db.store
-        .save_order(&read, &changed, &[ev], &[], t0())
+        .save_order(&read, &changed, commit(&[ev], t0()))
         .await
         .unwrap();
     // a second writer holding the old version is refused and changes nothing
@@ -266,7 +276,7 @@ async fn orders_are_numbered_saved_with_events_and_guarded_by_version(db: &TestD
     stale.resolve(TelegramUserId(1004), None, t0()).unwrap();
     let e = db
         .store
-        .save_order(&read, &stale, &[], &[], t0())
+        .save_order(&read, &stale, commit(&[], t0()))
         .await
         .unwrap_err();
     assert!(matches!(e, StoreError::Conflict), "{e:?}");
@@ -299,7 +309,7 @@ async fn orders_are_numbered_saved_with_events_and_guarded_by_version(db: &TestD
 async fn the_outbox_delivers_each_chat_in_order_and_never_twice(db: &TestDb) {
     let o = db
         .store
-        .create_order(new_order(&["sanitation"]), |o| {
+        .create_order(new_order(&["sanitation"]), &[], |o| {
             (
                 vec![],
                 vec![
