@@ -18,7 +18,7 @@ use crate::storage::Store;
 use crate::telegram::{self, PollConfig, Running};
 
 /// How long `settle` waits for the bot before giving up (a bound, not a sleep).
-const SETTLE_LIMIT: Duration = Duration::from_secs(20);
+const SETTLE_LIMIT: Duration = Duration::from_secs(90);
 
 pub struct Sandbox {
     pub standin: StandIn,
@@ -66,7 +66,10 @@ impl Sandbox {
             standin.bot(),
             store.clone(),
             Arc::new(clock.clone()),
-            PollConfig { timeout_secs: 10 },
+            PollConfig {
+                timeout_secs: 10,
+                pacing: crate::telegram::sender::Pacing::NONE,
+            },
         )
         .await
         .context("bot start")?;
@@ -96,7 +99,10 @@ impl Sandbox {
             standin.bot(),
             store.clone(),
             Arc::new(clock.clone()),
-            PollConfig { timeout_secs: 10 },
+            PollConfig {
+                timeout_secs: 10,
+                pacing: crate::telegram::sender::Pacing::NONE,
+            },
             parts,
         )
         .await
@@ -111,6 +117,31 @@ impl Sandbox {
         }
         self.running = Some(Self::start_bot(&self.standin, &self.store, &self.clock).await?);
         Ok(())
+    }
+
+    /// A second bot process on the same database (`url`): scheduler work and sending, no
+    /// polling (Telegram allows one poller per token). Its scheduler is driven with `tick`.
+    pub async fn second_process(&self, url: &str) -> anyhow::Result<Running> {
+        let store = Store::connect(url)
+            .await
+            .context("second process database")?;
+        let parts = telegram::Parts {
+            polling: false,
+            scheduling: false,
+        };
+        let config = PollConfig {
+            timeout_secs: 10,
+            pacing: crate::telegram::sender::Pacing::NONE,
+        };
+        telegram::start_with(
+            self.standin.bot(),
+            store,
+            Arc::new(self.clock.clone()),
+            config,
+            parts,
+        )
+        .await
+        .context("second process")
     }
 
     /// Sets every chat of the organisation to `lang`.
@@ -181,6 +212,12 @@ impl Sandbox {
         self.standin.push_update(update);
         self.pushed += 1;
         self.settle().await
+    }
+
+    /// Queues an update without waiting for it (a burst); `settle` waits for all of them.
+    pub fn queue(&mut self, update: Value) {
+        self.standin.push_update(update);
+        self.pushed += 1;
     }
 
     /// A user writes in a chat.

@@ -41,6 +41,67 @@ pub enum StoreError {
     Corrupt(String),
     #[error("the order changed meanwhile; try again")]
     Conflict,
+    #[error("this update was processed already")]
+    AlreadyProcessed,
+}
+
+/// The update a task is processing, and whether this run has marked it yet.
+struct Processing {
+    update: i64,
+    marked: std::cell::Cell<bool>,
+}
+
+tokio::task_local! {
+    /// The Telegram update being processed by this task, if any. The first transaction of a
+    /// run that writes messages marks it processed in the same commit, so a crash between a
+    /// state change and the mark cannot make a replayed update act twice.
+    static PROCESSING: Processing;
+}
+
+/// Runs `f` as the processing of update `update_id` (see `PROCESSING`).
+pub async fn processing<F: std::future::Future>(update_id: i64, f: F) -> F::Output {
+    let p = Processing {
+        update: update_id,
+        marked: std::cell::Cell::new(false),
+    };
+    PROCESSING.scope(p, f).await
+}
+
+/// Marks the update this task processes as done, inside `tx`; `AlreadyProcessed` when a
+/// previous run of it got that far (the transaction must then be rolled back).
+pub(crate) async fn mark_processing_done(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let Ok((update, marked)) = PROCESSING.try_with(|p| (p.update, p.marked.get())) else {
+        return Ok(());
+    };
+    if marked {
+        return Ok(()); // a later transaction of the same run
+    }
+    let done = sqlx::query(
+        "UPDATE updates SET processed_at = $1 WHERE update_id = $2 AND processed_at IS NULL",
+    )
+    .bind(ms(now))
+    .bind(update)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 1 {
+        let _ = PROCESSING.try_with(|p| p.marked.set(true));
+        Ok(())
+    } else {
+        // Either processed before (replay after a crash) or not recorded at all (no row): only
+        // the first is a refusal.
+        let seen = sqlx::query("SELECT COUNT(*) AS n FROM updates WHERE update_id = $1")
+            .bind(update)
+            .fetch_one(&mut **tx)
+            .await?;
+        if col::<i64>(&seen, "n")? > 0 {
+            Err(StoreError::AlreadyProcessed)
+        } else {
+            Ok(())
+        }
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -57,6 +57,9 @@ pub(crate) async fn insert_outgoing(
     out: &[Outgoing],
     now: DateTime<Utc>,
 ) -> Result<()> {
+    if !out.is_empty() {
+        super::mark_processing_done(tx, now).await?;
+    }
     for o in out {
         let order = match &o.payload {
             Payload::Send { card, .. } => *card,
@@ -182,6 +185,19 @@ impl Store {
         )
         .bind(not_before)
         .bind(error)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Claimed too early for the chat's pace: back to the queue, due at `not_before`, without
+    /// counting as an attempt.
+    pub async fn outbox_defer(&self, id: i64, not_before: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE outbox SET not_before = $1, claimed_until = 0, attempts = attempts - 1 WHERE id = $2",
+        )
+        .bind(not_before)
         .bind(id)
         .execute(&self.pool)
         .await?;

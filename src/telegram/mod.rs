@@ -92,9 +92,18 @@ pub async fn handle(bot: &Bot, ctx: &Ctx, bot_id: u64, update: &Update) {
                 return; // service messages and stickers: nothing to do
             }
             let inc = incoming(m, bot_id);
-            if let Err(e) = handlers::on_message(ctx, &inc).await {
-                tracing::error!(error = %e, chat = inc.chat_id, "message not handled");
-                handlers::on_failure(ctx, inc.chat_id, Some(inc.message_id)).await;
+            match handlers::on_message(ctx, &inc).await {
+                Ok(()) => {}
+                Err(crate::storage::StoreError::AlreadyProcessed) => {
+                    tracing::info!(
+                        chat = inc.chat_id,
+                        "update replayed after a restart: done before"
+                    );
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, chat = inc.chat_id, "message not handled");
+                    handlers::on_failure(ctx, inc.chat_id, Some(inc.message_id)).await;
+                }
             }
         }
         UpdateKind::CallbackQuery(q) => {
@@ -110,6 +119,7 @@ pub async fn handle(bot: &Bot, ctx: &Ctx, bot_id: u64, update: &Update) {
             };
             let toast = match handlers::on_press(ctx, &press).await {
                 Ok(t) => t,
+                Err(crate::storage::StoreError::AlreadyProcessed) => None,
                 Err(e) => {
                     tracing::error!(error = %e, "button press not handled");
                     Some(crate::tr!(
@@ -171,16 +181,20 @@ pub async fn set_menus(bot: &Bot) -> Result<(), teloxide::RequestError> {
     Ok(())
 }
 
-/// How the poller waits for updates.
+/// How the poller waits for updates and the sender paces messages.
 #[derive(Debug, Clone, Copy)]
 pub struct PollConfig {
     /// Long-poll timeout asked of Telegram, in seconds.
     pub timeout_secs: u32,
+    pub pacing: sender::Pacing,
 }
 
 impl Default for PollConfig {
     fn default() -> Self {
-        PollConfig { timeout_secs: 25 }
+        PollConfig {
+            timeout_secs: 25,
+            pacing: sender::Pacing::TELEGRAM,
+        }
     }
 }
 
@@ -198,7 +212,7 @@ async fn drain_stored(bot: &Bot, ctx: &Ctx, bot_id: u64) -> crate::storage::Resu
     let n = pending.len();
     for (id, payload) in pending {
         match serde_json::from_str::<Update>(&payload) {
-            Ok(u) => handle(bot, ctx, bot_id, &u).await,
+            Ok(u) => crate::storage::processing(id, handle(bot, ctx, bot_id, &u)).await,
             Err(e) => tracing::error!(update = id, error = %e, "stored update unreadable; skipped"),
         }
         ctx.store.mark_update_processed(id, ctx.clock.now()).await?;
@@ -345,6 +359,7 @@ pub async fn start_with(
         bot.clone(),
         store,
         wake,
+        config.pacing,
         rx.clone(),
     ))];
     if parts.scheduling {

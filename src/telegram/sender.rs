@@ -3,8 +3,9 @@
 //! is followed, and permanent failures are recorded on the order's timeline instead of being
 //! retried forever.
 
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use teloxide::payloads::{EditMessageTextSetters, SendMessageSetters};
@@ -22,6 +23,92 @@ use crate::storage::{Button, OutboxRow, Payload, Store};
 const LEASE_MS: i64 = 60_000;
 /// How many chats are served per round.
 const BATCH: i64 = 16;
+
+/// Telegram's limits, as the sender keeps them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pacing {
+    /// The least time between two messages (sends or edits) in one chat.
+    pub chat_gap: Duration,
+    /// At most this many messages a minute in one group (edits count).
+    pub group_per_minute: usize,
+    /// At most this many messages a second in all.
+    pub global_per_second: usize,
+}
+
+impl Pacing {
+    /// About 1 message a second per chat, 20 a minute per group, 30 a second in all.
+    pub const TELEGRAM: Pacing = Pacing {
+        chat_gap: Duration::from_secs(1),
+        group_per_minute: 20,
+        global_per_second: 30,
+    };
+    /// No pacing (tests that are not about it).
+    pub const NONE: Pacing = Pacing {
+        chat_gap: Duration::ZERO,
+        group_per_minute: usize::MAX,
+        global_per_second: usize::MAX,
+    };
+}
+
+/// Remembers recent sends and says how long the next one to a chat must wait.
+#[derive(Debug)]
+pub struct Pacer {
+    pacing: Pacing,
+    chats: HashMap<i64, VecDeque<Instant>>,
+    global: VecDeque<Instant>,
+}
+
+impl Pacer {
+    pub fn new(pacing: Pacing) -> Pacer {
+        Pacer {
+            pacing,
+            chats: HashMap::new(),
+            global: VecDeque::new(),
+        }
+    }
+
+    /// How long a message to `chat` must wait from `now` (zero: it may go now).
+    pub fn wait(&mut self, chat: i64, now: Instant) -> Duration {
+        let minute = Duration::from_secs(60);
+        let second = Duration::from_secs(1);
+        while self
+            .global
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= second)
+        {
+            self.global.pop_front();
+        }
+        let mut ready = now;
+        if self.global.len() >= self.pacing.global_per_second {
+            if let Some(oldest) = self.global.front() {
+                ready = ready.max(*oldest + second);
+            }
+        }
+        if let Some(sent) = self.chats.get_mut(&chat) {
+            while sent
+                .front()
+                .is_some_and(|t| now.duration_since(*t) >= minute)
+            {
+                sent.pop_front();
+            }
+            if let Some(last) = sent.back() {
+                ready = ready.max(*last + self.pacing.chat_gap);
+            }
+            // Groups and supergroups have negative ids; private chats have no per-minute cap.
+            if chat < 0 && sent.len() >= self.pacing.group_per_minute {
+                let idx = sent.len() - self.pacing.group_per_minute;
+                ready = ready.max(sent[idx] + minute);
+            }
+        }
+        ready.saturating_duration_since(now)
+    }
+
+    /// A message to `chat` goes at `now`.
+    pub fn record(&mut self, chat: i64, now: Instant) {
+        self.chats.entry(chat).or_default().push_back(now);
+        self.global.push_back(now);
+    }
+}
 
 fn keyboard(rows: &[Vec<Button>]) -> Option<InlineKeyboardMarkup> {
     if rows.is_empty() {
@@ -162,9 +249,30 @@ fn order_of(row: &OutboxRow) -> Option<OrderId> {
 }
 
 /// Delivers one round of due messages. Returns how many rows it handled.
-pub async fn deliver_round(bot: &Bot, store: &Store) -> crate::storage::Result<usize> {
-    let rows = store.claim_outbox(Utc::now(), LEASE_MS, BATCH).await?;
-    let n = rows.len();
+pub async fn deliver_round(
+    bot: &Bot,
+    store: &Store,
+    pacer: &mut Pacer,
+) -> crate::storage::Result<usize> {
+    let claimed = store.claim_outbox(Utc::now(), LEASE_MS, BATCH).await?;
+    let n = claimed.len();
+    let now = Instant::now();
+    let mut rows = Vec::new();
+    for row in claimed {
+        let wait = pacer.wait(row.chat_id, now);
+        if wait.is_zero() {
+            pacer.record(row.chat_id, now);
+            rows.push(row);
+        } else {
+            // Not yet: back to the queue, due when the chat's pace allows.
+            store
+                .outbox_defer(
+                    row.id,
+                    Utc::now().timestamp_millis() + wait.as_millis() as i64,
+                )
+                .await?;
+        }
+    }
     // Different chats in parallel; one message per chat per round keeps each chat in order.
     let results = futures::future::join_all(
         rows.iter()
@@ -212,12 +320,19 @@ pub async fn deliver_round(bot: &Bot, store: &Store) -> crate::storage::Result<u
 
 /// Runs until `stop` turns true: delivers what is due, then sleeps until the next due moment
 /// or until woken by new work.
-pub async fn run(bot: Bot, store: Store, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+pub async fn run(
+    bot: Bot,
+    store: Store,
+    wake: Arc<Notify>,
+    pacing: Pacing,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut pacer = Pacer::new(pacing);
     loop {
         if *stop.borrow() {
             return;
         }
-        let handled = match deliver_round(&bot, &store).await {
+        let handled = match deliver_round(&bot, &store, &mut pacer).await {
             Ok(n) => n,
             Err(e) => {
                 tracing::error!(error = %e, "outbox round failed");
@@ -236,5 +351,53 @@ pub async fn run(bot: Bot, store: Store, wake: Arc<Notify>, mut stop: watch::Rec
             _ = tokio::time::sleep(Duration::from_millis(sleep_ms as u64)) => {}
             _ = stop.changed() => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    #[test]
+    fn the_pacer_keeps_a_gap_per_chat_a_cap_per_group_and_a_global_cap() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(Pacing {
+            chat_gap: ms(1000),
+            group_per_minute: 3,
+            global_per_second: 4,
+        });
+        assert_eq!(p.wait(-1, t0), Duration::ZERO);
+        p.record(-1, t0);
+        assert_eq!(
+            p.wait(-1, t0 + ms(300)),
+            ms(700),
+            "one message a second per chat"
+        );
+        assert_eq!(
+            p.wait(-2, t0 + ms(300)),
+            Duration::ZERO,
+            "another chat is free"
+        );
+        p.record(-1, t0 + ms(1000));
+        p.record(-1, t0 + ms(2000));
+        // three in the last minute: the fourth waits until the first is a minute old
+        assert_eq!(p.wait(-1, t0 + ms(3000)), ms(57_000));
+        assert_eq!(p.wait(-1, t0 + ms(60_000)), Duration::ZERO);
+        // private chats have no per-minute cap
+        for i in 0..3 {
+            p.record(7, t0 + ms(10_000 + i * 1000));
+        }
+        assert_eq!(p.wait(7, t0 + ms(13_000)), Duration::ZERO);
+        // four in the last second in all: the fifth waits
+        let t1 = t0 + ms(100_000);
+        for c in 1..=4 {
+            p.record(100 + c, t1);
+        }
+        assert_eq!(p.wait(200, t1 + ms(10)), ms(990));
+        assert_eq!(Pacer::new(Pacing::NONE).wait(-1, t1), Duration::ZERO);
     }
 }
