@@ -953,11 +953,11 @@ enum Answer<'a> {
 }
 
 impl Answer<'_> {
-    async fn say(self, ctx: &Ctx, html: String, plain: String) -> Result<()> {
+    async fn say(&mut self, ctx: &Ctx, html: String, plain: String) -> Result<()> {
         match self {
             Answer::Reply(inc) => ctx.answer(inc, html).await,
             Answer::Toast(slot) => {
-                *slot = Some(plain);
+                **slot = Some(plain);
                 Ok(())
             }
         }
@@ -982,9 +982,39 @@ fn plain(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
-async fn say(ctx: &Ctx, answer: Answer<'_>, html: String) -> Result<()> {
+async fn say(ctx: &Ctx, answer: &mut Answer<'_>, html: String) -> Result<()> {
     let p = plain(&html);
     answer.say(ctx, html, p).await
+}
+
+/// The order `id` when `allowed` lets the person act on it; otherwise the answer says why (no
+/// such order, or `refused`) and there is none.
+async fn permitted(
+    ctx: &Ctx,
+    here: &Here,
+    id: OrderId,
+    answer: &mut Answer<'_>,
+    allowed: impl FnOnce(&WhistleOrder) -> bool,
+    refused: impl FnOnce(&WhistleOrder) -> String,
+) -> Result<Option<StoredOrder>> {
+    let Some(stored) = ctx.store.order(id).await? else {
+        say(ctx, answer, tr!(here.lang, ids::NO_SUCH_ORDER, id = id.0)).await?;
+        return Ok(None);
+    };
+    if !allowed(&stored.order) {
+        say(ctx, answer, refused(&stored.order)).await?;
+        return Ok(None);
+    }
+    Ok(Some(stored))
+}
+
+/// "Only the people summoned can …. Your role: …".
+fn not_summoned(here: &Here, person: TelegramUserId, order: &WhistleOrder) -> String {
+    tr!(
+        here.lang,
+        ids::REFUSE_NOT_SUMMONED,
+        roles = roles_text(here, person, order)
+    )
 }
 
 /// The roles a person holds in the order's unit, for refusals ("你的角色：…").
@@ -1019,23 +1049,16 @@ async fn report(
     here: &Here,
     from: &Sender,
     id: OrderId,
-    answer: Answer<'_>,
+    mut answer: Answer<'_>,
 ) -> Result<()> {
     let lang = here.lang;
     let now = ctx.now();
-    let Some(stored) = ctx.store.order(id).await? else {
-        return say(ctx, answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await;
+    let allowed = |o: &WhistleOrder| !access::reportable_parties(&here.org, from.id, o).is_empty();
+    let refused = |o: &WhistleOrder| not_summoned(here, from.id, o);
+    let Some(stored) = permitted(ctx, here, id, &mut answer, allowed, refused).await? else {
+        return Ok(());
     };
     let mine = access::reportable_parties(&here.org, from.id, &stored.order);
-    if mine.is_empty() {
-        let roles = roles_text(here, from.id, &stored.order);
-        return say(
-            ctx,
-            answer,
-            tr!(lang, ids::REFUSE_NOT_SUMMONED, roles = roles),
-        )
-        .await;
-    }
     let result = transition(
         ctx,
         &here.org,
@@ -1058,7 +1081,7 @@ async fn report(
     )
     .await?;
     match result {
-        None => say(ctx, answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await,
+        None => say(ctx, &mut answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await,
         Some(Ok((_, Some(at)))) => {
             let view = View {
                 org: &here.org,
@@ -1067,13 +1090,13 @@ async fn report(
             };
             say(
                 ctx,
-                answer,
+                &mut answer,
                 tr!(lang, ids::ALREADY_REPORTED, id = id.0, time = view.time(at)),
             )
             .await
         }
-        Some(Ok((_, None))) => say(ctx, answer, tr!(lang, ids::REPORTED_OK, id = id.0)).await,
-        Some(Err(e)) => say(ctx, answer, refusal(lang, id, &e)).await,
+        Some(Ok((_, None))) => say(ctx, &mut answer, tr!(lang, ids::REPORTED_OK, id = id.0)).await,
+        Some(Err(e)) => say(ctx, &mut answer, refusal(lang, id, &e)).await,
     }
 }
 
@@ -1084,21 +1107,17 @@ async fn resolve(
     from: &Sender,
     id: OrderId,
     note: Option<String>,
-    answer: Answer<'_>,
+    mut answer: Answer<'_>,
 ) -> Result<()> {
     let lang = here.lang;
     let now = ctx.now();
-    let Some(stored) = ctx.store.order(id).await? else {
-        return say(ctx, answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await;
-    };
-    if !access::can_resolve(&here.org, from.id, &stored.order) {
-        let roles = roles_text(here, from.id, &stored.order);
-        return say(
-            ctx,
-            answer,
-            tr!(lang, ids::REFUSE_NOT_SUMMONED, roles = roles),
-        )
-        .await;
+    let allowed = |o: &WhistleOrder| access::can_resolve(&here.org, from.id, o);
+    let refused = |o: &WhistleOrder| not_summoned(here, from.id, o);
+    if permitted(ctx, here, id, &mut answer, allowed, refused)
+        .await?
+        .is_none()
+    {
+        return Ok(());
     }
     let org = &here.org;
     let chats = ctx.store.cards(id).await?;
@@ -1135,7 +1154,7 @@ async fn resolve(
     )
     .await?;
     match result {
-        None => say(ctx, answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await,
+        None => say(ctx, &mut answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await,
         Some(Ok(_)) => match answer {
             Answer::Toast(slot) => {
                 *slot = Some(plain(&tr!(lang, ids::RESOLVED_OK, id = id.0)));
@@ -1143,7 +1162,7 @@ async fn resolve(
             }
             Answer::Reply(_) => Ok(()), // the notice itself is the answer
         },
-        Some(Err(e)) => say(ctx, answer, refusal(lang, id, &e)).await,
+        Some(Err(e)) => say(ctx, &mut answer, refusal(lang, id, &e)).await,
     }
 }
 
@@ -1152,15 +1171,17 @@ async fn verify(
     here: &Here,
     from: &Sender,
     id: OrderId,
-    answer: Answer<'_>,
+    mut answer: Answer<'_>,
 ) -> Result<()> {
     let lang = here.lang;
     let now = ctx.now();
-    let Some(stored) = ctx.store.order(id).await? else {
-        return say(ctx, answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await;
-    };
-    if !access::can_verify(&here.org, from.id, &stored.order) {
-        return say(ctx, answer, tr!(lang, ids::REFUSE_NOT_WHISTLER, id = id.0)).await;
+    let allowed = |o: &WhistleOrder| access::can_verify(&here.org, from.id, o);
+    let refused = |_: &WhistleOrder| tr!(lang, ids::REFUSE_NOT_WHISTLER, id = id.0);
+    if permitted(ctx, here, id, &mut answer, allowed, refused)
+        .await?
+        .is_none()
+    {
+        return Ok(());
     }
     let result = transition(
         ctx,
@@ -1171,9 +1192,9 @@ async fn verify(
     )
     .await?;
     match result {
-        None => say(ctx, answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await,
-        Some(Ok(_)) => say(ctx, answer, tr!(lang, ids::VERIFIED_OK, id = id.0)).await,
-        Some(Err(e)) => say(ctx, answer, refusal(lang, id, &e)).await,
+        None => say(ctx, &mut answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await,
+        Some(Ok(_)) => say(ctx, &mut answer, tr!(lang, ids::VERIFIED_OK, id = id.0)).await,
+        Some(Err(e)) => say(ctx, &mut answer, refusal(lang, id, &e)).await,
     }
 }
 
@@ -1183,16 +1204,18 @@ async fn reopen(
     from: &Sender,
     id: OrderId,
     reason: String,
-    answer: Answer<'_>,
+    mut answer: Answer<'_>,
 ) -> Result<()> {
     let lang = here.lang;
     let now = ctx.now();
     let org = &here.org;
-    let Some(stored) = ctx.store.order(id).await? else {
-        return say(ctx, answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await;
-    };
-    if !access::can_verify(org, from.id, &stored.order) {
-        return say(ctx, answer, tr!(lang, ids::REFUSE_NOT_WHISTLER, id = id.0)).await;
+    let allowed = |o: &WhistleOrder| access::can_verify(org, from.id, o);
+    let refused = |_: &WhistleOrder| tr!(lang, ids::REFUSE_NOT_WHISTLER, id = id.0);
+    if permitted(ctx, here, id, &mut answer, allowed, refused)
+        .await?
+        .is_none()
+    {
+        return Ok(());
     }
     let chats = ctx.store.cards(id).await?;
     let result = transition(
@@ -1256,7 +1279,7 @@ async fn reopen(
     )
     .await?;
     match result {
-        None => say(ctx, answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await,
+        None => say(ctx, &mut answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await,
         Some(Ok((o, _))) => {
             if o.reopen_count >= 2 {
                 // Verification failed again: the order goes one level up.
@@ -1272,7 +1295,7 @@ async fn reopen(
                 Answer::Reply(_) => Ok(()),
             }
         }
-        Some(Err(e)) => say(ctx, answer, refusal(lang, id, &e)).await,
+        Some(Err(e)) => say(ctx, &mut answer, refusal(lang, id, &e)).await,
     }
 }
 
@@ -1853,25 +1876,27 @@ async fn escalate_by_hand(
     from: &Sender,
     id: OrderId,
     why: EscalationReason,
-    answer: Answer<'_>,
+    mut answer: Answer<'_>,
 ) -> Result<()> {
     let lang = here.lang;
     let now = ctx.now();
     let org = &here.org;
-    let Some(stored) = ctx.store.order(id).await? else {
-        return say(ctx, answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await;
-    };
-    if !access::can_verify(org, from.id, &stored.order) {
-        return say(ctx, answer, tr!(lang, ids::REFUSE_ESCALATE, id = id.0)).await;
+    let allowed = |o: &WhistleOrder| access::can_verify(org, from.id, o);
+    let refused = |_: &WhistleOrder| tr!(lang, ids::REFUSE_ESCALATE, id = id.0);
+    if permitted(ctx, here, id, &mut answer, allowed, refused)
+        .await?
+        .is_none()
+    {
+        return Ok(());
     }
     for _ in 0..CONFLICT_RETRIES {
         let Some(read) = ctx.store.order(id).await? else {
-            return say(ctx, answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await;
+            return say(ctx, &mut answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await;
         };
         let mut order = read.order.clone();
         let events = match escalation::escalate(org, &mut order, Some(from.id), why.clone(), now) {
             Ok(e) => e,
-            Err(e) => return say(ctx, answer, refusal(lang, id, &e)).await,
+            Err(e) => return say(ctx, &mut answer, refusal(lang, id, &e)).await,
         };
         let mut history = ctx.store.events(id).await?;
         history.extend(events.iter().cloned());
@@ -1905,16 +1930,16 @@ async fn whistle_department(
     from: &Sender,
     id: OrderId,
     department: String,
-    answer: Answer<'_>,
+    mut answer: Answer<'_>,
 ) -> Result<()> {
     let lang = here.lang;
     let now = ctx.now();
     let org = &here.org;
     let Some(stored) = ctx.store.order(id).await? else {
-        return say(ctx, answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await;
+        return say(ctx, &mut answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await;
     };
     let Some(dept) = org.department(&DepartmentId::new(department.clone())) else {
-        return say(ctx, answer, tr!(lang, ids::STALE_BUTTON)).await;
+        return say(ctx, &mut answer, tr!(lang, ids::STALE_BUTTON)).await;
     };
     let subdistrict = org
         .ancestor_at(&stored.order.unit, Level::Subdistrict)
@@ -1924,7 +1949,7 @@ async fn whistle_department(
             org.holds(from.id, &Scope::Unit(u), crate::domain::role::DUTY_OFFICER)
         });
     if !allowed {
-        return say(ctx, answer, tr!(lang, ids::REFUSE_DEPARTMENT_WHISTLE)).await;
+        return say(ctx, &mut answer, tr!(lang, ids::REFUSE_DEPARTMENT_WHISTLE)).await;
     }
     let target = PartyTarget::Department {
         department: dept.id.clone(),
@@ -1956,15 +1981,15 @@ async fn whistle_department(
     )
     .await?;
     match result {
-        None => say(ctx, answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await,
+        None => say(ctx, &mut answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await,
         Some(Ok(_)) => {
             say(
                 ctx,
-                answer,
+                &mut answer,
                 tr!(lang, ids::DEPARTMENT_WHISTLED, department = name),
             )
             .await
         }
-        Some(Err(e)) => say(ctx, answer, refusal(lang, id, &e)).await,
+        Some(Err(e)) => say(ctx, &mut answer, refusal(lang, id, &e)).await,
     }
 }
