@@ -13,9 +13,9 @@ const HUASHAN: &str = include_str!("../examples/huashan.toml");
 
 /// Plays the scenario in `lang` and returns the transcript.
 pub async fn run(lang: Lang) -> anyhow::Result<String> {
-    // Saturday 2026-11-28, 14:02 in Kunming.
+    // Friday 2026-11-27, 14:02 in Kunming: a working afternoon.
     let start = Utc
-        .with_ymd_and_hms(2026, 11, 28, 6, 2, 0)
+        .with_ymd_and_hms(2026, 11, 27, 6, 2, 0)
         .single()
         .expect("valid time");
     let mut w = Sandbox::start(HUASHAN, None, start).await?;
@@ -61,6 +61,61 @@ pub async fn run(lang: Lang) -> anyhow::Result<String> {
         &li_ming,
         notice.message_id,
         &tr!(lang, ids::BUTTON_VERIFY),
+    )
+    .await?;
+
+    // Scene 2: the enforcement officer does not report; the order rises to the community, whose
+    // duty officer does not take it over either, then to the sub-district, which whistles two
+    // departments: one reports at once, the other after a reminder.
+    w.clock.advance(Duration::minutes(14));
+    w.say(&grid, &li_ming, &tr!(lang, ids::DEMO_WHISTLE_2))
+        .await?;
+    w.advance(Duration::minutes(31)).await?; // grid deadline: up to the community
+    w.advance(Duration::minutes(31)).await?; // community deadline: up to the sub-district
+    let subdistrict = w.chat("huashan");
+    let notice = w.last(&subdistrict).ok_or_else(|| {
+        anyhow::anyhow!(
+            "no escalation notice:\n{}",
+            w.standin.transcript(&w.chat_titles())
+        )
+    })?;
+    let ma = w.user(1200);
+    for dept in ["urban", "water"] {
+        let name = w
+            .org
+            .departments
+            .iter()
+            .find(|d| d.id.as_str() == dept)
+            .map(|d| d.name.clone())
+            .unwrap_or_default();
+        w.press(&subdistrict, &ma, notice.message_id, &format!("📣 {name}"))
+            .await?;
+    }
+    let urban = w.chat("urban");
+    let urban_card = w
+        .card(&urban, 2)
+        .await
+        .ok_or_else(|| anyhow::anyhow!("no card for urban"))?;
+    w.clock.advance(Duration::minutes(2));
+    w.press(
+        &urban,
+        &w.user(2001),
+        urban_card.message_id,
+        &tr!(lang, ids::BUTTON_REPORT),
+    )
+    .await?;
+    w.advance(Duration::minutes(49)).await?; // the water department is reminded
+    let water = w.chat("water");
+    let water_card = w
+        .card(&water, 2)
+        .await
+        .ok_or_else(|| anyhow::anyhow!("no card for water"))?;
+    w.clock.advance(Duration::minutes(3));
+    w.reply(
+        &water,
+        &w.user(2006),
+        water_card.message_id,
+        &tr!(lang, ids::DEMO_ACK),
     )
     .await?;
 

@@ -322,6 +322,7 @@ ids! {
     REFUSE_ESCALATE = "refuse-escalate",
     REFUSE_DEPARTMENT_WHISTLE = "refuse-department-whistle",
     DEPARTMENT_WHISTLED = "department-whistled",
+    DEMO_WHISTLE_2 = "demo-whistle-2",
 }
 
 /// The localized name of a level (unit kind).

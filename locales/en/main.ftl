@@ -235,3 +235,4 @@ menu-escalate = Escalate: /escalate 42 reason
 refuse-escalate = Only the whistler, the grid leader or a duty officer can escalate #{ $id }.
 refuse-department-whistle = Only sub-district duty officers or admins can whistle departments.
 department-whistled = 📣 Whistled { $department }
+demo-whistle-2 = #whistle Broken manhole cover and flooding on the Cuihu North Rd pavement, street stalls too @enforcement officer

@@ -229,3 +229,4 @@ menu-escalate = 升级：/escalate 42 原因
 refuse-escalate = 只有吹哨人、网格长或值班员可以升级 #{ $id }。
 refuse-department-whistle = 只有街道值班员或管理员可以吹哨部门。
 department-whistled = 📣 已吹哨 { $department }
+demo-whistle-2 = 吹哨 翠湖北路人行道井盖破损积水，还有占道经营 @城管

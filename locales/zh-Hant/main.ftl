@@ -229,3 +229,4 @@ menu-escalate = 升級：/escalate 42 原因
 refuse-escalate = 只有吹哨人、網格長或值班員可以升級 #{ $id }。
 refuse-department-whistle = 只有街道值班員或管理員可以吹哨部門。
 department-whistled = 📣 已吹哨 { $department }
+demo-whistle-2 = 吹哨 翠湖北路人行道井蓋破損積水，還有佔道經營 @城管

@@ -23,6 +23,8 @@ pub(crate) fn render(
 ) -> String {
     let mut out = String::new();
     let mut current_chat: Option<i64> = None;
+    // The last text of each bot message, so an edit shows only the lines it changed.
+    let mut last_text: HashMap<(i64, i32), String> = HashMap::new();
     for entry in timeline {
         let chat_id = entry_chat(entry);
         if chat_id.is_some() && chat_id != current_chat {
@@ -33,6 +35,7 @@ pub(crate) fn render(
         let line = match entry {
             TimelineEntry::Incoming { update } => incoming(update),
             TimelineEntry::BotSent { message } => {
+                last_text.insert((message.chat_id, message.message_id), bot_text(message));
                 let reply = message
                     .reply_to
                     .map(|id| format!(" ↩️{id}"))
@@ -41,7 +44,13 @@ pub(crate) fn render(
                     + &buttons(message)
             }
             TimelineEntry::BotEdited { message } => {
-                format!("✏️🤖 #{}: {}", message.message_id, bot_text(message)) + &buttons(message)
+                let text = bot_text(message);
+                let shown = match last_text.get(&(message.chat_id, message.message_id)) {
+                    Some(before) => changed_lines(before, &text),
+                    None => text.clone(),
+                };
+                last_text.insert((message.chat_id, message.message_id), text);
+                format!("✏️🤖 #{}: {}", message.message_id, shown) + &buttons(message)
             }
             TimelineEntry::BotDeleted { message_id, .. } => format!("🗑️🤖 #{message_id}"),
             TimelineEntry::Toast {
@@ -55,6 +64,17 @@ pub(crate) fn render(
         out.push('\n');
     }
     out
+}
+
+/// The lines of `after` that `before` did not have (an edit, as a reader notices it).
+fn changed_lines(before: &str, after: &str) -> String {
+    let old: Vec<&str> = before.lines().map(str::trim).collect();
+    let new: Vec<&str> = after
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !old.contains(l))
+        .collect();
+    new.join(&format!("\n{INDENT}"))
 }
 
 fn entry_chat(entry: &TimelineEntry) -> Option<i64> {

@@ -1972,10 +1972,16 @@ async fn whistle_department(
                 org.calendar.as_ref(),
                 org.timezone,
             );
-            Ok((
-                o.add_parties(vec![(target.clone(), due)], Some(from.id), now)?,
-                (),
-            ))
+            let mut events = o.add_parties(vec![(target.clone(), due)], Some(from.id), now)?;
+            // Whistling the departments is the sub-district's duty officers taking it over.
+            for i in access::reportable_parties(org, from.id, o) {
+                if matches!(o.parties[i].target, PartyTarget::DutyOfficers { .. }) {
+                    if let ReportOutcome::Recorded(e) = o.report(i, from.id, now)? {
+                        events.push(e);
+                    }
+                }
+            }
+            Ok((events, ()))
         },
         |_, _| vec![],
     )

@@ -232,7 +232,13 @@ pub fn card(v: &View, order: &WhistleOrder, events: &[Event]) -> (String, Vec<Ve
     if let Some(loc) = &order.location {
         facts.push(format!("📍 {}", escape(&clip(loc, 200))));
     }
-    if let Some(first_due) = order.waiting().map(|(_, p)| p.ack_due).min() {
+    // The next report deadline still ahead (overdue parties carry ⚠️ instead).
+    let next_due = order
+        .waiting()
+        .map(|(_, p)| p.ack_due)
+        .filter(|d| *d >= v.now)
+        .min();
+    if let Some(first_due) = next_due {
         if order.state.is_active() {
             facts.push(format!(
                 "⏰ {}",
