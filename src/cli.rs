@@ -48,6 +48,16 @@ pub enum Command {
     /// Play a scripted scenario against an in-process Bot API stand-in and print the chats
     /// (no token or network needed). `--lang en` for English.
     Demo,
+    /// Measure the bot end to end against the in-process stand-in (throughput, latency,
+    /// scheduler, memory) and print the figures.
+    Bench {
+        /// Whistles queued at once for the throughput run.
+        #[arg(long, default_value_t = 300)]
+        burst: usize,
+        /// Whistles and button presses one at a time for the latency run.
+        #[arg(long, default_value_t = 100)]
+        sequential: usize,
+    },
     /// Import or show the organisation.
     Org {
         #[command(subcommand)]

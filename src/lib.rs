@@ -2,6 +2,7 @@
 //! grid governance. `main.rs` is a thin shell over this library; see ARCHITECTURE.md for the map.
 
 pub mod app;
+pub mod bench;
 pub mod cli;
 pub mod clock;
 pub mod demo;

@@ -40,6 +40,12 @@ async fn main() {
             message: format!("{e:#}"),
             code: 1,
         }),
+        Command::Bench { burst, sequential } => gridwhistle::bench::run(burst, sequential)
+            .await
+            .map_err(|e| cli::Exit {
+                message: format!("{e:#}"),
+                code: 1,
+            }),
         Command::Run { org } => app::run(&args.database_url, org.as_deref(), lang).await,
     };
     match result {

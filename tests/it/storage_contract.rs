@@ -403,34 +403,109 @@ async fn jobs_are_claimed_by_one_scheduler_and_done_once(db: &TestDb) {
     use gridwhistle::domain::escalation::{Job, JobKind};
     let at = |m: i64| t0() + Duration::minutes(m);
     let jobs = [
-        Job { kind: JobKind::Remind, due: at(20), anchor: at(30) },
-        Job { kind: JobKind::Ack, due: at(30), anchor: at(30) },
+        Job {
+            kind: JobKind::Remind,
+            due: at(20),
+            anchor: at(30),
+        },
+        Job {
+            kind: JobKind::Ack,
+            due: at(30),
+            anchor: at(30),
+        },
     ];
-    let o = db.store.create_order(new_order(&["sanitation"]), &jobs, |_| (vec![], vec![])).await.unwrap();
+    let o = db
+        .store
+        .create_order(new_order(&["sanitation"]), &jobs, |_| (vec![], vec![]))
+        .await
+        .unwrap();
     assert_eq!(db.store.next_job_due().await.unwrap(), Some(at(20)));
-    assert!(db.store.claim_jobs(at(10), 60_000, 10).await.unwrap().is_empty(), "nothing due yet");
-    let (a, b) = tokio::join!(db.store.claim_jobs(at(31), 60_000, 10), db.store.claim_jobs(at(31), 60_000, 10));
+    assert!(
+        db.store
+            .claim_jobs(at(10), 60_000, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing due yet"
+    );
+    let (a, b) = tokio::join!(
+        db.store.claim_jobs(at(31), 60_000, 10),
+        db.store.claim_jobs(at(31), 60_000, 10)
+    );
     let (a, b) = (a.unwrap(), b.unwrap());
-    assert_eq!(a.len() + b.len(), 2, "each due job claimed by exactly one of two schedulers: {a:?} {b:?}");
-    let remind = a.iter().chain(&b).find(|j| j.kind == JobKind::Remind).unwrap().clone();
+    assert_eq!(
+        a.len() + b.len(),
+        2,
+        "each due job claimed by exactly one of two schedulers: {a:?} {b:?}"
+    );
+    let remind = a
+        .iter()
+        .chain(&b)
+        .find(|j| j.kind == JobKind::Remind)
+        .unwrap()
+        .clone();
     assert!(db.store.finish_job(remind.id, at(31)).await.unwrap());
-    assert!(!db.store.finish_job(remind.id, at(31)).await.unwrap(), "a job is done once");
+    assert!(
+        !db.store.finish_job(remind.id, at(31)).await.unwrap(),
+        "a job is done once"
+    );
     // Saving the order with the same jobs does not re-arm the done one; a new deadline is added.
     let read = db.store.order(o.id).await.unwrap().unwrap();
-    let more = [jobs[0], jobs[1], Job { kind: JobKind::Resolve, due: at(600), anchor: at(600) }];
-    let c = Commit { events: &[], out: &[], jobs: Some(&more), finish_job: None, now: at(31) };
+    let more = [
+        jobs[0],
+        jobs[1],
+        Job {
+            kind: JobKind::Resolve,
+            due: at(600),
+            anchor: at(600),
+        },
+    ];
+    let c = Commit {
+        events: &[],
+        out: &[],
+        jobs: Some(&more),
+        finish_job: None,
+        now: at(31),
+    };
     db.store.save_order(&read, &read.order, c).await.unwrap();
-    let pending: Vec<_> = db.store.pending_jobs(o.id).await.unwrap().into_iter().map(|(k, _)| k).collect();
+    let pending: Vec<_> = db
+        .store
+        .pending_jobs(o.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
     assert_eq!(pending, vec![JobKind::Ack, JobKind::Resolve]);
     // A save that completes a job another scheduler already did is refused whole.
-    let ack = a.iter().chain(&b).find(|j| j.kind == JobKind::Ack).unwrap().clone();
+    let ack = a
+        .iter()
+        .chain(&b)
+        .find(|j| j.kind == JobKind::Ack)
+        .unwrap()
+        .clone();
     assert!(db.store.finish_job(ack.id, at(32)).await.unwrap());
     let read = db.store.order(o.id).await.unwrap().unwrap();
-    let c = Commit { events: &[], out: &[], jobs: None, finish_job: Some(ack.id), now: at(32) };
-    assert!(matches!(db.store.save_order(&read, &read.order, c).await, Err(StoreError::Conflict)));
+    let c = Commit {
+        events: &[],
+        out: &[],
+        jobs: None,
+        finish_job: Some(ack.id),
+        now: at(32),
+    };
+    assert!(matches!(
+        db.store.save_order(&read, &read.order, c).await,
+        Err(StoreError::Conflict)
+    ));
     // Stale pending jobs go when the order no longer has them.
     let read = db.store.order(o.id).await.unwrap().unwrap();
-    let c = Commit { events: &[], out: &[], jobs: Some(&[]), finish_job: None, now: at(33) };
+    let c = Commit {
+        events: &[],
+        out: &[],
+        jobs: Some(&[]),
+        finish_job: None,
+        now: at(33),
+    };
     db.store.save_order(&read, &read.order, c).await.unwrap();
     assert!(db.store.pending_jobs(o.id).await.unwrap().is_empty());
 }
@@ -438,17 +513,32 @@ async fn jobs_are_claimed_by_one_scheduler_and_done_once(db: &TestDb) {
 async fn a_replayed_update_cannot_write_its_messages_twice(db: &TestDb) {
     use gridwhistle::storage::processing;
     assert!(db.store.record_update(77, "{}", t0()).await.unwrap());
-    processing(77, db.store.enqueue(&[send(-5, "first run", None)], t0())).await.unwrap();
+    processing(77, db.store.enqueue(&[send(-5, "first run", None)], t0()))
+        .await
+        .unwrap();
     // The process died before marking the update in the log; the replay finds it marked.
     let again = processing(77, db.store.enqueue(&[send(-5, "second run", None)], t0())).await;
-    assert!(matches!(again, Err(StoreError::AlreadyProcessed)), "{again:?}");
-    assert_eq!(db.store.outbox_counts().await.unwrap().0, 1, "only the first run's message");
+    assert!(
+        matches!(again, Err(StoreError::AlreadyProcessed)),
+        "{again:?}"
+    );
+    assert_eq!(
+        db.store.outbox_counts().await.unwrap().0,
+        1,
+        "only the first run's message"
+    );
     assert!(db.store.unprocessed_updates().await.unwrap().is_empty());
     // Within one run, later transactions go through.
     assert!(db.store.record_update(78, "{}", t0()).await.unwrap());
     processing(78, async {
-        db.store.enqueue(&[send(-5, "a", None)], t0()).await.unwrap();
-        db.store.enqueue(&[send(-5, "b", None)], t0()).await.unwrap();
+        db.store
+            .enqueue(&[send(-5, "a", None)], t0())
+            .await
+            .unwrap();
+        db.store
+            .enqueue(&[send(-5, "b", None)], t0())
+            .await
+            .unwrap();
     })
     .await;
     assert_eq!(db.store.outbox_counts().await.unwrap().0, 3);
