@@ -4,15 +4,18 @@
 //! keeps per-chat message state, serves queued updates by long polling, records everything the
 //! bot did, can inject faults, and renders a human-readable transcript.
 //!
-//! Typical use:
-//! ```ignore
+//! Typical use (the bot under test is any teloxide `Bot` pointed at `api_url()`):
+//! ```
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use gridwhistle::standin::StandIn;
+//! use teloxide::prelude::*;
+//!
 //! let standin = StandIn::start().await;
-//! let bot = teloxide::Bot::new(standin::TOKEN).set_api_url(standin.api_url());
-//! let group = TgChat::new(-1001, "网格一群");
-//! let user = TgUser::new(42, "张三");
-//! standin.push_update(standin.group_text(&group, &user, "/start"));
-//! assert!(standin.wait_until(|s| !s.messages(group.id).is_empty(), Duration::from_secs(5)).await);
+//! let bot = teloxide::Bot::new(gridwhistle::standin::TOKEN).set_api_url(standin.api_url());
+//! bot.send_message(ChatId(-1001), "你好").await.unwrap();
+//! assert_eq!(standin.messages(-1001)[0].text, "你好");
 //! assert!(standin.violations().is_empty());
+//! # });
 //! ```
 
 mod html;
