@@ -46,7 +46,7 @@ pub async fn run(database_url: &str, org: Option<&Path>, lang: Lang) -> Result<S
     )
     .await
     .map_err(|e| Exit {
-        message: format!("Telegram: {e}"),
+        message: format!("Telegram: {}", telegram::describe(&e)),
         code: 2,
     })?;
     eprintln!("{}", tr!(lang, ids::CLI_STARTED));

@@ -24,6 +24,28 @@ use tokio::sync::{watch, Notify};
 use crate::domain::{Lang, TelegramUserId};
 use handlers::{Ctx, Incoming, Press, RepliedTo, Sender};
 
+/// A Telegram request error in words that never contain the token: reqwest's own message names
+/// the request URL, which holds it, so network errors are reduced to their kind.
+pub fn describe(e: &teloxide::RequestError) -> String {
+    use teloxide::RequestError;
+    match e {
+        RequestError::Network(e) => {
+            let kind = if e.is_timeout() {
+                "timeout"
+            } else if e.is_connect() {
+                "connect"
+            } else if e.is_request() {
+                "request"
+            } else {
+                "other"
+            };
+            format!("network error ({kind})")
+        }
+        RequestError::Io(e) => format!("io error ({:?})", e.kind()),
+        other => other.to_string(),
+    }
+}
+
 /// Telegram's id of the "GroupAnonymousBot" that stands in for anonymous admins.
 const ANONYMOUS_ADMIN: u64 = 1087968824;
 
@@ -134,7 +156,7 @@ pub async fn handle(bot: &Bot, ctx: &Ctx, bot_id: u64, update: &Update) {
                 answer = answer.text(t);
             }
             if let Err(e) = answer.await {
-                tracing::warn!(error = %e, "button press answer failed");
+                tracing::warn!(error = %describe(&e), "button press answer failed");
             }
         }
         UpdateKind::MyChatMember(m) => {
@@ -255,7 +277,7 @@ pub async fn poll(
             Err(e) => {
                 failures += 1;
                 let wait = Duration::from_millis((250u64 << failures.min(7)).min(30_000));
-                tracing::warn!(error = %e, ?wait, "getUpdates failed");
+                tracing::warn!(error = %describe(&e), ?wait, "getUpdates failed");
                 tokio::select! {
                     _ = tokio::time::sleep(wait) => continue,
                     _ = stop.changed() => return,
@@ -342,7 +364,7 @@ pub async fn start_with(
     if polling {
         let _ = bot.delete_webhook().await;
         if let Err(e) = set_menus(&bot).await {
-            tracing::warn!(error = %e, "command menus not set");
+            tracing::warn!(error = %describe(&e), "command menus not set");
         }
     }
     let wake = Arc::new(Notify::new());

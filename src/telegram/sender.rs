@@ -141,25 +141,10 @@ fn classify(e: RequestError, attempts: i64) -> Outcome {
             error: "429".into(),
         },
         RequestError::MigrateToChatId(new) => Outcome::Migrated(new.0),
-        // reqwest's message names the URL, which holds the token: say only what kind it was.
-        RequestError::Network(e) => Outcome::Retry {
+        // The description never holds the token (see `describe`).
+        e @ (RequestError::Network(_) | RequestError::Io(_)) => Outcome::Retry {
             after_ms: backoff_ms(attempts),
-            error: format!(
-                "network error ({})",
-                if e.is_timeout() {
-                    "timeout"
-                } else if e.is_connect() {
-                    "connect"
-                } else if e.is_request() {
-                    "request"
-                } else {
-                    "other"
-                }
-            ),
-        },
-        RequestError::Io(e) => Outcome::Retry {
-            after_ms: backoff_ms(attempts),
-            error: format!("io: {e}"),
+            error: super::describe(&e),
         },
         // An HTML error page from a proxy (502) reaches teloxide as invalid JSON.
         RequestError::InvalidJson { .. } => Outcome::Retry {

@@ -194,3 +194,27 @@ fn prune_lists_first_and_removes_only_with_yes() {
         "{shown}"
     );
 }
+
+#[test]
+fn an_unreachable_telegram_is_one_line_without_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_gridwhistle"))
+        .args(["run"])
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", dir.path().join("g.db").display()),
+        )
+        .env("GRIDWHISTLE_LANG", "en")
+        .env("TELOXIDE_TOKEN", "123456:SUPERSECRET")
+        .env("TELOXIDE_API_URL", "http://127.0.0.1:1/")
+        .env("RUST_LOG", "trace")
+        .output()
+        .unwrap();
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("Telegram: network error (connect)"), "{err}");
+    assert!(
+        !err.contains("SUPERSECRET") && !out.contains("SUPERSECRET"),
+        "the token leaked:\n{err}"
+    );
+}

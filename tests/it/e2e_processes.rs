@@ -252,3 +252,42 @@ async fn two_processes_on_one_postgres_escalate_each_order_once_and_send_each_me
     second.shutdown().await;
     w.stop().await;
 }
+
+#[tokio::test]
+async fn the_logs_never_show_the_token_even_at_trace_level() {
+    let standin = StandIn::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("logs.db").display());
+    let log = dir.path().join("bot.log");
+    let mut bot = Command::new(env!("CARGO_BIN_EXE_gridwhistle"))
+        .args([
+            "run",
+            "--org",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/examples/huashan.toml"),
+        ])
+        .env("TELOXIDE_TOKEN", TOKEN)
+        .env("TELOXIDE_API_URL", standin.api_url().as_str())
+        .env("DATABASE_URL", &db)
+        .env("RUST_LOG", "trace")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let grid = TgChat::new(-1001000000300, "翠湖社区第一网格");
+    standin.push_update(standin.group_text(&grid, &TgUser::new(1001, "李明"), "吹哨 垃圾堆积"));
+    wait_for("the card", Duration::from_secs(60), async || {
+        !standin.messages(grid.id).is_empty()
+    })
+    .await;
+    bot.kill().unwrap();
+    bot.wait().unwrap();
+    let logs = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        logs.len() > 1000,
+        "trace logging was on: {} bytes",
+        logs.len()
+    );
+    let secret = TOKEN.split(':').nth(1).unwrap();
+    assert!(!logs.contains(secret), "the token is in the logs");
+    standin.shutdown();
+}
