@@ -47,6 +47,15 @@ pub fn note_suffix(lang: Lang, note: Option<&str>, max: usize) -> String {
         .unwrap_or_default()
 }
 
+/// The text with its first letter in upper case (Chinese is unchanged).
+pub fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// Cuts text to at most `max` characters, marking the cut.
 pub fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
@@ -282,7 +291,8 @@ pub fn card(v: &View, order: &WhistleOrder, events: &[Event]) -> (String, Vec<Ve
     }
     out.push_str("\n\n");
     for p in &order.parties {
-        let label = v.party_label(order, &p.target);
+        // A checklist line starts with the role: capitalised where the script has capitals.
+        let label = capitalise(&v.party_label(order, &p.target));
         match &p.report {
             Some(r) => out.push_str(&format!(
                 "✅ {label}  {}\n",
