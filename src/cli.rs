@@ -21,7 +21,8 @@ pub struct Cli {
         long,
         env = "DATABASE_URL",
         default_value = "sqlite://gridwhistle.db",
-        global = true
+        global = true,
+        hide_env_values = true
     )]
     pub database_url: String,
     /// Language of this command's output: zh-Hans, zh-Hant or en.
@@ -112,7 +113,12 @@ pub fn redact_url(url: &str) -> String {
             let _ = u.set_password(Some("***"));
             u.to_string()
         }
-        _ => url.to_string(),
+        Ok(u) => u.to_string(),
+        // Unparseable: mask all between the scheme and the last '@', where a password would be.
+        Err(_) => match (url.find("://"), url.rfind('@')) {
+            (Some(s), Some(at)) if at > s + 3 => format!("{}***{}", &url[..s + 3], &url[at..]),
+            _ => url.to_string(),
+        },
     }
 }
 
@@ -155,6 +161,7 @@ pub fn org_problem_text(lang: Lang, p: &OrgProblem) -> String {
         OrgProblem::BadHours { value } => tr!(lang, ids::ORG_BAD_HOURS, value = value),
         OrgProblem::BadWeekday { value } => tr!(lang, ids::ORG_BAD_WEEKDAY, value = value),
         OrgProblem::RoleNames { id } => tr!(lang, ids::ORG_ROLE_NAMES, id = id),
+        OrgProblem::BadDepartmentId { id } => tr!(lang, ids::ORG_BAD_DEPARTMENT_ID, id = id),
     }
 }
 

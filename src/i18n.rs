@@ -323,6 +323,8 @@ ids! {
     REFUSE_DEPARTMENT_WHISTLE = "refuse-department-whistle",
     DEPARTMENT_WHISTLED = "department-whistled",
     DEMO_WHISTLE_2 = "demo-whistle-2",
+    REFUSE_NOTE = "refuse-note",
+    ORG_BAD_DEPARTMENT_ID = "org-bad-department-id",
 }
 
 /// The localized name of a level (unit kind).

@@ -236,3 +236,5 @@ refuse-escalate = Only the whistler, the grid leader or a duty officer can escal
 refuse-department-whistle = Only sub-district duty officers or admins can whistle departments.
 department-whistled = 📣 Whistled { $department }
 demo-whistle-2 = #whistle Broken manhole cover and flooding on the Cuihu North Rd pavement, street stalls too @enforcement officer
+refuse-note = Only people on this unit's roster or summoned to the order can add progress.
+org-bad-department-id = department id { $id } is too long or has characters it may not (at most 32: lower-case letters, digits, - and _)

@@ -230,3 +230,5 @@ refuse-escalate = 只有吹哨人、网格长或值班员可以升级 #{ $id }�
 refuse-department-whistle = 只有街道值班员或管理员可以吹哨部门。
 department-whistled = 📣 已吹哨 { $department }
 demo-whistle-2 = 吹哨 翠湖北路人行道井盖破损积水，还有占道经营 @城管
+refuse-note = 只有本单位名册上的人或被召集的人可以记录进展。
+org-bad-department-id = 部门编号 { $id } 太长或含有不允许的字符（最多 32 个字符：小写字母、数字、- 和 _）

@@ -230,3 +230,5 @@ refuse-escalate = 只有吹哨人、網格長或值班員可以升級 #{ $id }�
 refuse-department-whistle = 只有街道值班員或管理員可以吹哨部門。
 department-whistled = 📣 已吹哨 { $department }
 demo-whistle-2 = 吹哨 翠湖北路人行道井蓋破損積水，還有佔道經營 @城管
+refuse-note = 只有本單位名冊上的人或被召集的人可以記錄進展。
+org-bad-department-id = 部門編號 { $id } 太長或含有不允許的字元（最多 32 個字元：小寫字母、數字、- 和 _）

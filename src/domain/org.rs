@@ -126,6 +126,8 @@ pub enum OrgProblem {
     BadWeekday { value: String },
     #[error("a role needs a name in zh-Hans, zh-Hant and en: {id}")]
     RoleNames { id: String },
+    #[error("bad department id {id}")]
+    BadDepartmentId { id: String },
 }
 
 /// A problem and the line (1-based) it is on; 0 when it concerns the whole file.
@@ -625,6 +627,19 @@ pub fn parse_org(text: &str) -> Result<Organisation, OrgError> {
     check_unique(&lines, "department", raw.department.iter().map(|d| &d.id))?;
     let mut departments = Vec::new();
     for d in &raw.department {
+        // A department id travels in button data (at most 64 bytes with the order number).
+        let id = d.id.get_ref();
+        let id_ok = !id.is_empty()
+            && id.len() <= 32
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        if !id_ok {
+            return err(
+                lines.at(&d.id),
+                OrgProblem::BadDepartmentId { id: id.clone() },
+            );
+        }
         departments.push(Department {
             id: DepartmentId::new(d.id.get_ref().clone()),
             name: d.name.clone(),
@@ -1055,6 +1070,20 @@ aliases = ["义工"]
             problem_of("[[unit]]\nid = \"x\"\nkind = \"grid\"\nname = \"x\"\ncolour = \"red\"\n");
         assert!(matches!(e.problem, OrgProblem::Syntax { .. }));
         assert!(e.line >= 1);
+    }
+
+    #[test]
+    fn a_department_id_must_fit_in_button_data() {
+        for bad in ["Urban Squad", "城管", &"x".repeat(33)] {
+            let text = GOOD.replacen("id = \"urban\"", &format!("id = \"{bad}\""), 1);
+            assert!(
+                matches!(
+                    problem_of(&text).problem,
+                    OrgProblem::BadDepartmentId { .. }
+                ),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

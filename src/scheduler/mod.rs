@@ -20,7 +20,7 @@ use crate::domain::parse::{self, ParseContext};
 use crate::domain::policy::Level;
 use crate::domain::role::DUTY_OFFICER;
 use crate::domain::{
-    EscalationReason, Event, EventKind, PartyTarget, RoleId, Scope, TelegramUserId,
+    EscalationReason, Event, EventKind, Lang, PartyTarget, RoleId, Scope, TelegramUserId,
     TransitionError, WhistleOrder,
 };
 use crate::i18n::ids;
@@ -45,29 +45,40 @@ async fn party_chat(ctx: &Ctx, target: &PartyTarget) -> Result<Option<i64>> {
     ctx.store.chat_of(&scope).await
 }
 
-/// The messages of an escalation: in the chat of the level it rose to, a reply to the card
-/// there with the reason, the timeline so far and the duty officers mentioned; at the
-/// sub-district, buttons to whistle the departments the text points to.
-pub(crate) async fn escalation_messages(
+/// Where an escalation to `level` is announced: that level's unit chat, else the order's own
+/// chat; with the chat's language.
+pub(crate) async fn escalation_chat(
     ctx: &Ctx,
+    org: &Organisation,
+    order: &WhistleOrder,
+    level: Level,
+) -> Result<Option<(i64, Lang)>> {
+    let Some(to_unit) = org.ancestor_at(&order.unit, level) else {
+        return Ok(None);
+    };
+    let chat = match ctx.store.chat_of(&Scope::Unit(to_unit.id.clone())).await? {
+        Some(c) => c,
+        None => match ctx.store.chat_of(&Scope::Unit(order.unit.clone())).await? {
+            Some(c) => c,
+            None => return Ok(None),
+        },
+    };
+    Ok(Some((chat, ctx.lang_of(org, chat).await?)))
+}
+
+/// The escalation notice: a reply to the card in `chat` with the reason, the timeline so far and
+/// the new level's duty officers mentioned; at the sub-district, buttons to whistle the
+/// departments the text points to.
+pub(crate) fn escalation_notice(
     org: &Organisation,
     order: &WhistleOrder,
     history: &[Event],
     why: &EscalationReason,
-) -> Result<Vec<Outgoing>> {
-    let now = ctx.now();
-    let Some(to_unit) = org.ancestor_at(&order.unit, order.level) else {
-        return Ok(vec![]);
-    };
+    (chat, lang): (i64, Lang),
+    now: DateTime<Utc>,
+) -> Option<Outgoing> {
+    let to_unit = org.ancestor_at(&order.unit, order.level)?;
     let scope = Scope::Unit(to_unit.id.clone());
-    let chat = match ctx.store.chat_of(&scope).await? {
-        Some(c) => c,
-        None => match ctx.store.chat_of(&Scope::Unit(order.unit.clone())).await? {
-            Some(c) => c,
-            None => return Ok(vec![]),
-        },
-    };
-    let lang = ctx.lang_of(org, chat).await?;
     let view = View { org, lang, now };
     let from = org.scope_name(&Scope::Unit(order.unit.clone()));
     let timeline: Vec<String> = history
@@ -93,7 +104,25 @@ pub(crate) async fn escalation_messages(
         timeline = render::clip_html_lines(&timeline.join("\n"), 2500),
         people = people.join(" ")
     );
-    Ok(vec![reply_to_card(chat, order.id, html, buttons)])
+    Some(reply_to_card(chat, order.id, html, buttons))
+}
+
+/// The escalation notice of an order that has just risen (see `escalation_notice`).
+pub(crate) async fn escalation_messages(
+    ctx: &Ctx,
+    org: &Organisation,
+    order: &WhistleOrder,
+    history: &[Event],
+    why: &EscalationReason,
+) -> Result<Vec<Outgoing>> {
+    let Some(target) = escalation_chat(ctx, org, order, order.level).await? else {
+        return Ok(vec![]);
+    };
+    Ok(
+        escalation_notice(org, order, history, why, target, ctx.now())
+            .into_iter()
+            .collect(),
+    )
 }
 
 /// Buttons to whistle departments from an escalated order: those its text points to (by name
@@ -241,6 +270,15 @@ async fn work(ctx: &Ctx, job: &DueJob) -> Result<()> {
                     .collect();
                 let out = reminder_messages(ctx, &org, &order, &waiting, job.anchor).await?;
                 (events, out)
+            }
+            // Deadlines that fall together are one missed moment: one level up, not two.
+            JobKind::Ack | JobKind::Resolve
+                if history
+                    .iter()
+                    .any(|e| matches!(e.kind, EventKind::Escalated { .. }) && e.at >= job.due) =>
+            {
+                ctx.store.finish_job(job.id, now).await?;
+                return Ok(());
             }
             JobKind::Ack | JobKind::Resolve => {
                 let why = if job.kind == JobKind::Ack {

@@ -134,9 +134,13 @@ impl Store {
 
     /// The next moment a job falls due, for the scheduler to sleep until.
     pub async fn next_job_due(&self) -> Result<Option<DateTime<Utc>>> {
-        let r = sqlx::query("SELECT MIN(due_at) AS due FROM jobs WHERE done_at IS NULL")
-            .fetch_one(&self.pool)
-            .await?;
+        // A claimed job is due again only when its lease runs out.
+        let r = sqlx::query(
+            "SELECT MIN(CASE WHEN claimed_until > due_at THEN claimed_until ELSE due_at END) AS due
+             FROM jobs WHERE done_at IS NULL",
+        )
+        .fetch_one(&self.pool)
+        .await?;
         Ok(col::<Option<i64>>(&r, "due")?.map(from_ms))
     }
 

@@ -62,7 +62,11 @@ pub(crate) async fn insert_outgoing(
     }
     for o in out {
         let order = match &o.payload {
-            Payload::Send { card, .. } => *card,
+            Payload::Send {
+                card,
+                reply_to_card,
+                ..
+            } => card.or(*reply_to_card),
             Payload::EditCard { order, .. } => Some(*order),
         };
         sqlx::query(
@@ -225,6 +229,25 @@ impl Store {
             .map(|r| col::<Option<i64>>(&r, "message_id"))
             .transpose()?
             .flatten())
+    }
+
+    /// Whether message `message_id` in `chat_id` is one the bot sent about `order` (its card or
+    /// a notice replying to it): a button press must come from one of those.
+    pub async fn is_message_of_order(
+        &self,
+        chat_id: i64,
+        message_id: i64,
+        order: OrderId,
+    ) -> Result<bool> {
+        let r = sqlx::query(
+            "SELECT COUNT(*) AS n FROM outbox WHERE chat_id = $1 AND message_id = $2 AND order_id = $3",
+        )
+        .bind(chat_id)
+        .bind(message_id)
+        .bind(order.0)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(col::<i64>(&r, "n")? > 0)
     }
 
     /// Whether a newer edit of the same card waits behind this one (this one can be skipped).

@@ -65,10 +65,17 @@ pub struct Incoming {
     pub text: String,
     pub reply_to: Option<RepliedTo>,
     /// People named by `text_mention` entities (users without a username).
-    pub text_mentions: Vec<Sender>,
+    pub text_mentions: Vec<Mentioned>,
     pub location: Option<(f64, f64)>,
     pub has_photo: bool,
     pub forwarded: bool,
+}
+
+/// A person named by a `text_mention` entity, and the words of the message that name them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mentioned {
+    pub who: Sender,
+    pub text: String,
 }
 
 /// A button press.
@@ -131,6 +138,7 @@ pub(crate) fn reply_to_card(
 
 /// Where the bot is talking, and in which language.
 struct Here {
+    chat_id: i64,
     org: Organisation,
     scope: Option<Scope>,
     lang: Lang,
@@ -149,6 +157,7 @@ impl Ctx {
             .and_then(|b| b.locale)
             .unwrap_or(org.default_locale);
         Ok(Here {
+            chat_id,
             scope: binding.and_then(|b| b.scope),
             org,
             lang,
@@ -341,7 +350,7 @@ pub async fn on_message(ctx: &Ctx, inc: &Incoming) -> Result<()> {
         ctx.learn(from).await?;
     }
     for m in &inc.text_mentions {
-        ctx.learn(m).await?;
+        ctx.learn(&m.who).await?;
     }
     if let Some(RepliedTo { from: Some(f), .. }) = &inc.reply_to {
         ctx.learn(f).await?;
@@ -359,7 +368,11 @@ pub async fn on_message(ctx: &Ctx, inc: &Incoming) -> Result<()> {
             let cmd = text.split_whitespace().next().unwrap_or(text);
             ctx.answer(
                 inc,
-                tr!(here.lang, ids::UNKNOWN_COMMAND, command = escape(cmd)),
+                tr!(
+                    here.lang,
+                    ids::UNKNOWN_COMMAND,
+                    command = escape(&render::clip(cmd, 60))
+                ),
             )
             .await
         }
@@ -397,6 +410,18 @@ async fn on_plain(ctx: &Ctx, inc: &Incoming) -> Result<()> {
             if parse::is_ack_text(&inc.text) {
                 report(ctx, &here, &from, order_id, Answer::Reply(inc)).await
             } else {
+                // Only people of this chat's unit (or summoned to the order) write its timeline.
+                let member = here
+                    .scope
+                    .as_ref()
+                    .is_some_and(|s| access::can_whistle(&here.org, from.id, s));
+                let summoned = match ctx.store.order(order_id).await? {
+                    Some(o) => !access::reportable_parties(&here.org, from.id, &o.order).is_empty(),
+                    None => false,
+                };
+                if !member && !summoned {
+                    return ctx.answer(inc, tr!(here.lang, ids::REFUSE_NOTE)).await;
+                }
                 note(ctx, &here, inc, &from, order_id).await
             }
         })
@@ -678,6 +703,20 @@ async fn whistle(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Sender, body: &s
         return ctx.answer(inc, tr!(lang, ids::WHISTLE_EMPTY)).await;
     }
 
+    // A whistle naming "#N" adds to that order: roles named in a community chat without a grid
+    // mean the order's own grid.
+    let referenced_grid = match draft.order_ref {
+        Some(n) if unit.kind == Level::Community && draft.grid.is_none() => ctx
+            .store
+            .order(OrderId(n))
+            .await?
+            .map(|s| s.order.unit)
+            .filter(|u| {
+                org.unit(u).is_some_and(|u| u.kind == Level::Grid) && org.is_within(u, unit_id)
+            }),
+        _ => None,
+    };
+    let grid = draft.grid.clone().or(referenced_grid.map(|u| u.0));
     // Who is summoned, and at which level the order sits.
     let (order_unit, level, targets): (UnitId, Level, Vec<PartyTarget>) = match unit.kind {
         Level::Grid => (
@@ -692,7 +731,7 @@ async fn whistle(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Sender, body: &s
                 })
                 .collect(),
         ),
-        Level::Community => match &draft.grid {
+        Level::Community => match &grid {
             Some(g) if draft.role_source != RoleSource::None => (
                 UnitId::new(g.clone()),
                 Level::Grid,
@@ -714,6 +753,17 @@ async fn whistle(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Sender, body: &s
             ),
         },
         Level::Subdistrict | Level::District => {
+            // Summoning district departments is the duty officers' call, as with the buttons.
+            let duty = org.holds(
+                from.id,
+                &Scope::Unit(unit_id.clone()),
+                crate::domain::role::DUTY_OFFICER,
+            );
+            if !duty && !org.is_admin(from.id) {
+                return ctx
+                    .answer(inc, tr!(lang, ids::REFUSE_DEPARTMENT_WHISTLE))
+                    .await;
+            }
             if draft.departments.is_empty() {
                 let names: Vec<String> = org.departments.iter().map(|d| escape(&d.name)).collect();
                 return ctx
@@ -927,6 +977,23 @@ async fn add_to_order(
     }
 }
 
+/// Where a notice about an order goes: the chat of the order's unit (the whistler's) and the
+/// chat the action came from, each with its language.
+async fn notice_chats(ctx: &Ctx, here: &Here, order: &WhistleOrder) -> Result<Vec<(i64, Lang)>> {
+    let mut chats = Vec::new();
+    if let Some(c) = ctx.store.chat_of(&Scope::Unit(order.unit.clone())).await? {
+        chats.push(c);
+    }
+    if !chats.contains(&here.chat_id) {
+        chats.push(here.chat_id);
+    }
+    let mut out = Vec::new();
+    for c in chats {
+        out.push((c, ctx.lang_of(&here.org, c).await?));
+    }
+    Ok(out)
+}
+
 /// The answer to a refused transition.
 fn refusal(lang: Lang, id: OrderId, e: &TransitionError) -> String {
     match e {
@@ -1113,14 +1180,11 @@ async fn resolve(
     let now = ctx.now();
     let allowed = |o: &WhistleOrder| access::can_resolve(&here.org, from.id, o);
     let refused = |o: &WhistleOrder| not_summoned(here, from.id, o);
-    if permitted(ctx, here, id, &mut answer, allowed, refused)
-        .await?
-        .is_none()
-    {
+    let Some(stored) = permitted(ctx, here, id, &mut answer, allowed, refused).await? else {
         return Ok(());
-    }
+    };
     let org = &here.org;
-    let chats = ctx.store.cards(id).await?;
+    let chats = notice_chats(ctx, here, &stored.order).await?;
     let result = transition(
         ctx,
         org,
@@ -1130,12 +1194,11 @@ async fn resolve(
             // A new message, so that the whistler is notified: the card edit notifies nobody.
             chats
                 .iter()
-                .take(1)
-                .map(|(chat, _)| {
+                .map(|&(chat, lang)| {
                     let view = View { org, lang, now };
                     let note = render::note_suffix(lang, note.as_deref(), 500);
                     reply_to_card(
-                        *chat,
+                        chat,
                         o.id,
                         tr!(
                             lang,
@@ -1211,90 +1274,94 @@ async fn reopen(
     let org = &here.org;
     let allowed = |o: &WhistleOrder| access::can_verify(org, from.id, o);
     let refused = |_: &WhistleOrder| tr!(lang, ids::REFUSE_NOT_WHISTLER, id = id.0);
-    if permitted(ctx, here, id, &mut answer, allowed, refused)
-        .await?
-        .is_none()
-    {
+    let Some(stored) = permitted(ctx, here, id, &mut answer, allowed, refused).await? else {
         return Ok(());
-    }
-    let chats = ctx.store.cards(id).await?;
+    };
+    let chats = notice_chats(ctx, here, &stored.order).await?;
+    // A second reopen raises the order in the same transaction: where its notice goes is looked
+    // up now, since the transaction's closures cannot wait on the database.
+    let up = match stored.order.level.up() {
+        Some(level) => crate::scheduler::escalation_chat(ctx, org, &stored.order, level).await?,
+        None => None,
+    };
+    let history = ctx.store.events(id).await?;
     let result = transition(
         ctx,
         org,
         id,
         |o, _| {
             let d = org.policy.deadlines(o.level, o.urgent, None);
-            Ok((
-                vec![o.reopen(
-                    from.id,
-                    reason.clone(),
-                    due_after(
-                        now,
-                        d.resolve_within,
-                        o.urgent,
-                        org.calendar.as_ref(),
-                        org.timezone,
-                    ),
-                    now,
-                )?],
-                (),
-            ))
-        },
-        |o, _| {
-            let view = View { org, lang, now };
-            let mut people: Vec<TelegramUserId> = Vec::new();
-            for p in &o.parties {
-                let who = p
-                    .report
-                    .as_ref()
-                    .map(|r| vec![r.by])
-                    .unwrap_or_else(|| view.party_people(&p.target).0);
-                for w in who {
-                    if !people.contains(&w) {
-                        people.push(w);
-                    }
+            let due = due_after(
+                now,
+                d.resolve_within,
+                o.urgent,
+                org.calendar.as_ref(),
+                org.timezone,
+            );
+            let mut events = vec![o.reopen(from.id, reason.clone(), due, now)?];
+            if o.reopen_count >= 2 {
+                // Verification failed again: one level up.
+                let why = EscalationReason::ReopenedTwice;
+                if let Ok(more) = escalation::escalate(org, o, Some(from.id), why, now) {
+                    events.extend(more);
                 }
             }
-            let mentions: Vec<String> = people.iter().map(|p| view.mention(*p)).collect();
-            chats
+            Ok((events.clone(), events))
+        },
+        |o, events: &Vec<Event>| {
+            let mut out: Vec<Outgoing> = chats
                 .iter()
-                .take(1)
-                .map(|(chat, _)| {
-                    reply_to_card(
-                        *chat,
-                        o.id,
-                        tr!(
-                            lang,
-                            ids::REOPENED_NOTICE,
-                            id = o.id.0,
-                            name = escape(&from.name),
-                            reason = escape(&reason),
-                            people = mentions.join(" ")
-                        ),
-                        vec![],
-                    )
+                .map(|&(chat, lang)| {
+                    let view = View { org, lang, now };
+                    let mut people: Vec<TelegramUserId> = Vec::new();
+                    for p in &o.parties {
+                        let who = p
+                            .report
+                            .as_ref()
+                            .map(|r| vec![r.by])
+                            .unwrap_or_else(|| view.party_people(&p.target).0);
+                        for w in who {
+                            if !people.contains(&w) {
+                                people.push(w);
+                            }
+                        }
+                    }
+                    let mentions: Vec<String> = people.iter().map(|p| view.mention(*p)).collect();
+                    let html = tr!(
+                        lang,
+                        ids::REOPENED_NOTICE,
+                        id = o.id.0,
+                        name = escape(&from.name),
+                        reason = escape(&render::clip(&reason, 300)),
+                        people = mentions.join(" ")
+                    );
+                    reply_to_card(chat, o.id, html, vec![])
                 })
-                .collect()
+                .collect();
+            let escalated = events
+                .iter()
+                .any(|e| matches!(e.kind, EventKind::Escalated { .. }));
+            if let (true, Some(target)) = (escalated, up) {
+                let mut h = history.clone();
+                h.extend(events.iter().cloned());
+                let why = EscalationReason::ReopenedTwice;
+                out.extend(crate::scheduler::escalation_notice(
+                    org, o, &h, &why, target, now,
+                ));
+            }
+            out
         },
     )
     .await?;
     match result {
         None => say(ctx, &mut answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await,
-        Some(Ok((o, _))) => {
-            if o.reopen_count >= 2 {
-                // Verification failed again: the order goes one level up.
-                let mut ignored = None;
-                let why = EscalationReason::ReopenedTwice;
-                escalate_by_hand(ctx, here, from, id, why, Answer::Toast(&mut ignored)).await?;
+        Some(Ok(_)) => match answer {
+            Answer::Toast(slot) => {
+                *slot = Some(plain(&tr!(lang, ids::REOPENED_OK, id = id.0)));
+                Ok(())
             }
-            match answer {
-                Answer::Toast(slot) => {
-                    *slot = Some(plain(&tr!(lang, ids::REOPENED_OK, id = id.0)));
-                    Ok(())
-                }
-                Answer::Reply(_) => Ok(()),
-            }
-        }
+            Answer::Reply(_) => Ok(()),
+        },
         Some(Err(e)) => say(ctx, &mut answer, refusal(lang, id, &e)).await,
     }
 }
@@ -1560,14 +1627,21 @@ async fn assign(
         .join(" ");
     let mut target: Option<TelegramUserId> = None;
     if let Some(m) = inc.text_mentions.first() {
-        target = Some(m.id);
-        role_text = role_text.replace(&m.name, "").trim().to_string();
+        target = Some(m.who.id);
+        role_text = role_text.replacen(&m.text, "", 1).trim().to_string();
     } else if let Some(u) = username {
         match ctx.store.person_by_username(u).await? {
             Some(p) => target = Some(p.telegram_id),
             None => {
                 return ctx
-                    .answer(inc, tr!(lang, ids::UNKNOWN_USERNAME, username = escape(u)))
+                    .answer(
+                        inc,
+                        tr!(
+                            lang,
+                            ids::UNKNOWN_USERNAME,
+                            username = escape(&render::clip(u, 60))
+                        ),
+                    )
                     .await
             }
         }
@@ -1590,7 +1664,11 @@ async fn assign(
         return ctx
             .answer(
                 inc,
-                tr!(lang, ids::UNKNOWN_ROLE, role = escape(role_text.trim())),
+                tr!(
+                    lang,
+                    ids::UNKNOWN_ROLE,
+                    role = escape(&render::clip(role_text.trim(), 60))
+                ),
             )
             .await;
     };
@@ -1653,10 +1731,19 @@ async fn bind(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Sender, arg: &str) 
         });
     let Some(scope) = scope else {
         return ctx
-            .answer(inc, tr!(lang, ids::BIND_UNKNOWN, id = escape(key)))
+            .answer(
+                inc,
+                tr!(lang, ids::BIND_UNKNOWN, id = escape(&render::clip(key, 60))),
+            )
             .await;
     };
-    if !access::can_bind(org, from.id, &scope) {
+    // Moving a chat away from the unit it serves needs the right to that unit too: otherwise a
+    // grid leader could take the community's chat.
+    let may_leave = match &here.scope {
+        Some(current) if current != &scope => access::can_bind(org, from.id, current),
+        _ => true,
+    };
+    if !access::can_bind(org, from.id, &scope) || !may_leave {
         return ctx
             .answer(
                 inc,
@@ -1759,6 +1846,13 @@ pub async fn on_press(ctx: &Ctx, press: &Press) -> Result<Option<String>> {
         Some(o) if here.scope.is_some() && visible_here(&here, &o.order) => o.order.state,
         _ => return Ok(Some(tr!(lang, ids::STALE_BUTTON))),
     };
+    if !ctx
+        .store
+        .is_message_of_order(press.chat_id, press.message_id, id)
+        .await?
+    {
+        return Ok(Some(tr!(lang, ids::STALE_BUTTON)));
+    }
     // 确认 / 退回 answer "please verify": on an order no longer resolved they are stale (a
     // closed order is reopened only by /reopen with a reason, never by an old button).
     if matches!(kind, "v" | "o") && state != OrderState::Resolved {

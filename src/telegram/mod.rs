@@ -70,10 +70,20 @@ pub fn incoming(m: &Message, bot_id: u64) -> Incoming {
     };
     let text = m.text().or(m.caption()).unwrap_or_default().to_string();
     let entities = m.entities().or(m.caption_entities()).unwrap_or_default();
+    // Entity offsets count UTF-16 code units.
+    let units: Vec<u16> = text.encode_utf16().collect();
     let text_mentions = entities
         .iter()
         .filter_map(|e| match &e.kind {
-            MessageEntityKind::TextMention { user } if is_person(user) => Some(sender(user)),
+            MessageEntityKind::TextMention { user } if is_person(user) => {
+                Some(handlers::Mentioned {
+                    who: sender(user),
+                    text: units
+                        .get(e.offset..e.offset.saturating_add(e.length))
+                        .map(String::from_utf16_lossy)
+                        .unwrap_or_default(),
+                })
+            }
             _ => None,
         })
         .collect();

@@ -458,10 +458,20 @@ pub fn event_line(v: &View, order: &WhistleOrder, e: &Event) -> String {
         ),
         EventKind::Verified => tr!(lang, ids::EV_VERIFIED, name = who),
         EventKind::Reopened { reason } => {
-            tr!(lang, ids::EV_REOPENED, name = who, reason = escape(reason))
+            tr!(
+                lang,
+                ids::EV_REOPENED,
+                name = who,
+                reason = escape(&clip(reason, 300))
+            )
         }
         EventKind::Cancelled { reason } => {
-            tr!(lang, ids::EV_CANCELLED, name = who, reason = escape(reason))
+            tr!(
+                lang,
+                ids::EV_CANCELLED,
+                name = who,
+                reason = escape(&clip(reason, 300))
+            )
         }
         EventKind::Escalated { to, why, .. } => tr!(
             lang,

@@ -265,42 +265,57 @@ pub async fn deliver_round(
     )
     .await;
     for (row, outcome) in results {
-        match outcome {
-            Outcome::Sent(mid) => store.outbox_sent(row, mid).await?,
-            Outcome::Retry { after_ms, error } => {
-                tracing::warn!(outbox = row.id, chat = row.chat_id, attempts = row.attempts, %error, "delivery will be retried");
-                store
-                    .outbox_retry(row.id, Utc::now().timestamp_millis() + after_ms, &error)
-                    .await?;
-            }
-            Outcome::Migrated(new) => {
-                tracing::info!(
-                    old = row.chat_id,
-                    new,
-                    "chat moved to a supergroup; resending there"
-                );
-                store.migrate_chat(row.chat_id, new).await?;
-                store.outbox_retry(row.id, 0, "migrated").await?;
-            }
-            Outcome::Failed(error) => {
-                tracing::error!(outbox = row.id, chat = row.chat_id, %error, "message cannot be delivered");
-                store.outbox_failed(row.id, &error).await?;
-                if let Some(order) = order_of(row) {
-                    let event = Event {
-                        order,
-                        at: Utc::now(),
-                        actor: None,
-                        kind: EventKind::DeliveryFailed {
-                            chat: row.chat_id,
-                            reason: error,
-                        },
-                    };
-                    store.record(&[event], &[], Utc::now()).await?;
-                }
-            }
+        // One row's bookkeeping failing must not strand the others: a message Telegram accepted
+        // but not marked sent would go out again when its lease ends.
+        if let Err(e) = settle_row(store, row, outcome).await {
+            tracing::error!(outbox = row.id, error = %e, "delivery outcome not recorded");
         }
     }
     Ok(n)
+}
+
+/// Records what became of one delivery.
+async fn settle_row(
+    store: &Store,
+    row: &OutboxRow,
+    outcome: Outcome,
+) -> crate::storage::Result<()> {
+    match outcome {
+        Outcome::Sent(mid) => store.outbox_sent(row, mid).await?,
+        Outcome::Retry { after_ms, error } => {
+            tracing::warn!(outbox = row.id, chat = row.chat_id, attempts = row.attempts, %error, "delivery will be retried");
+            store
+                .outbox_retry(row.id, Utc::now().timestamp_millis() + after_ms, &error)
+                .await?;
+        }
+        Outcome::Migrated(new) => {
+            tracing::info!(
+                old = row.chat_id,
+                new,
+                "chat moved to a supergroup; resending there"
+            );
+            store.migrate_chat(row.chat_id, new).await?;
+            store.outbox_retry(row.id, 0, "migrated").await?;
+        }
+        Outcome::Failed(error) => {
+            tracing::error!(outbox = row.id, chat = row.chat_id, %error, "message cannot be delivered");
+            store.outbox_failed(row.id, &error).await?;
+            if let Some(order) = order_of(row) {
+                let kind = EventKind::DeliveryFailed {
+                    chat: row.chat_id,
+                    reason: error,
+                };
+                let event = Event {
+                    order,
+                    at: Utc::now(),
+                    actor: None,
+                    kind,
+                };
+                store.record(&[event], &[], Utc::now()).await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Runs until `stop` turns true: delivers what is due, then sleeps until the next due moment

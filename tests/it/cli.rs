@@ -218,3 +218,25 @@ fn an_unreachable_telegram_is_one_line_without_the_token() {
         "the token leaked:\n{err}"
     );
 }
+
+#[test]
+fn the_database_password_never_reaches_the_terminal() {
+    for url in [
+        "postgres://gw:s3cretpw@localhost:99999/db",
+        "postgres://gw:s3cr#etpw@127.0.0.1:1/db",
+    ] {
+        for args in [vec!["migrate", "--help"], vec!["migrate"]] {
+            let o = Command::new(env!("CARGO_BIN_EXE_gridwhistle"))
+                .args(&args)
+                .env("DATABASE_URL", url)
+                .env("GRIDWHISTLE_LANG", "en")
+                .output()
+                .unwrap();
+            let (out, err) = text(&o);
+            assert!(
+                !out.contains("s3cr") && !err.contains("s3cr"),
+                "{args:?} {url}: {out}{err}"
+            );
+        }
+    }
+}

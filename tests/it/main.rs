@@ -11,6 +11,7 @@ mod e2e_delivery;
 mod e2e_departments;
 mod e2e_follow;
 mod e2e_processes;
+mod e2e_regressions;
 mod e2e_report;
 mod e2e_roster;
 mod e2e_whistle;
