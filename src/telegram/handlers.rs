@@ -1963,7 +1963,7 @@ pub async fn on_failure(ctx: &Ctx, chat_id: i64, reply_to: Option<i64>) {
     }
 }
 
-/// `/escalate 42 reason` (or a second reopen): one level up, with the escalation notice.
+/// `/escalate 42 reason`: one level up, with the escalation notice.
 async fn escalate_by_hand(
     ctx: &Ctx,
     here: &Here,

@@ -7,6 +7,23 @@ use gridwhistle::standin::TgUser;
 
 use crate::e2e::*;
 
+/// The escalations of an order, as "time from->to why".
+async fn escalations(w: &gridwhistle::sandbox::Sandbox, order: i64) -> Vec<String> {
+    let events = w.store.events(OrderId(order)).await.unwrap();
+    events
+        .into_iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Escalated { from, to, why } => Some(format!(
+                "{} {}->{} {why:?}",
+                e.at,
+                from.as_str(),
+                to.as_str()
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
 /// A grid leader may bind *their* grid, but not take the community's chat away from it.
 #[tokio::test]
 async fn a_grid_leader_could_take_the_community_chat_with_bind() {
@@ -144,25 +161,8 @@ async fn a_report_and_resolve_deadline_at_once_is_one_level() {
     let grid = w.chat("cuihu-1");
     whistle_as(&mut w, &grid, 1001, "吹哨 垃圾堆积 10分钟内").await;
     w.advance(Duration::minutes(11)).await.unwrap();
-    let ev: Vec<String> = w
-        .store
-        .events(OrderId(1))
-        .await
-        .unwrap()
-        .into_iter()
-        .filter_map(|e| match e.kind {
-            EventKind::Escalated { from, to, why } => Some(format!(
-                "{} {}->{} {:?}",
-                e.at,
-                from.as_str(),
-                to.as_str(),
-                why
-            )),
-            _ => None,
-        })
-        .collect();
-    eprintln!("{ev:?}");
-    assert!(ev.len() <= 1, "{ev:?}");
+    let ev = escalations(&w, 1).await;
+    assert_eq!(ev.len(), 1, "{ev:?}");
     w.stop().await;
 }
 
@@ -301,25 +301,8 @@ async fn coinciding_deadlines_escalated_two_levels_by_job_order() {
     w.advance(Duration::minutes(223)).await.unwrap(); // 17:45
     say_as(&mut w, &grid, 1001, "吹哨 #1 城管 18点前").await;
     w.advance(Duration::minutes(16)).await.unwrap(); // 18:01
-    let ev: Vec<String> = w
-        .store
-        .events(OrderId(1))
-        .await
-        .unwrap()
-        .into_iter()
-        .filter_map(|e| match e.kind {
-            EventKind::Escalated { from, to, why } => Some(format!(
-                "{} {}->{} {:?}",
-                e.at,
-                from.as_str(),
-                to.as_str(),
-                why
-            )),
-            _ => None,
-        })
-        .collect();
-    eprintln!("{ev:?}");
-    assert!(ev.len() <= 1, "{ev:?}");
+    let ev = escalations(&w, 1).await;
+    assert_eq!(ev.len(), 1, "{ev:?}");
     w.stop().await;
 }
 
