@@ -595,21 +595,17 @@ impl Store {
             .bind(new)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE chats SET chat_id = $1 WHERE chat_id = $2")
-            .bind(new)
-            .bind(old)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE cards SET chat_id = $1, message_id = NULL WHERE chat_id = $2")
-            .bind(new)
-            .bind(old)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE outbox SET chat_id = $1 WHERE chat_id = $2 AND status = 'pending'")
-            .bind(new)
-            .bind(old)
-            .execute(&mut *tx)
-            .await?;
+        for sql in [
+            "UPDATE chats SET chat_id = $1 WHERE chat_id = $2",
+            "UPDATE cards SET chat_id = $1, message_id = NULL WHERE chat_id = $2",
+            "UPDATE outbox SET chat_id = $1 WHERE chat_id = $2 AND status = 'pending'",
+        ] {
+            sqlx::query(sql)
+                .bind(new)
+                .bind(old)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -13,13 +13,12 @@ const HUASHAN: &str = include_str!("../../examples/huashan.toml");
 /// organisation's calendar does not move a report deadline half an hour away. Tests advance the
 /// clock by minutes only, staying before any reminder, so the scheduler says nothing.
 pub async fn world() -> Sandbox {
-    Sandbox::start(
-        HUASHAN,
-        None,
-        Utc.with_ymd_and_hms(2026, 11, 30, 6, 2, 0).unwrap(),
-    )
-    .await
-    .expect("sandbox")
+    world_at(Utc.with_ymd_and_hms(2026, 11, 30, 6, 2, 0).unwrap()).await
+}
+
+/// A fresh world at `now`.
+pub async fn world_at(now: chrono::DateTime<Utc>) -> Sandbox {
+    Sandbox::start(HUASHAN, None, now).await.expect("sandbox")
 }
 
 /// Every request the bot sent was valid by the Bot API's facts.

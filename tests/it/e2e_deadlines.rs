@@ -6,33 +6,16 @@ use chrono::{Duration, TimeZone, Utc};
 use gridwhistle::domain::{EventKind, OrderId};
 use gridwhistle::sandbox::Sandbox;
 
-const HUASHAN: &str = include_str!("../../examples/huashan.toml");
+use crate::e2e::{assert_no_violations, world_at};
 
 /// Saturday 2026-11-28 14:02 in Kunming (outside the calendar's working days).
 async fn world() -> Sandbox {
-    Sandbox::start(
-        HUASHAN,
-        None,
-        Utc.with_ymd_and_hms(2026, 11, 28, 6, 2, 0).unwrap(),
-    )
-    .await
-    .expect("sandbox")
+    world_at(Utc.with_ymd_and_hms(2026, 11, 28, 6, 2, 0).unwrap()).await
 }
 
 /// Friday 2026-11-27 10:00 in Kunming (a working day).
 async fn weekday_world() -> Sandbox {
-    Sandbox::start(
-        HUASHAN,
-        None,
-        Utc.with_ymd_and_hms(2026, 11, 27, 2, 0, 0).unwrap(),
-    )
-    .await
-    .expect("sandbox")
-}
-
-fn assert_no_violations(w: &Sandbox) {
-    let v = w.standin.violations();
-    assert!(v.is_empty(), "the stand-in rejected requests: {v:#?}");
+    world_at(Utc.with_ymd_and_hms(2026, 11, 27, 2, 0, 0).unwrap()).await
 }
 
 async fn escalations(w: &Sandbox, order: i64) -> Vec<(String, String)> {

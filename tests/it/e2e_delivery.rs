@@ -6,23 +6,12 @@ use std::collections::HashMap;
 use chrono::{TimeZone, Utc};
 use gridwhistle::domain::{EventKind, OrderId};
 use gridwhistle::sandbox::Sandbox;
+
+use crate::e2e::{assert_no_violations, world_at};
 use gridwhistle::standin::{CallOutcome, Fault};
 
-const HUASHAN: &str = include_str!("../../examples/huashan.toml");
-
 async fn world() -> Sandbox {
-    Sandbox::start(
-        HUASHAN,
-        None,
-        Utc.with_ymd_and_hms(2026, 11, 27, 2, 0, 0).unwrap(),
-    )
-    .await
-    .expect("sandbox")
-}
-
-fn assert_no_violations(w: &Sandbox) {
-    let v = w.standin.violations();
-    assert!(v.is_empty(), "the stand-in rejected requests: {v:#?}");
+    world_at(Utc.with_ymd_and_hms(2026, 11, 27, 2, 0, 0).unwrap()).await
 }
 
 /// The order numbers of the cards in a chat, in the order they arrived.
