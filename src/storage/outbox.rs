@@ -60,6 +60,22 @@ pub(crate) async fn insert_outgoing(
     if !out.is_empty() {
         super::mark_processing_done(tx, now).await?;
     }
+    // On PostgreSQL two transactions can insert into one chat's queue at once, and the sender
+    // cannot see a lower id that is not committed yet: it would send the higher one first. A
+    // per-chat lock held to commit makes id order the commit order (taken in ascending chat
+    // order, so two transactions never wait on each other in a circle). SQLite writers are
+    // serialized already.
+    if tx.backend_name().eq_ignore_ascii_case("postgresql") {
+        let mut chats: Vec<i64> = out.iter().map(|o| o.chat_id).collect();
+        chats.sort_unstable();
+        chats.dedup();
+        for chat in chats {
+            sqlx::query("SELECT 1 AS locked FROM pg_advisory_xact_lock($1)")
+                .bind(chat)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
     for o in out {
         let order = match &o.payload {
             Payload::Send {
