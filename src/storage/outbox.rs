@@ -34,6 +34,8 @@ pub enum Payload {
         html: String,
         buttons: Vec<Vec<Button>>,
     },
+    /// Take the buttons off a notice about the order whose buttons no longer apply.
+    ClearButtons { order: OrderId, message_id: i64 },
 }
 
 /// A message to deliver.
@@ -83,7 +85,7 @@ pub(crate) async fn insert_outgoing(
                 reply_to_card,
                 ..
             } => card.or(*reply_to_card),
-            Payload::EditCard { order, .. } => Some(*order),
+            Payload::EditCard { order, .. } | Payload::ClearButtons { order, .. } => Some(*order),
         };
         sqlx::query(
             "INSERT INTO outbox (chat_id, order_id, payload, created_at) VALUES ($1, $2, $3, $4)",
@@ -245,6 +247,41 @@ impl Store {
             .map(|r| col::<Option<i64>>(&r, "message_id"))
             .transpose()?
             .flatten())
+    }
+
+    /// The notices about an order that still show buttons: (chat, message id, button data).
+    /// Cards are not notices; a notice whose buttons were cleared (or are queued to be) is left out.
+    pub async fn notices_with_buttons(
+        &self,
+        order: OrderId,
+    ) -> Result<Vec<(i64, i64, Vec<String>)>> {
+        let rows = sqlx::query(
+            "SELECT chat_id, message_id, payload FROM outbox WHERE order_id = $1 AND status <> 'failed' ORDER BY id",
+        )
+        .bind(order.0)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut notices = Vec::new();
+        let mut cleared = Vec::new();
+        for r in &rows {
+            let chat: i64 = col(r, "chat_id")?;
+            match from_json::<Payload>(&col::<String>(r, "payload")?)? {
+                Payload::Send {
+                    card: None,
+                    buttons,
+                    ..
+                } if !buttons.is_empty() => {
+                    if let Some(mid) = col::<Option<i64>>(r, "message_id")? {
+                        let data = buttons.iter().flatten().map(|b| b.data.clone()).collect();
+                        notices.push((chat, mid, data));
+                    }
+                }
+                Payload::ClearButtons { message_id, .. } => cleared.push((chat, message_id)),
+                _ => {}
+            }
+        }
+        notices.retain(|(c, m, _)| !cleared.contains(&(*c, *m)));
+        Ok(notices)
     }
 
     /// Whether message `message_id` in `chat_id` is one the bot sent about `order` (its card or

@@ -252,6 +252,27 @@ pub(crate) async fn refresh_cards(
         }
     }
     let mut out = Vec::new();
+    // Notices whose buttons no longer apply lose them: 确认/退回 once the order is no longer
+    // resolved, 接手 and the department buttons once it is no longer being handled.
+    for (chat, message_id, data) in ctx.store.notices_with_buttons(order.id).await? {
+        let verify = data
+            .iter()
+            .any(|d| d.starts_with("v:") || d.starts_with("o:"));
+        let stale = if verify {
+            order.state != OrderState::Resolved
+        } else {
+            !order.state.is_active()
+        };
+        if stale {
+            out.push(Outgoing {
+                chat_id: chat,
+                payload: Payload::ClearButtons {
+                    order: order.id,
+                    message_id,
+                },
+            });
+        }
+    }
     let mut new_cards = Vec::new();
     for chat in chats {
         let lang = ctx.lang_of(org, chat).await?;

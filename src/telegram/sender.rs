@@ -219,6 +219,16 @@ async fn deliver(bot: &Bot, store: &Store, row: &OutboxRow) -> Outcome {
                 Err(e) => classify(e, row.attempts),
             }
         }
+        Payload::ClearButtons { message_id, .. } => {
+            let Ok(mid) = i32::try_from(*message_id) else {
+                return Outcome::Failed("message id out of range".into());
+            };
+            // Without reply_markup, Telegram removes the keyboard.
+            match bot.edit_message_reply_markup(chat, MessageId(mid)).await {
+                Ok(_) => Outcome::Sent(None),
+                Err(e) => classify(e, row.attempts),
+            }
+        }
     }
 }
 
@@ -229,7 +239,7 @@ fn order_of(row: &OutboxRow) -> Option<OrderId> {
             reply_to_card,
             ..
         } => card.or(*reply_to_card),
-        Payload::EditCard { order, .. } => Some(*order),
+        Payload::EditCard { order, .. } | Payload::ClearButtons { order, .. } => Some(*order),
     }
 }
 

@@ -149,10 +149,21 @@ async fn resolve_and_verify_by_buttons() {
         closed.text
     );
     assert!(closed.keyboard.is_empty());
-    // The notice's buttons are stale now: pressing again changes nothing.
+    // The notice's buttons are gone now; a press from a client still showing them (its old
+    // callback data) changes nothing.
+    assert!(w
+        .standin
+        .message(grid.id, notice.message_id)
+        .unwrap()
+        .keyboard
+        .is_empty());
     let edits = closed.edit_count;
-    let toast = press(&mut w, &grid, &leader, notice.message_id, "退回").await;
-    assert_eq!(toast, "#1 已办结。");
+    let stale = w
+        .standin
+        .callback(grid.id, &leader, notice.message_id, "o:1")
+        .unwrap();
+    w.push(stale).await.unwrap();
+    assert_eq!(last_toast(&w), "#1 已办结。");
     assert_eq!(card_now(&w, &grid, 1).await.edit_count, edits);
     assert_eq!(order_state(&w, 1).await, OrderState::Closed);
     assert_no_violations(&w);

@@ -329,3 +329,45 @@ async fn a_button_press_could_name_an_order_its_message_is_not_about() {
     assert_no_violations(&w);
     w.stop().await;
 }
+
+/// The "please verify" notice kept 确认/退回 after the order was closed; the escalation notice
+/// kept 接手 after the order was cancelled.
+#[tokio::test]
+async fn notices_kept_their_buttons_after_the_order_moved_on() {
+    let mut w = world().await;
+    let grid = w.chat("cuihu-1");
+    whistle_as(&mut w, &grid, 1001, "吹哨 垃圾堆积").await;
+    say_as(&mut w, &grid, 1002, "/done 1 已清理").await;
+    let notice = w.last(&grid).unwrap();
+    assert_eq!(
+        notice.keyboard.len(),
+        1,
+        "the notice offers 确认/退回: {:?}",
+        notice.keyboard
+    );
+    say_as(&mut w, &grid, 1001, "/verify 1").await;
+    let notice = w.standin.message(grid.id, notice.message_id).unwrap();
+    assert!(
+        notice.keyboard.is_empty(),
+        "stale buttons: {:?}",
+        notice.keyboard
+    );
+
+    whistle_as(&mut w, &grid, 1001, "吹哨 流动摊贩").await;
+    w.advance(Duration::minutes(31)).await.unwrap();
+    let community = w.chat("cuihu");
+    let escalation = w.last(&community).unwrap();
+    assert_eq!(escalation.keyboard[0][0].0, "接手");
+    say_as(&mut w, &grid, 1001, "/cancel 2 重复").await;
+    let escalation = w
+        .standin
+        .message(community.id, escalation.message_id)
+        .unwrap();
+    assert!(
+        escalation.keyboard.is_empty(),
+        "stale buttons: {:?}",
+        escalation.keyboard
+    );
+    assert_no_violations(&w);
+    w.stop().await;
+}
