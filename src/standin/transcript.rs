@@ -4,8 +4,9 @@
 //! the users' and the bot's own.
 //!
 //! Legend: a `── title ──` line opens each run of entries in one chat; 💬 a user's message,
-//! 🤖 the bot's, ✏️ an edit (the new full text), 🗑️ a deletion, 🔘 a button press, 💭 a toast
-//! (⚠️💭 an alert), ↩️N replies to message N, ↪️ a forward, 👥 the bot's membership changed.
+//! 🤖 the bot's, ✏️ an edit (the lines it changed; 🚫🔘 when it only took the buttons away),
+//! 🗑️ a deletion, 🔘 a button press, 💭 a toast (⚠️💭 an alert), ↩️N replies to message N,
+//! ↪️ a forward, 👥 the bot's membership changed.
 
 use std::collections::HashMap;
 
@@ -50,6 +51,12 @@ pub(crate) fn render(
                     None => text.clone(),
                 };
                 last_text.insert((message.chat_id, message.message_id), text);
+                // Only the keyboard changed, and it is gone: say so with a symbol.
+                let shown = if shown.is_empty() && message.keyboard.is_empty() {
+                    "🚫🔘".to_string()
+                } else {
+                    shown
+                };
                 format!("✏️🤖 #{}: {}", message.message_id, shown) + &buttons(message)
             }
             TimelineEntry::BotDeleted { message_id, .. } => format!("🗑️🤖 #{message_id}"),
