@@ -296,6 +296,7 @@ ids! {
     HELP_WHISTLE_DEPARTMENTS = "help-whistle-departments",
     HELP_REPORT = "help-report",
     HELP_FOLLOW = "help-follow",
+    HELP_CLOSE = "help-close",
     HELP_LEAD = "help-lead",
     HELP_NOT_MEMBER = "help-not-member",
     HELP_LANG = "help-lang",

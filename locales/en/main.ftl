@@ -200,9 +200,8 @@ help-whistle-departments =
 help-report =
     ✅ <b>Report</b>: tap Report on the card, reply "on it" to the card, or <code>/ack 42</code>
     🛠 <b>Resolve</b>: tap Resolved or <code>/done 42 cleared</code>; reply to the card with progress or photos
-help-follow =
-    📋 <code>/list</code> open orders · <code>/show 42</code> timeline · <code>/roster</code> roster
-    🏁 Whistler: <code>/verify 42</code>, <code>/reopen 42 reason</code>, <code>/cancel 42 reason</code>
+help-follow = 📋 <code>/list</code> open orders · <code>/show 42</code> timeline · <code>/roster</code> roster
+help-close = 🏁 Whistler: <code>/verify 42</code>, <code>/reopen 42 reason</code>, <code>/cancel 42 reason</code>, <code>/escalate 42 reason</code>
 help-lead = 👥 <b>Roster</b>: <code>/assign sanitation @user</code> · <code>/unassign sanitation @user</code> (or reply to their message)
 help-not-member = You are not on this unit's roster yet: ask the grid leader to reply to your message with <code>/assign role</code>.
 help-lang = 🌐 <code>/lang zh-Hans</code> · <code>/lang zh-Hant</code> · <code>/lang en</code>

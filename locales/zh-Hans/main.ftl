@@ -194,9 +194,8 @@ help-whistle-departments =
 help-report =
     ✅ <b>报到</b>：点卡片上的「报到」，或回复卡片“收到”，或 <code>/ack 42</code>
     🛠 <b>处置</b>：点「已处置」或 <code>/done 42 已清理</code>；回复卡片写进展、发照片
-help-follow =
-    📋 <code>/list</code> 未办结的哨令 · <code>/show 42</code> 时间线 · <code>/roster</code> 名册
-    🏁 吹哨人：<code>/verify 42</code> 确认，<code>/reopen 42 原因</code> 退回，<code>/cancel 42 原因</code> 撤销
+help-follow = 📋 <code>/list</code> 未办结的哨令 · <code>/show 42</code> 时间线 · <code>/roster</code> 名册
+help-close = 🏁 吹哨人：<code>/verify 42</code> 确认，<code>/reopen 42 原因</code> 退回，<code>/cancel 42 原因</code> 撤销，<code>/escalate 42 原因</code> 升级
 help-lead = 👥 <b>名册</b>：<code>/assign 环卫 @用户</code> · <code>/unassign 环卫 @用户</code>（或回复其消息）
 help-not-member = 你还不在本单位名册上：请网格长回复你的消息发送 <code>/assign 角色</code>。
 help-lang = 🌐 <code>/lang zh-Hans</code> · <code>/lang zh-Hant</code> · <code>/lang en</code>

@@ -194,9 +194,8 @@ help-whistle-departments =
 help-report =
     ✅ <b>報到</b>：點卡片上的「報到」，或回覆卡片「收到」，或 <code>/ack 42</code>
     🛠 <b>處置</b>：點「已處置」或 <code>/done 42 已清理</code>；回覆卡片寫進展、發照片
-help-follow =
-    📋 <code>/list</code> 未辦結的哨令 · <code>/show 42</code> 時間線 · <code>/roster</code> 名冊
-    🏁 吹哨人：<code>/verify 42</code> 確認，<code>/reopen 42 原因</code> 退回，<code>/cancel 42 原因</code> 撤銷
+help-follow = 📋 <code>/list</code> 未辦結的哨令 · <code>/show 42</code> 時間線 · <code>/roster</code> 名冊
+help-close = 🏁 吹哨人：<code>/verify 42</code> 確認，<code>/reopen 42 原因</code> 退回，<code>/cancel 42 原因</code> 撤銷，<code>/escalate 42 原因</code> 升級
 help-lead = 👥 <b>名冊</b>：<code>/assign 環衛 @用戶</code> · <code>/unassign 環衛 @用戶</code>（或回覆其訊息）
 help-not-member = 你還不在本單位名冊上：請網格長回覆你的訊息發送 <code>/assign 角色</code>。
 help-lang = 🌐 <code>/lang zh-Hans</code> · <code>/lang zh-Hant</code> · <code>/lang en</code>

@@ -1821,25 +1821,35 @@ fn help_text(here: &Here, inc: &Incoming) -> String {
         return parts.join("\n");
     };
     let summoned_somewhere = org.memberships_of(p).iter().any(|m| &m.scope == scope);
-    if access::can_whistle(org, p, scope) {
-        parts.push(match scope {
-            Scope::Unit(u)
-                if org
-                    .unit(u)
-                    .is_some_and(|u| matches!(u.kind, Level::Subdistrict | Level::District)) =>
-            {
-                tr!(lang, ids::HELP_WHISTLE_DEPARTMENTS)
+    let member = access::can_whistle(org, p, scope);
+    let high = matches!(scope, Scope::Unit(u)
+        if org.unit(u).is_some_and(|u| matches!(u.kind, Level::Subdistrict | Level::District)));
+    match scope {
+        // At the sub-district and district, whistling departments is the duty officers' call.
+        Scope::Unit(u) if high => {
+            let duty = org.holds(
+                p,
+                &Scope::Unit(u.clone()),
+                crate::domain::role::DUTY_OFFICER,
+            );
+            if duty || org.is_admin(p) {
+                parts.push(tr!(lang, ids::HELP_WHISTLE_DEPARTMENTS));
             }
-            Scope::Department(_) => tr!(lang, ids::HELP_REPORT),
-            _ => tr!(lang, ids::HELP_WHISTLE),
-        });
-    } else {
+        }
+        Scope::Department(_) => {}
+        Scope::Unit(_) if member => parts.push(tr!(lang, ids::HELP_WHISTLE)),
+        Scope::Unit(_) => {}
+    }
+    if !member {
         parts.push(tr!(lang, ids::HELP_NOT_MEMBER));
     }
     if summoned_somewhere {
         parts.push(tr!(lang, ids::HELP_REPORT));
     }
     parts.push(tr!(lang, ids::HELP_FOLLOW));
+    if member {
+        parts.push(tr!(lang, ids::HELP_CLOSE));
+    }
     if access::can_manage_roster(org, p, scope) {
         parts.push(tr!(lang, ids::HELP_LEAD));
     }

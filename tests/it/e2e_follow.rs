@@ -157,6 +157,21 @@ async fn help_differs_for_a_grid_leader_a_sanitation_worker_and_a_stranger() {
         "{stranger}"
     );
     assert!(leader != worker && worker != stranger);
+    // Closing commands are for people on the roster; everyone may follow.
+    assert!(
+        leader.contains("/verify 42") && !stranger.contains("/verify 42"),
+        "{stranger}"
+    );
+    assert!(stranger.contains("/list"), "{stranger}");
+    // In the sub-district chat only its duty officers are told how to whistle departments.
+    let subdistrict = w.chat("huashan");
+    let officer = ask(&mut w, &subdistrict, 1200, "/help").await;
+    let grid_member = ask(&mut w, &subdistrict, 1002, "/help").await;
+    assert!(officer.contains("吹哨 城管中队 水务局"), "{officer}");
+    assert!(
+        !grid_member.contains("吹哨 城管中队 水务局"),
+        "{grid_member}"
+    );
     // A liaison in the department's chat is told how to report, not how to whistle.
     let department = w.chat("urban");
     let liaison = ask(&mut w, &department, 2001, "/help").await;
