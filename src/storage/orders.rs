@@ -32,7 +32,10 @@ pub struct StoredOrder {
     pub version: i64,
 }
 
-async fn insert_events(tx: &mut sqlx::Transaction<'_, Any>, events: &[Event]) -> Result<()> {
+pub(crate) async fn insert_events(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    events: &[Event],
+) -> Result<()> {
     for e in events {
         sqlx::query(
             "INSERT INTO events (order_id, at, actor_id, kind, detail) VALUES ($1, $2, $3, $4, $5)",

@@ -5,8 +5,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::Any;
 
+use super::orders::insert_events;
 use super::{col, from_json, json, ms, Backend, Result, Store};
-use crate::domain::OrderId;
+use crate::domain::{Event, OrderId};
 
 /// One inline button.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -227,12 +228,19 @@ impl Store {
     }
 
     /// Will never be delivered (bot removed, chat gone): recorded, not retried.
-    pub async fn outbox_failed(&self, id: i64, error: &str) -> Result<()> {
+    /// `event` (the failure on the order's timeline) is written in the same transaction, so the
+    /// failure is never visible without it.
+    pub async fn outbox_failed(&self, id: i64, error: &str, event: Option<&Event>) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE outbox SET status = 'failed', error = $1 WHERE id = $2")
             .bind(error)
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        if let Some(e) = event {
+            insert_events(&mut tx, std::slice::from_ref(e)).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -309,20 +309,16 @@ async fn settle_row(
         }
         Outcome::Failed(error) => {
             tracing::error!(outbox = row.id, chat = row.chat_id, %error, "message cannot be delivered");
-            store.outbox_failed(row.id, &error).await?;
-            if let Some(order) = order_of(row) {
-                let kind = EventKind::DeliveryFailed {
+            let event = order_of(row).map(|order| Event {
+                order,
+                at: Utc::now(),
+                actor: None,
+                kind: EventKind::DeliveryFailed {
                     chat: row.chat_id,
-                    reason: error,
-                };
-                let event = Event {
-                    order,
-                    at: Utc::now(),
-                    actor: None,
-                    kind,
-                };
-                store.record(&[event], &[], Utc::now()).await?;
-            }
+                    reason: error.clone(),
+                },
+            });
+            store.outbox_failed(row.id, &error, event.as_ref()).await?;
         }
     }
     Ok(())

@@ -351,7 +351,7 @@ async fn the_outbox_delivers_each_chat_in_order_and_never_twice(db: &TestDb) {
         "the retry is due first"
     );
     db.store
-        .outbox_failed(next[0].id, "Forbidden: bot was kicked")
+        .outbox_failed(next[0].id, "Forbidden: bot was kicked", None)
         .await
         .unwrap();
     let later = db
