@@ -1305,12 +1305,11 @@ async fn reopen(
         Some(level) => crate::scheduler::escalation_chat(ctx, org, &stored.order, level).await?,
         None => None,
     };
-    let history = ctx.store.events(id).await?;
     let result = transition(
         ctx,
         org,
         id,
-        |o, _| {
+        |o, history| {
             let d = org.policy.deadlines(o.level, o.urgent, None);
             let due = due_after(
                 now,
@@ -1327,9 +1326,11 @@ async fn reopen(
                     events.extend(more);
                 }
             }
-            Ok((events.clone(), events))
+            let mut h = history.to_vec();
+            h.extend(events.iter().cloned());
+            Ok((events.clone(), (events, h)))
         },
-        |o, events: &Vec<Event>| {
+        |o, (events, history): &(Vec<Event>, Vec<Event>)| {
             let mut out: Vec<Outgoing> = chats
                 .iter()
                 .map(|&(chat, lang)| {
@@ -1363,11 +1364,9 @@ async fn reopen(
                 .iter()
                 .any(|e| matches!(e.kind, EventKind::Escalated { .. }));
             if let (true, Some(target)) = (escalated, up) {
-                let mut h = history.clone();
-                h.extend(events.iter().cloned());
                 let why = EscalationReason::ReopenedTwice;
                 out.extend(crate::scheduler::escalation_notice(
-                    org, o, &h, &why, target, now,
+                    org, o, history, &why, target, now,
                 ));
             }
             out
@@ -2008,43 +2007,39 @@ async fn escalate_by_hand(
     let org = &here.org;
     let allowed = |o: &WhistleOrder| access::can_verify(org, from.id, o);
     let refused = |_: &WhistleOrder| tr!(lang, ids::REFUSE_ESCALATE, id = id.0);
-    if permitted(ctx, here, id, &mut answer, allowed, refused)
-        .await?
-        .is_none()
-    {
+    let Some(stored) = permitted(ctx, here, id, &mut answer, allowed, refused).await? else {
         return Ok(());
+    };
+    // Where the notice goes is looked up now: the transaction's closures cannot wait on the
+    // database.
+    let up = match stored.order.level.up() {
+        Some(level) => crate::scheduler::escalation_chat(ctx, org, &stored.order, level).await?,
+        None => None,
+    };
+    let result = transition(
+        ctx,
+        org,
+        id,
+        |o, history| {
+            let events = escalation::escalate(org, o, Some(from.id), why.clone(), now)?;
+            let mut h = history.to_vec();
+            h.extend(events.iter().cloned());
+            Ok((events, h))
+        },
+        |o, history: &Vec<Event>| {
+            up.and_then(|target| {
+                crate::scheduler::escalation_notice(org, o, history, &why, target, now)
+            })
+            .into_iter()
+            .collect()
+        },
+    )
+    .await?;
+    match result {
+        None => say(ctx, &mut answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await,
+        Some(Ok(_)) => Ok(()), // the notice in the chat above is the answer
+        Some(Err(e)) => say(ctx, &mut answer, refusal(lang, id, &e)).await,
     }
-    for _ in 0..CONFLICT_RETRIES {
-        let Some(read) = ctx.store.order(id).await? else {
-            return say(ctx, &mut answer, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await;
-        };
-        let mut order = read.order.clone();
-        let events = match escalation::escalate(org, &mut order, Some(from.id), why.clone(), now) {
-            Ok(e) => e,
-            Err(e) => return say(ctx, &mut answer, refusal(lang, id, &e)).await,
-        };
-        let mut history = ctx.store.events(id).await?;
-        history.extend(events.iter().cloned());
-        let (mut out, _) = refresh_cards(ctx, org, &order, &history, None).await?;
-        out.extend(crate::scheduler::escalation_messages(ctx, org, &order, &history, &why).await?);
-        let jobs = jobs_for(org, &order);
-        let commit = Commit {
-            events: &events,
-            out: &out,
-            jobs: Some(&jobs),
-            finish_job: None,
-            now,
-        };
-        match ctx.store.save_order(&read, &order, commit).await {
-            Ok(()) => {
-                ctx.saved();
-                return Ok(());
-            }
-            Err(StoreError::Conflict) => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(StoreError::Conflict)
 }
 
 /// A department button on an escalation notice at the sub-district: the department is
