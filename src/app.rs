@@ -1,54 +1,129 @@
-//! The composition root: store, bot, poller, sender and shutdown, for `gridwhistle run`.
+//! The composition root: store, Telegram, and the three loops side by side — the poller (which
+//! calls the acts), the sender (which delivers the outbox) and the scheduler (which calls the
+//! deadline acts) — with shutdown. `gridwhistle run` and the sandbox both start the bot here.
 
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::cli::{self, Exit};
-use crate::clock::SystemClock;
+use tokio::sync::{watch, Notify};
+
+use crate::acts::Ctx;
+use crate::cli::{self, Exit, Token};
+use crate::clock::{Clock, SystemClock};
 use crate::domain::Lang;
 use crate::i18n::ids;
-use crate::telegram;
+use crate::storage::Store;
+use crate::telegram::{PollConfig, Telegram};
 use crate::tr;
 
+/// Everything the running bot consists of.
+pub struct Running {
+    pub ctx: Ctx,
+    pub stop: watch::Sender<bool>,
+    pub tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Running {
+    /// Asks every task to stop and waits for them.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        for t in self.tasks {
+            let _ = t.await;
+        }
+    }
+}
+
+/// Which loops a process runs. Telegram allows one poller per token; the scheduler and the
+/// sender may run in every process. A test driving a manual clock runs no scheduler loop and
+/// calls `scheduler::tick` itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Parts {
+    pub polling: bool,
+    pub scheduling: bool,
+}
+
+impl Parts {
+    pub const ALL: Parts = Parts {
+        polling: true,
+        scheduling: true,
+    };
+}
+
+/// Starts the sender, and the scheduler and poller as `parts` says, on `store` and `telegram`.
+pub async fn start(
+    telegram: Telegram,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    config: PollConfig,
+    parts: Parts,
+) -> Running {
+    if parts.polling {
+        telegram.prepare_polling().await;
+    }
+    let ctx = Ctx {
+        store: store.clone(),
+        clock,
+        wake: Arc::new(Notify::new()),
+        replan: Arc::new(Notify::new()),
+    };
+    let (stop, rx) = watch::channel(false);
+    let sender = telegram
+        .clone()
+        .send(store, ctx.wake.clone(), config.pacing, rx.clone());
+    let mut tasks = vec![tokio::spawn(sender)];
+    if parts.scheduling {
+        let scheduler = crate::scheduler::run(ctx.clone(), ctx.replan.clone(), rx.clone());
+        tasks.push(tokio::spawn(scheduler));
+    }
+    if parts.polling {
+        tasks.push(tokio::spawn(telegram.poll(ctx.clone(), config, rx)));
+    }
+    Running { ctx, stop, tasks }
+}
+
 /// `gridwhistle run`: imports `--org` if given, then polls until SIGINT or SIGTERM.
-pub async fn run(database_url: &str, org: Option<&Path>, lang: Lang) -> Result<String, Exit> {
-    let token = std::env::var("TELOXIDE_TOKEN")
-        .ok()
-        .filter(|t| !t.trim().is_empty());
-    let Some(token) = token else {
+pub async fn run(
+    database_url: &str,
+    org: Option<&Path>,
+    token: Option<&Token>,
+    api_url: Option<&str>,
+    lang: Lang,
+) -> Result<String, Exit> {
+    let Some(token) = token.filter(|t| !t.expose().is_empty()) else {
         return Err(Exit {
             message: tr!(lang, ids::CLI_NO_TOKEN),
             code: 2,
         });
+    };
+    let api_url = match api_url.map(url::Url::parse).transpose() {
+        Ok(u) => u,
+        Err(e) => {
+            return Err(Exit {
+                message: format!("TELOXIDE_API_URL: {e}"),
+                code: 2,
+            })
+        }
     };
     let store = cli::open_store(database_url, lang).await?;
     if let Some(path) = org {
         let report = cli::org_import(&store, path, false, false, lang).await?;
         eprint!("{report}");
     }
-    let mut bot = teloxide::Bot::new(token);
-    if let Ok(url) = std::env::var("TELOXIDE_API_URL") {
-        match url::Url::parse(&url) {
-            Ok(u) => bot = bot.set_api_url(u),
-            Err(e) => {
-                return Err(Exit {
-                    message: format!("TELOXIDE_API_URL: {e}"),
-                    code: 2,
-                })
-            }
-        }
-    }
-    let running = telegram::start(
-        bot,
+    let telegram = Telegram::connect(token.expose(), api_url)
+        .await
+        .map_err(|e| Exit {
+            message: format!("Telegram: {e}"),
+            code: 2,
+        })?;
+    let config = PollConfig::default();
+    let running = start(
+        telegram,
         store.clone(),
         Arc::new(SystemClock),
-        telegram::PollConfig::default(),
+        config,
+        Parts::ALL,
     )
-    .await
-    .map_err(|e| Exit {
-        message: format!("Telegram: {}", telegram::describe(&e)),
-        code: 2,
-    })?;
+    .await;
     eprintln!("{}", tr!(lang, ids::CLI_STARTED));
     shutdown_signal().await;
     running.shutdown().await;

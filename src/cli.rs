@@ -32,6 +32,29 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The bot's token: a secret that is never displayed or logged (`Debug` shows no part of it).
+#[derive(Clone)]
+pub struct Token(String);
+
+impl Token {
+    /// The token itself, for the one place that sends it to Telegram.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(…)")
+    }
+}
+
+/// Any text is taken here; a blank token counts as none when the bot starts (and gets the
+/// localized "no token" answer rather than clap's).
+fn parse_token(s: &str) -> Result<Token, std::convert::Infallible> {
+    Ok(Token(s.trim().to_string()))
+}
+
 fn parse_lang(s: &str) -> Result<Lang, String> {
     Lang::parse(s).ok_or_else(|| format!("{s}: zh-Hans | zh-Hant | en"))
 }
@@ -43,6 +66,13 @@ pub enum Command {
         /// Import this organisation file before starting (upserts; chat-made changes survive).
         #[arg(long)]
         org: Option<PathBuf>,
+        /// The bot's token from @BotFather (from the environment, so that it is in no process
+        /// list; never printed).
+        #[arg(long, env = "TELOXIDE_TOKEN", hide = true, hide_env_values = true, value_parser = parse_token)]
+        token: Option<Token>,
+        /// A local Bot API server instead of Telegram's.
+        #[arg(long, env = "TELOXIDE_API_URL", hide_env_values = true)]
+        api_url: Option<String>,
     },
     /// Bring the database schema up to date and exit.
     Migrate,
@@ -295,7 +325,7 @@ pub fn org_tree(org: &Organisation, lang: Lang) -> String {
                         lang,
                         ids::SHOW_ROLE_LINE,
                         role = names.in_lang(lang.code()),
-                        people = crate::telegram::render::join(lang, &people)
+                        people = crate::render::join(lang, &people)
                     )
                 })
             })
@@ -371,7 +401,7 @@ pub fn org_tree(org: &Organisation, lang: Lang) -> String {
                     tr!(
                         lang,
                         ids::SHOW_HANDLES,
-                        words = crate::telegram::render::join(lang, &d.handles)
+                        words = crate::render::join(lang, &d.handles)
                     )
                 ));
             }
@@ -394,7 +424,7 @@ pub fn org_tree(org: &Organisation, lang: Lang) -> String {
         out.push_str(&tr!(
             lang,
             ids::SHOW_ADMINS,
-            ids = crate::telegram::render::join(lang, &admins)
+            ids = crate::render::join(lang, &admins)
         ));
         out.push('\n');
     }

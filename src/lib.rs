@@ -1,6 +1,7 @@
 //! gridwhistle: a Telegram bot for the "whistle and report" (吹哨报到) mechanism of community
 //! grid governance. `main.rs` is a thin shell over this library; see ARCHITECTURE.md for the map.
 
+pub mod acts;
 pub mod app;
 pub mod bench;
 pub mod cli;
@@ -8,6 +9,7 @@ pub mod clock;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
+pub mod render;
 pub mod sandbox;
 pub mod scheduler;
 pub mod standin;

@@ -46,7 +46,20 @@ async fn main() {
                 message: format!("{e:#}"),
                 code: 1,
             }),
-        Command::Run { org } => app::run(&args.database_url, org.as_deref(), lang).await,
+        Command::Run {
+            org,
+            token,
+            api_url,
+        } => {
+            app::run(
+                &args.database_url,
+                org.as_deref(),
+                token.as_ref(),
+                api_url.as_deref(),
+                lang,
+            )
+            .await
+        }
     };
     match result {
         Ok(out) => print!("{out}"),

@@ -10,12 +10,13 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use crate::app::{self, Parts, Running};
 use crate::clock::ManualClock;
 use crate::domain::org::{parse_org, Organisation};
 use crate::domain::{Lang, Scope, TelegramUserId, UnitId};
 use crate::standin::{SentMessage, StandIn, TgChat, TgUser};
 use crate::storage::Store;
-use crate::telegram::{self, PollConfig, Running};
+use crate::telegram::{PollConfig, Telegram};
 
 /// How long `settle` waits for the bot before giving up (a bound, not a sleep).
 const SETTLE_LIMIT: Duration = Duration::from_secs(90);
@@ -62,17 +63,7 @@ impl Sandbox {
             }
         }
         let clock = ManualClock::new(now);
-        let running = telegram::start(
-            standin.bot(),
-            store.clone(),
-            Arc::new(clock.clone()),
-            PollConfig {
-                timeout_secs: 10,
-                pacing: crate::telegram::sender::Pacing::NONE,
-            },
-        )
-        .await
-        .context("bot start")?;
+        let running = Self::start_with(&standin, store.clone(), &clock, Parts::ALL).await?;
         Ok(Sandbox {
             standin,
             store,
@@ -91,22 +82,28 @@ impl Sandbox {
         store: &Store,
         clock: &ManualClock,
     ) -> anyhow::Result<Running> {
-        let parts = telegram::Parts {
+        let parts = Parts {
             polling: true,
             scheduling: false,
         };
-        telegram::start_with(
-            standin.bot(),
-            store.clone(),
-            Arc::new(clock.clone()),
-            PollConfig {
-                timeout_secs: 10,
-                pacing: crate::telegram::sender::Pacing::NONE,
-            },
-            parts,
-        )
-        .await
-        .context("bot start")
+        Self::start_with(standin, store.clone(), clock, parts).await
+    }
+
+    /// The bot on `store` against the stand-in, unpaced, running `parts`.
+    async fn start_with(
+        standin: &StandIn,
+        store: Store,
+        clock: &ManualClock,
+        parts: Parts,
+    ) -> anyhow::Result<Running> {
+        let telegram = Telegram::with_bot(standin.bot())
+            .await
+            .context("bot start")?;
+        let config = PollConfig {
+            timeout_secs: 10,
+            pacing: crate::telegram::sender::Pacing::NONE,
+        };
+        Ok(app::start(telegram, store, Arc::new(clock.clone()), config, parts).await)
     }
 
     /// Stops the bot and starts a new one on the same database and stand-in, as a restarted
@@ -125,23 +122,11 @@ impl Sandbox {
         let store = Store::connect(url)
             .await
             .context("second process database")?;
-        let parts = telegram::Parts {
+        let parts = Parts {
             polling: false,
             scheduling: false,
         };
-        let config = PollConfig {
-            timeout_secs: 10,
-            pacing: crate::telegram::sender::Pacing::NONE,
-        };
-        telegram::start_with(
-            self.standin.bot(),
-            store,
-            Arc::new(self.clock.clone()),
-            config,
-            parts,
-        )
-        .await
-        .context("second process")
+        Self::start_with(&self.standin, store, &self.clock, parts).await
     }
 
     /// Sets every chat of the organisation to `lang`.
@@ -266,7 +251,7 @@ impl Sandbox {
     }
 
     /// The bot's handler context (store, clock, wake-ups).
-    pub fn ctx(&self) -> Option<crate::telegram::handlers::Ctx> {
+    pub fn ctx(&self) -> Option<crate::acts::Ctx> {
         self.running.as_ref().map(|r| r.ctx.clone())
     }
 

@@ -1,28 +1,76 @@
 //! Who may do what: the rules behind every refusal. Pure functions over the organisation and
 //! the order, so each rule has a table test without a chat.
 
-use super::ids::{Scope, TelegramUserId};
+use super::ids::{Scope, TelegramUserId, UnitId};
 use super::order::{PartyTarget, WhistleOrder};
 use super::org::Organisation;
-use super::role::{DUTY_OFFICER, GRID_LEADER, LIAISON};
+use super::role::{RoleId, DUTY_OFFICER, GRID_LEADER, LIAISON};
 
 /// Can `person` report for `party`? Holders of the role report; where nobody holds the role,
 /// the unit's grid leader reports for it. Liaisons report for their department, duty officers
 /// for their unit.
 pub fn can_report_for(org: &Organisation, person: TelegramUserId, party: &PartyTarget) -> bool {
-    match party {
+    summoned(org, party).people.contains(&person)
+}
+
+/// The people a party summons, and whether they stand in for a vacant role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summoned {
+    pub people: Vec<TelegramUserId>,
+    /// Nobody holds the role: the grid leaders are summoned in its place.
+    pub vacant: bool,
+}
+
+/// Who a party summons: the role's holders, or (the one vacancy rule) the unit's grid leaders
+/// when nobody holds it; a department's liaisons; a unit's duty officers.
+pub fn summoned(org: &Organisation, party: &PartyTarget) -> Summoned {
+    let (people, vacant) = match party {
         PartyTarget::Role { unit, role } => {
             let scope = Scope::Unit(unit.clone());
             let holders = org.holders(&scope, role);
-            holders.contains(&person)
-                || (holders.is_empty() && org.holds(person, &scope, GRID_LEADER))
+            if holders.is_empty() {
+                (org.holders(&scope, &RoleId::new(GRID_LEADER)), true)
+            } else {
+                (holders, false)
+            }
         }
-        PartyTarget::DutyOfficers { unit } => {
-            org.holds(person, &Scope::Unit(unit.clone()), DUTY_OFFICER)
+        PartyTarget::DutyOfficers { unit } => (
+            org.holders(&Scope::Unit(unit.clone()), &RoleId::new(DUTY_OFFICER)),
+            false,
+        ),
+        PartyTarget::Department { department } => (
+            org.holders(
+                &Scope::Department(department.clone()),
+                &RoleId::new(LIAISON),
+            ),
+            false,
+        ),
+    };
+    Summoned { people, vacant }
+}
+
+/// May summon district departments from the chat of `unit` (a sub-district or district), or
+/// take an escalated order over with department buttons: its duty officers and admins.
+pub fn can_whistle_departments(org: &Organisation, person: TelegramUserId, unit: &UnitId) -> bool {
+    org.is_admin(person) || org.holds(person, &Scope::Unit(unit.clone()), DUTY_OFFICER)
+}
+
+/// An order is visible in the chat of its unit, of any unit above it, and of every summoned
+/// party's unit or department.
+pub fn visible_in(org: &Organisation, scope: &Scope, order: &WhistleOrder) -> bool {
+    match scope {
+        Scope::Unit(u) => {
+            org.is_within(&order.unit, u)
+                || order.parties.iter().any(|p| match &p.target {
+                    PartyTarget::Role { unit, .. } | PartyTarget::DutyOfficers { unit } => {
+                        org.is_within(unit, u)
+                    }
+                    PartyTarget::Department { .. } => false,
+                })
         }
-        PartyTarget::Department { department } => {
-            org.holds(person, &Scope::Department(department.clone()), LIAISON)
-        }
+        Scope::Department(d) => order.parties.iter().any(
+            |p| matches!(&p.target, PartyTarget::Department { department } if department == d),
+        ),
     }
 }
 
@@ -42,7 +90,7 @@ pub fn reportable_parties(
 }
 
 /// Leaders of a unit: its grid leader and duty officers, and duty officers of units above it.
-pub fn leads(org: &Organisation, person: TelegramUserId, unit: &super::ids::UnitId) -> bool {
+pub fn leads(org: &Organisation, person: TelegramUserId, unit: &UnitId) -> bool {
     let own = Scope::Unit(unit.clone());
     org.holds(person, &own, GRID_LEADER)
         || org
@@ -215,6 +263,84 @@ mod tests {
         ];
         for (case, actual, expected) in cases {
             assert_eq!(actual, expected, "{case}");
+        }
+    }
+
+    #[test]
+    fn the_vacancy_rule_and_department_whistles() {
+        let org = org();
+        let p = TelegramUserId;
+        // 物业 in cuihu-1 is held by nobody: its grid leader is summoned in its place.
+        let vacant = summoned(&org, &role("cuihu-1", "property_manager"));
+        assert_eq!(
+            vacant,
+            Summoned {
+                people: vec![p(1001)],
+                vacant: true
+            }
+        );
+        let held = summoned(&org, &role("cuihu-1", "sanitation"));
+        assert!(!held.vacant && held.people.contains(&p(1002)) && !held.people.contains(&p(1001)));
+        let huashan = UnitId::new("huashan");
+        let cases = [
+            ("admin", p(1), true),
+            ("grid member", p(1002), false),
+            ("community duty officer", p(1100), false),
+        ];
+        for (case, person, expected) in cases {
+            assert_eq!(
+                can_whistle_departments(&org, person, &huashan),
+                expected,
+                "{case}"
+            );
+        }
+    }
+
+    #[test]
+    fn where_an_order_is_visible() {
+        use crate::domain::{OrderId, OrderState, Party, WhistleOrder};
+        use chrono::TimeZone;
+        let org = org();
+        let now = chrono::Utc.with_ymd_and_hms(2026, 11, 2, 2, 0, 0).unwrap();
+        let party = |t: PartyTarget| Party {
+            target: t,
+            level: crate::domain::policy::Level::Grid,
+            added_at: now,
+            ack_due: now,
+            report: None,
+        };
+        let order = WhistleOrder {
+            id: OrderId(1),
+            unit: UnitId::new("cuihu-1"),
+            text: "x".into(),
+            location: None,
+            urgent: false,
+            state: OrderState::Open,
+            level: crate::domain::policy::Level::Grid,
+            whistler: TelegramUserId(1001),
+            created_at: now,
+            resolve_due: now,
+            parties: vec![
+                party(role("cuihu-1", "sanitation")),
+                party(PartyTarget::Department {
+                    department: DepartmentId::new("urban"),
+                }),
+            ],
+            reopen_count: 0,
+        };
+        let unit = |u: &str| Scope::Unit(UnitId::new(u));
+        let dept = |d: &str| Scope::Department(DepartmentId::new(d));
+        let cases = [
+            ("its grid", unit("cuihu-1"), true),
+            ("its community", unit("cuihu"), true),
+            ("its sub-district", unit("huashan"), true),
+            ("a sibling grid", unit("cuihu-2"), false),
+            ("another community", unit("yuanxi"), false),
+            ("a summoned department", dept("urban"), true),
+            ("another department", dept("police"), false),
+        ];
+        for (case, scope, expected) in cases {
+            assert_eq!(visible_in(&org, &scope, &order), expected, "{case}");
         }
     }
 }

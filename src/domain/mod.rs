@@ -10,6 +10,7 @@ pub mod ids;
 pub mod order;
 pub mod org;
 pub mod parse;
+pub mod plan;
 pub mod policy;
 pub mod role;
 

@@ -16,10 +16,11 @@ use chrono::{DateTime, TimeZone, Utc};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
+pub use crate::render::Button;
 pub use jobs::DueJob;
-pub use orders::{Commit, StoredOrder};
+pub use orders::{Commit, NewOrder, StoredOrder};
 pub use org::{ChatBinding, ImportReport};
-pub use outbox::{Button, OutboxRow, Outgoing, Payload};
+pub use outbox::{OutboxRow, Outgoing, Payload};
 
 /// Which database a `Store` talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -25,6 +25,15 @@ pub struct Commit<'a> {
     pub now: DateTime<Utc>,
 }
 
+/// A new order (numbered by `Store::reserve_order_id`) and everything saved with it.
+#[derive(Debug, Clone, Copy)]
+pub struct NewOrder<'a> {
+    pub order: &'a WhistleOrder,
+    pub events: &'a [Event],
+    pub out: &'a [Outgoing],
+    pub jobs: &'a [Job],
+}
+
 /// An order as read, with the version its next save must match.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredOrder {
@@ -80,21 +89,31 @@ const ORDER_COLUMNS: &str =
     resolve_due, reopen_count, version";
 
 impl Store {
-    /// Creates an order (its `id` is assigned here) with its parties. `consequences` is given
-    /// the order with its number and returns the events and messages to store with it, in the
-    /// same transaction.
-    pub async fn create_order(
-        &self,
-        mut order: WhistleOrder,
-        jobs: &[Job],
-        consequences: impl FnOnce(&WhistleOrder) -> (Vec<Event>, Vec<Outgoing>),
-    ) -> Result<WhistleOrder> {
+    /// Reserves the next order number. A number reserved and never used leaves a gap, which
+    /// is harmless: numbers are names, not counts.
+    pub async fn reserve_order_id(&self) -> Result<OrderId> {
+        let row = sqlx::query("UPDATE counters SET n = n + 1 WHERE name = 'order' RETURNING n")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(OrderId(col(&row, "n")?))
+    }
+
+    /// Creates an order under a number from `reserve_order_id`, with its parties, events,
+    /// messages and due moments, in one transaction.
+    pub async fn create_order(&self, new: NewOrder<'_>) -> Result<()> {
+        let NewOrder {
+            order,
+            events,
+            out,
+            jobs,
+        } = new;
         let mut tx = self.pool.begin().await?;
-        let row = sqlx::query(
-            "INSERT INTO orders (unit_id, body, location, urgent, state, level, whistler_id, created_at,
-                                 resolve_due, reopen_count, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0) RETURNING id",
+        sqlx::query(
+            "INSERT INTO orders (id, unit_id, body, location, urgent, state, level, whistler_id,
+                                 created_at, resolve_due, reopen_count, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0)",
         )
+        .bind(order.id.0)
         .bind(order.unit.as_str())
         .bind(&order.text)
         .bind(order.location.clone())
@@ -105,16 +124,14 @@ impl Store {
         .bind(ms(order.created_at))
         .bind(ms(order.resolve_due))
         .bind(order.reopen_count as i64)
-        .fetch_one(&mut *tx)
+        .execute(&mut *tx)
         .await?;
-        order.id = OrderId(col(&row, "id")?);
-        write_parties(&mut tx, &order).await?;
-        let (events, out) = consequences(&order);
-        insert_events(&mut tx, &events).await?;
-        insert_outgoing(&mut tx, &out, order.created_at).await?;
+        write_parties(&mut tx, order).await?;
+        insert_events(&mut tx, events).await?;
+        insert_outgoing(&mut tx, out, order.created_at).await?;
         sync_jobs(&mut tx, order.id, jobs).await?;
         tx.commit().await?;
-        Ok(order)
+        Ok(())
     }
 
     /// Saves a changed order if nobody saved it since it was read, with its events and the

@@ -8,13 +8,7 @@ use sqlx::Any;
 use super::orders::insert_events;
 use super::{col, from_json, json, ms, Backend, Result, Store};
 use crate::domain::{Event, OrderId};
-
-/// One inline button.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Button {
-    pub label: String,
-    pub data: String,
-}
+use crate::render::Button;
 
 /// What to do in a chat.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +31,18 @@ pub enum Payload {
     },
     /// Take the buttons off a notice about the order whose buttons no longer apply.
     ClearButtons { order: OrderId, message_id: i64 },
+}
+
+impl Payload {
+    /// The payload's kind, stored in its own column (`outbox.kind`). Renaming one needs a
+    /// migration of the stored rows, like any serialized variant.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Payload::Send { .. } => "send",
+            Payload::EditCard { .. } => "edit_card",
+            Payload::ClearButtons { .. } => "clear_buttons",
+        }
+    }
 }
 
 /// A message to deliver.
@@ -89,10 +95,12 @@ pub(crate) async fn insert_outgoing(
             Payload::EditCard { order, .. } | Payload::ClearButtons { order, .. } => Some(*order),
         };
         sqlx::query(
-            "INSERT INTO outbox (chat_id, order_id, payload, created_at) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO outbox (chat_id, order_id, kind, payload, created_at)
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(o.chat_id)
         .bind(order.map(|o| o.0))
+        .bind(o.payload.kind())
         .bind(json(&o.payload))
         .bind(ms(now))
         .execute(&mut **tx)
@@ -318,7 +326,7 @@ impl Store {
         };
         let r = sqlx::query(
             "SELECT COUNT(*) AS n FROM outbox WHERE chat_id = $1 AND order_id = $2 AND id > $3
-             AND status = 'pending' AND payload LIKE '%\"op\":\"edit_card\"%'",
+             AND status = 'pending' AND kind = 'edit_card'",
         )
         .bind(row.chat_id)
         .bind(order.0)

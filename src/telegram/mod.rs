@@ -8,8 +8,9 @@
 
 pub mod commands;
 pub mod handlers;
-pub mod render;
+pub mod replies;
 pub mod sender;
+pub mod views;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,8 +22,9 @@ use teloxide::types::{
 };
 use tokio::sync::{watch, Notify};
 
+use crate::acts::{Actor, Ctx};
 use crate::domain::{Lang, TelegramUserId};
-use handlers::{Ctx, Incoming, Press, RepliedTo, Sender};
+use handlers::{Incoming, Me, Press, RepliedTo};
 
 /// A Telegram request error in words that never contain the token: reqwest's own message names
 /// the request URL, which holds it, so network errors are reduced to their kind.
@@ -49,8 +51,8 @@ pub fn describe(e: &teloxide::RequestError) -> String {
 /// Telegram's id of the "GroupAnonymousBot" that stands in for anonymous admins.
 const ANONYMOUS_ADMIN: u64 = 1087968824;
 
-fn sender(u: &User) -> Sender {
-    Sender {
+fn sender(u: &User) -> Actor {
+    Actor {
         id: TelegramUserId(u.id.0 as i64),
         name: u.full_name(),
         username: u.username.clone(),
@@ -107,11 +109,12 @@ pub fn incoming(m: &Message, bot_id: u64) -> Incoming {
 }
 
 /// Acts on one update. Errors are logged and, where a person waits, apologised for.
-pub async fn handle(bot: &Bot, ctx: &Ctx, bot_id: u64, update: &Update) {
+pub async fn handle(tg: &Telegram, ctx: &Ctx, update: &Update) {
+    let bot = &tg.bot;
     match &update.kind {
         UpdateKind::Message(m) => {
             if let Some(new) = m.migrate_to_chat_id() {
-                if let Err(e) = handlers::on_migrated(ctx, m.chat.id.0, new.0).await {
+                if let Err(e) = crate::acts::roster::migrate_chat(ctx, m.chat.id.0, new.0).await {
                     tracing::error!(error = %e, "migration not recorded");
                 }
                 return;
@@ -123,8 +126,11 @@ pub async fn handle(bot: &Bot, ctx: &Ctx, bot_id: u64, update: &Update) {
             {
                 return; // service messages and stickers: nothing to do
             }
-            let inc = incoming(m, bot_id);
-            match handlers::on_message(ctx, &inc).await {
+            let inc = incoming(m, tg.id);
+            let me = Me {
+                username: tg.username.clone(),
+            };
+            match handlers::on_message(ctx, &me, &inc).await {
                 Ok(()) => {}
                 Err(crate::storage::StoreError::AlreadyProcessed) => {
                     tracing::info!(
@@ -239,12 +245,12 @@ fn allowed_updates() -> Vec<AllowedUpdate> {
 }
 
 /// Processes what was stored but not yet handled (after a crash), oldest first.
-async fn drain_stored(bot: &Bot, ctx: &Ctx, bot_id: u64) -> crate::storage::Result<usize> {
+async fn drain_stored(tg: &Telegram, ctx: &Ctx) -> crate::storage::Result<usize> {
     let pending = ctx.store.unprocessed_updates().await?;
     let n = pending.len();
     for (id, payload) in pending {
         match serde_json::from_str::<Update>(&payload) {
-            Ok(u) => crate::storage::processing(id, handle(bot, ctx, bot_id, &u)).await,
+            Ok(u) => crate::storage::processing(id, handle(tg, ctx, &u)).await,
             Err(e) => tracing::error!(update = id, error = %e, "stored update unreadable; skipped"),
         }
         ctx.store.mark_update_processed(id, ctx.clock.now()).await?;
@@ -254,16 +260,11 @@ async fn drain_stored(bot: &Bot, ctx: &Ctx, bot_id: u64) -> crate::storage::Resu
 
 /// Polls Telegram until `stop`: each batch is stored (skipping update ids seen before), then the
 /// next `getUpdates` confirms it, then it is processed.
-pub async fn poll(
-    bot: Bot,
-    ctx: Ctx,
-    bot_id: u64,
-    config: PollConfig,
-    mut stop: watch::Receiver<bool>,
-) {
+pub async fn poll(tg: Telegram, ctx: Ctx, config: PollConfig, mut stop: watch::Receiver<bool>) {
+    let bot = tg.bot.clone();
     let mut offset: i32 = 0;
     let mut failures: u32 = 0;
-    if let Err(e) = drain_stored(&bot, &ctx, bot_id).await {
+    if let Err(e) = drain_stored(&tg, &ctx).await {
         tracing::error!(error = %e, "could not replay stored updates");
     }
     loop {
@@ -309,100 +310,76 @@ pub async fn poll(
                 }
             }
         }
-        if let Err(e) = drain_stored(&bot, &ctx, bot_id).await {
+        if let Err(e) = drain_stored(&tg, &ctx).await {
             tracing::error!(error = %e, "stored updates not processed");
         }
     }
 }
 
-/// Everything the running bot consists of.
-pub struct Running {
-    pub ctx: Ctx,
-    pub stop: watch::Sender<bool>,
-    pub tasks: Vec<tokio::task::JoinHandle<()>>,
+/// The bot's connection to Telegram and who it is there. The rest of the program holds this
+/// handle and never names teloxide's types.
+#[derive(Clone)]
+pub struct Telegram {
+    bot: Bot,
+    id: u64,
+    username: String,
 }
 
-impl Running {
-    /// Asks every task to stop and waits for them.
-    pub async fn shutdown(self) {
-        let _ = self.stop.send(true);
-        for t in self.tasks {
-            let _ = t.await;
+/// Telegram could not be reached or refused the token; in words that never contain it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct TelegramError(String);
+
+impl Telegram {
+    /// Connects with `token` (at `api_url`, a local Bot API server, when given) and asks
+    /// Telegram who the bot is.
+    pub async fn connect(
+        token: &str,
+        api_url: Option<url::Url>,
+    ) -> Result<Telegram, TelegramError> {
+        let mut bot = Bot::new(token);
+        if let Some(u) = api_url {
+            bot = bot.set_api_url(u);
         }
+        Self::with_bot(bot).await
     }
-}
 
-/// Starts the poller, the scheduler and the sender for `bot`.
-pub async fn start(
-    bot: Bot,
-    store: crate::storage::Store,
-    clock: Arc<dyn crate::clock::Clock>,
-    config: PollConfig,
-) -> Result<Running, teloxide::RequestError> {
-    start_with(
-        bot,
-        store,
-        clock,
-        config,
-        Parts {
-            polling: true,
-            scheduling: true,
-        },
-    )
-    .await
-}
+    /// The same, for a `Bot` made elsewhere (the stand-in's, in tests and the demo).
+    pub async fn with_bot(bot: Bot) -> Result<Telegram, TelegramError> {
+        let me = bot
+            .get_me()
+            .await
+            .map_err(|e| TelegramError(describe(&e)))?;
+        Ok(Telegram {
+            bot,
+            id: me.id.0,
+            username: me.username.clone().unwrap_or_default(),
+        })
+    }
 
-/// Which loops a process runs. Telegram allows one poller per token; the scheduler and the
-/// sender may run in every process. A test driving a manual clock runs no scheduler loop and
-/// calls `scheduler::tick` itself.
-#[derive(Debug, Clone, Copy)]
-pub struct Parts {
-    pub polling: bool,
-    pub scheduling: bool,
-}
-
-/// Like `start`, with a choice of loops (see `Parts`).
-pub async fn start_with(
-    bot: Bot,
-    store: crate::storage::Store,
-    clock: Arc<dyn crate::clock::Clock>,
-    config: PollConfig,
-    parts: Parts,
-) -> Result<Running, teloxide::RequestError> {
-    let polling = parts.polling;
-    let me = bot.get_me().await?;
-    if polling {
-        let _ = bot.delete_webhook().await;
-        if let Err(e) = set_menus(&bot).await {
+    /// Prepares polling: no webhook in the way, and the command menus set.
+    pub async fn prepare_polling(&self) {
+        if let Err(e) = self.bot.delete_webhook().await {
+            tracing::warn!(error = %describe(&e), "webhook not deleted");
+        }
+        if let Err(e) = set_menus(&self.bot).await {
             tracing::warn!(error = %describe(&e), "command menus not set");
         }
     }
-    let wake = Arc::new(Notify::new());
-    let replan = Arc::new(Notify::new());
-    let ctx = Ctx {
-        store: store.clone(),
-        clock,
-        wake: wake.clone(),
-        replan: replan.clone(),
-        bot_username: me.username.clone().unwrap_or_default(),
-    };
-    let (stop, rx) = watch::channel(false);
-    let mut tasks = vec![tokio::spawn(sender::run(
-        bot.clone(),
-        store,
-        wake,
-        config.pacing,
-        rx.clone(),
-    ))];
-    if parts.scheduling {
-        tasks.push(tokio::spawn(crate::scheduler::run(
-            ctx.clone(),
-            replan,
-            rx.clone(),
-        )));
+
+    /// The poller, until `stop`.
+    pub async fn poll(self, ctx: Ctx, config: PollConfig, stop: watch::Receiver<bool>) {
+        poll(self, ctx, config, stop).await
     }
-    if polling {
-        tasks.push(tokio::spawn(poll(bot, ctx.clone(), me.id.0, config, rx)));
+
+    /// The sender, until `stop`.
+    pub async fn send(
+        self,
+        store: crate::storage::Store,
+        wake: Arc<Notify>,
+        pacing: sender::Pacing,
+        stop: watch::Receiver<bool>,
+    ) {
+        sender::run(self.bot, store, wake, pacing, stop).await
     }
-    Ok(Running { ctx, stop, tasks })
 }

@@ -270,10 +270,7 @@ async fn a_claimed_job_made_the_scheduler_spin() {
         due: at(30),
         anchor: at(30),
     }];
-    db.store
-        .create_order(order, &jobs, |_| (vec![], vec![]))
-        .await
-        .unwrap();
+    crate::support::create_order(&db.store, order, &jobs, |_| (vec![], vec![])).await;
     let claimed = db.store.claim_jobs(at(31), 60_000, 10).await.unwrap();
     assert_eq!(claimed.len(), 1);
     // The worker failed: nothing is finished. The loop asks again at at(31).

@@ -235,9 +235,11 @@ async fn people_are_learned_and_found_by_username(db: &TestDb) {
 }
 
 async fn orders_are_numbered_saved_with_events_and_guarded_by_version(db: &TestDb) {
-    let a = db
-        .store
-        .create_order(new_order(&["sanitation", "urban_enforcement"]), &[], |o| {
+    let a = crate::support::create_order(
+        &db.store,
+        new_order(&["sanitation", "urban_enforcement"]),
+        &[],
+        |o| {
             (
                 vec![gridwhistle::domain::Event {
                     order: o.id,
@@ -247,14 +249,13 @@ async fn orders_are_numbered_saved_with_events_and_guarded_by_version(db: &TestD
                 }],
                 vec![send(-100, &format!("#{}", o.id), Some(o.id))],
             )
-        })
-        .await
-        .unwrap();
-    let b = db
-        .store
-        .create_order(new_order(&["sanitation"]), &[], |_| (vec![], vec![]))
-        .await
-        .unwrap();
+        },
+    )
+    .await;
+    let b = crate::support::create_order(&db.store, new_order(&["sanitation"]), &[], |_| {
+        (vec![], vec![])
+    })
+    .await;
     assert_eq!(b.id.0, a.id.0 + 1, "one sequence");
 
     let read = db.store.order(a.id).await.unwrap().unwrap();
@@ -307,20 +308,17 @@ async fn orders_are_numbered_saved_with_events_and_guarded_by_version(db: &TestD
 }
 
 async fn the_outbox_delivers_each_chat_in_order_and_never_twice(db: &TestDb) {
-    let o = db
-        .store
-        .create_order(new_order(&["sanitation"]), &[], |o| {
-            (
-                vec![],
-                vec![
-                    send(-1, "card", Some(o.id)),
-                    send(-1, "second", None),
-                    send(-2, "other chat", None),
-                ],
-            )
-        })
-        .await
-        .unwrap();
+    let o = crate::support::create_order(&db.store, new_order(&["sanitation"]), &[], |o| {
+        (
+            vec![],
+            vec![
+                send(-1, "card", Some(o.id)),
+                send(-1, "second", None),
+                send(-2, "other chat", None),
+            ],
+        )
+    })
+    .await;
     let first = db.store.claim_outbox(t0(), 30_000, 10).await.unwrap();
     assert_eq!(first.len(), 2, "the head of each chat: {first:?}");
     assert!(
@@ -414,11 +412,10 @@ async fn jobs_are_claimed_by_one_scheduler_and_done_once(db: &TestDb) {
             anchor: at(30),
         },
     ];
-    let o = db
-        .store
-        .create_order(new_order(&["sanitation"]), &jobs, |_| (vec![], vec![]))
-        .await
-        .unwrap();
+    let o = crate::support::create_order(&db.store, new_order(&["sanitation"]), &jobs, |_| {
+        (vec![], vec![])
+    })
+    .await;
     assert_eq!(db.store.next_job_due().await.unwrap(), Some(at(20)));
     assert!(
         db.store

@@ -87,3 +87,31 @@ macro_rules! contract {
         }
     };
 }
+
+/// Creates `order` as an act does: a reserved number, then the order with what `with` makes
+/// of it (its events and messages) and `jobs`, in one transaction. Returns it numbered.
+#[allow(dead_code)] // not every test module creates orders
+pub async fn create_order(
+    store: &Store,
+    mut order: gridwhistle::domain::WhistleOrder,
+    jobs: &[gridwhistle::domain::escalation::Job],
+    with: impl FnOnce(
+        &gridwhistle::domain::WhistleOrder,
+    ) -> (
+        Vec<gridwhistle::domain::Event>,
+        Vec<gridwhistle::storage::Outgoing>,
+    ),
+) -> gridwhistle::domain::WhistleOrder {
+    order.id = store.reserve_order_id().await.expect("order number");
+    let (events, out) = with(&order);
+    store
+        .create_order(gridwhistle::storage::NewOrder {
+            order: &order,
+            events: &events,
+            out: &out,
+            jobs,
+        })
+        .await
+        .expect("order created");
+    order
+}

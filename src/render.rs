@@ -5,14 +5,19 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::org::Organisation;
-use crate::domain::role::GRID_LEADER;
 use crate::domain::{
     EscalationReason, Event, EventKind, Lang, OrderState, PartyTarget, RoleId, Scope,
     TelegramUserId, WhistleOrder,
 };
 use crate::i18n::{ids, level_name};
-use crate::storage::Button;
 use crate::tr;
+
+/// One inline button under a message: its label and the data it sends back when pressed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Button {
+    pub label: String,
+    pub data: String,
+}
 
 fn button(label: String, data: String) -> Button {
     Button { label, data }
@@ -180,33 +185,11 @@ impl View<'_> {
         }
     }
 
-    /// The people a party summons: the role's holders, or (when nobody holds it) the grid
-    /// leaders with a note; a department's liaisons; a unit's duty officers.
+    /// The people a party summons, and whether they stand in for a vacant role
+    /// (`access::summoned`, the one vacancy rule).
     pub fn party_people(&self, target: &PartyTarget) -> (Vec<TelegramUserId>, bool) {
-        use crate::domain::role::{DUTY_OFFICER, LIAISON};
-        match target {
-            PartyTarget::Role { unit, role } => {
-                let scope = Scope::Unit(unit.clone());
-                let holders = self.org.holders(&scope, role);
-                if holders.is_empty() {
-                    (self.org.holders(&scope, &RoleId::new(GRID_LEADER)), true)
-                } else {
-                    (holders, false)
-                }
-            }
-            PartyTarget::DutyOfficers { unit } => (
-                self.org
-                    .holders(&Scope::Unit(unit.clone()), &RoleId::new(DUTY_OFFICER)),
-                false,
-            ),
-            PartyTarget::Department { department } => (
-                self.org.holders(
-                    &Scope::Department(department.clone()),
-                    &RoleId::new(LIAISON),
-                ),
-                false,
-            ),
-        }
+        let s = crate::domain::access::summoned(self.org, target);
+        (s.people, s.vacant)
     }
 
     /// Mentions of everyone a party summons, with the "nobody holds it" note when so.

@@ -1,0 +1,396 @@
+//! The messages an act causes in chats other than the one it answers: every card of an order
+//! brought up to date, escalation notices, reminders, and the outgoing rows they become. Built
+//! per chat, each in that chat's language.
+
+use chrono::{DateTime, Utc};
+
+use super::{Ctx, Result};
+use crate::domain::escalation::overdue_parties;
+use crate::domain::org::Organisation;
+use crate::domain::parse::{self, DepartmentRef, ParseContext};
+use crate::domain::policy::Level;
+use crate::domain::role::DUTY_OFFICER;
+use crate::domain::{
+    access, EscalationReason, Event, Lang, OrderId, OrderState, PartyTarget, RoleId, Scope,
+    TelegramUserId, WhistleOrder,
+};
+use crate::i18n::ids;
+use crate::render::{self, escape, Button, View};
+use crate::storage::{Outgoing, Payload};
+use crate::tr;
+
+/// A new message in a chat.
+pub fn send(chat_id: i64, html: String) -> Outgoing {
+    Outgoing {
+        chat_id,
+        payload: Payload::Send {
+            html,
+            buttons: vec![],
+            card: None,
+            reply_to_card: None,
+            reply_to: None,
+        },
+    }
+}
+
+/// A reply to message `message_id` of a chat.
+pub fn reply(chat_id: i64, message_id: i64, html: String) -> Outgoing {
+    Outgoing {
+        chat_id,
+        payload: Payload::Send {
+            html,
+            buttons: vec![],
+            card: None,
+            reply_to_card: None,
+            reply_to: Some(message_id),
+        },
+    }
+}
+
+/// A reply to the order's card in a chat: a new message, so that the people it mentions are
+/// notified (a card edit notifies nobody).
+pub fn reply_to_card(
+    chat_id: i64,
+    order: OrderId,
+    html: String,
+    buttons: Vec<Vec<Button>>,
+) -> Outgoing {
+    Outgoing {
+        chat_id,
+        payload: Payload::Send {
+            html,
+            buttons,
+            card: None,
+            reply_to_card: Some(order),
+            reply_to: None,
+        },
+    }
+}
+
+/// A new card of the order in a chat.
+pub fn new_card(chat_id: i64, order: OrderId, html: String, buttons: Vec<Vec<Button>>) -> Outgoing {
+    Outgoing {
+        chat_id,
+        payload: Payload::Send {
+            html,
+            buttons,
+            card: Some(order),
+            reply_to_card: None,
+            reply_to: None,
+        },
+    }
+}
+
+/// The scope whose chat a party is summoned in.
+fn party_scope(target: &PartyTarget) -> Scope {
+    match target {
+        PartyTarget::Role { unit, .. } | PartyTarget::DutyOfficers { unit } => {
+            Scope::Unit(unit.clone())
+        }
+        PartyTarget::Department { department } => Scope::Department(department.clone()),
+    }
+}
+
+/// The chats an order's card belongs in: its unit's chat, and the chat of every summoned
+/// party's unit or department, in that order, without repeats.
+pub async fn card_chats(ctx: &Ctx, order: &WhistleOrder) -> Result<Vec<i64>> {
+    let scopes = std::iter::once(Scope::Unit(order.unit.clone()))
+        .chain(order.parties.iter().map(|p| party_scope(&p.target)));
+    let mut chats = Vec::new();
+    for s in scopes {
+        if let Some(c) = ctx.store.chat_of(&s).await? {
+            if !chats.contains(&c) {
+                chats.push(c);
+            }
+        }
+    }
+    Ok(chats)
+}
+
+/// The messages that bring every card of `order` up to date: edits where a card exists, a new
+/// card where none does yet (it mentions everyone, so it notifies them); and notices whose
+/// buttons no longer apply lose them. Returns the chats that get a new card.
+pub async fn refresh_cards(
+    ctx: &Ctx,
+    org: &Organisation,
+    order: &WhistleOrder,
+    events: &[Event],
+    extra_chat: Option<i64>,
+) -> Result<(Vec<Outgoing>, Vec<i64>)> {
+    let existing: Vec<i64> = ctx
+        .store
+        .cards(order.id)
+        .await?
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    let mut chats = card_chats(ctx, order).await?;
+    if let Some(c) = extra_chat {
+        if !chats.contains(&c) {
+            chats.insert(0, c);
+        }
+    }
+    for c in &existing {
+        if !chats.contains(c) {
+            chats.push(*c);
+        }
+    }
+    let mut out = Vec::new();
+    // 确认/退回 are stale once the order is no longer resolved; 接手 and the department buttons
+    // once it is no longer being handled.
+    for (chat, message_id, data) in ctx.store.notices_with_buttons(order.id).await? {
+        let verify = data
+            .iter()
+            .any(|d| d.starts_with("v:") || d.starts_with("o:"));
+        let stale = if verify {
+            order.state != OrderState::Resolved
+        } else {
+            !order.state.is_active()
+        };
+        if stale {
+            out.push(Outgoing {
+                chat_id: chat,
+                payload: Payload::ClearButtons {
+                    order: order.id,
+                    message_id,
+                },
+            });
+        }
+    }
+    let mut new_cards = Vec::new();
+    for chat in chats {
+        let lang = ctx.lang_of(org, chat).await?;
+        let view = View {
+            org,
+            lang,
+            now: ctx.now(),
+        };
+        let (html, buttons) = render::card(&view, order, events);
+        if existing.contains(&chat) {
+            out.push(Outgoing {
+                chat_id: chat,
+                payload: Payload::EditCard {
+                    order: order.id,
+                    html,
+                    buttons,
+                },
+            });
+        } else {
+            new_cards.push(chat);
+            out.push(new_card(chat, order.id, html, buttons));
+        }
+    }
+    Ok((out, new_cards))
+}
+
+/// Where a notice about an order goes: the chat of the order's unit (the whistler's) and the
+/// chat the act came from, each with its language.
+pub async fn notice_chats(
+    ctx: &Ctx,
+    org: &Organisation,
+    from_chat: i64,
+    order: &WhistleOrder,
+) -> Result<Vec<(i64, Lang)>> {
+    let mut chats = Vec::new();
+    if let Some(c) = ctx.store.chat_of(&Scope::Unit(order.unit.clone())).await? {
+        chats.push(c);
+    }
+    if !chats.contains(&from_chat) {
+        chats.push(from_chat);
+    }
+    let mut out = Vec::new();
+    for c in chats {
+        out.push((c, ctx.lang_of(org, c).await?));
+    }
+    Ok(out)
+}
+
+/// Where an escalation to `level` is announced: that level's unit chat, else the order's own
+/// chat; with the chat's language.
+pub async fn escalation_chat(
+    ctx: &Ctx,
+    org: &Organisation,
+    order: &WhistleOrder,
+    level: Level,
+) -> Result<Option<(i64, Lang)>> {
+    let Some(to_unit) = org.ancestor_at(&order.unit, level) else {
+        return Ok(None);
+    };
+    let chat = match ctx.store.chat_of(&Scope::Unit(to_unit.id.clone())).await? {
+        Some(c) => c,
+        None => match ctx.store.chat_of(&Scope::Unit(order.unit.clone())).await? {
+            Some(c) => c,
+            None => return Ok(None),
+        },
+    };
+    Ok(Some((chat, ctx.lang_of(org, chat).await?)))
+}
+
+/// The chat an escalation of `order` one level up would be announced in, looked up before the
+/// change (the change's closures cannot wait on the database).
+pub async fn chat_above(
+    ctx: &Ctx,
+    org: &Organisation,
+    order: &WhistleOrder,
+) -> Result<Option<(i64, Lang)>> {
+    match order.level.up() {
+        Some(level) => escalation_chat(ctx, org, order, level).await,
+        None => Ok(None),
+    }
+}
+
+/// The escalation notice: a reply to the card in `chat` with the reason, the timeline so far and
+/// the new level's duty officers mentioned; at the sub-district, buttons to whistle the
+/// departments the text points to.
+pub fn escalation_notice(
+    org: &Organisation,
+    order: &WhistleOrder,
+    history: &[Event],
+    why: &EscalationReason,
+    (chat, lang): (i64, Lang),
+    now: DateTime<Utc>,
+) -> Option<Outgoing> {
+    let to_unit = org.ancestor_at(&order.unit, order.level)?;
+    let scope = Scope::Unit(to_unit.id.clone());
+    let view = View { org, lang, now };
+    let from = org.scope_name(&Scope::Unit(order.unit.clone()));
+    let timeline: Vec<String> = history
+        .iter()
+        .map(|e| render::event_line(&view, order, e))
+        .collect();
+    let officers = org.holders(&scope, &RoleId::new(DUTY_OFFICER));
+    let people: Vec<String> = officers.iter().map(|p| view.mention_named(*p)).collect();
+    let mut buttons = vec![vec![Button {
+        label: tr!(lang, ids::BUTTON_TAKE_OVER),
+        data: format!("r:{}", order.id.0),
+    }]];
+    if order.level == Level::Subdistrict {
+        buttons.extend(department_buttons(org, order, now));
+    }
+    let html = tr!(
+        lang,
+        ids::ESCALATION_NOTICE,
+        id = order.id.0,
+        from = escape(&from),
+        to = escape(&to_unit.name),
+        reason = render::escalation_reason(&view, order, why),
+        timeline = render::clip_html_lines(&timeline.join("\n"), 2500),
+        people = people.join(" ")
+    );
+    Some(reply_to_card(chat, order.id, html, buttons))
+}
+
+/// The departments as the whistle parser matches them.
+pub fn department_refs(org: &Organisation) -> Vec<DepartmentRef> {
+    org.departments
+        .iter()
+        .map(|d| DepartmentRef {
+            id: d.id.0.clone(),
+            names: std::iter::once(d.name.clone())
+                .chain(d.aliases.iter().cloned())
+                .collect(),
+            handles: d.handles.clone(),
+        })
+        .collect()
+}
+
+/// Buttons to whistle departments from an escalated order: those its text points to (by name
+/// or `handles`), or every department when it points to none. Already summoned ones are left out.
+pub fn department_buttons(
+    org: &Organisation,
+    order: &WhistleOrder,
+    now: DateTime<Utc>,
+) -> Vec<Vec<Button>> {
+    let catalog = org.catalog();
+    let departments = department_refs(org);
+    let keywords = parse::default_keywords();
+    let cx = ParseContext {
+        roles: &catalog,
+        departments: &departments,
+        match_departments: true,
+        grids: &[],
+        keywords: &keywords,
+        tz: org.timezone,
+        now,
+    };
+    let routed = parse::parse_whistle(&order.text, &cx).departments;
+    let summoned = |id: &str| {
+        order.parties.iter().any(
+            |p| matches!(&p.target, PartyTarget::Department { department } if department.as_str() == id),
+        )
+    };
+    let ids: Vec<String> = if routed.is_empty() {
+        org.departments.iter().map(|d| d.id.0.clone()).collect()
+    } else {
+        routed
+    };
+    let buttons: Vec<Button> = ids
+        .iter()
+        .filter(|id| !summoned(id))
+        .filter_map(|id| org.departments.iter().find(|d| d.id.as_str() == id))
+        .map(|d| Button {
+            label: format!("📣 {}", d.name),
+            data: format!("w:{}:{}", order.id.0, d.id.0),
+        })
+        .collect();
+    buttons.chunks(3).map(|c| c.to_vec()).collect()
+}
+
+/// Reminders for the parties waiting on the deadline `anchor`: a reply to the card in each
+/// party's chat, and a private message to each person who has started the bot.
+pub async fn reminders(
+    ctx: &Ctx,
+    org: &Organisation,
+    order: &WhistleOrder,
+    anchor: DateTime<Utc>,
+) -> Result<Vec<Outgoing>> {
+    let now = ctx.now();
+    let mut out = Vec::new();
+    let mut private_done: Vec<TelegramUserId> = Vec::new();
+    for i in overdue_parties(order, anchor) {
+        let target = &order.parties[i].target;
+        let chat = match ctx.store.chat_of(&party_scope(target)).await? {
+            Some(c) => Some(c),
+            None => ctx.store.chat_of(&Scope::Unit(order.unit.clone())).await?,
+        };
+        if let Some(chat) = chat {
+            let lang = ctx.lang_of(org, chat).await?;
+            let view = View { org, lang, now };
+            out.push(reply_to_card(
+                chat,
+                order.id,
+                tr!(
+                    lang,
+                    ids::REMINDER,
+                    id = order.id.0,
+                    party = view.party_label(order, target),
+                    people = view.party_mentions(target),
+                    time = view.time(anchor),
+                    left = view.left(anchor)
+                ),
+                vec![],
+            ));
+        }
+        for person in access::summoned(org, target).people {
+            if private_done.contains(&person) || !ctx.store.has_private_chat(person).await? {
+                continue;
+            }
+            private_done.push(person);
+            let lang = ctx.lang_of(org, person.0).await?;
+            let view = View { org, lang, now };
+            out.push(send(
+                person.0,
+                tr!(
+                    lang,
+                    ids::REMINDER_PRIVATE,
+                    id = order.id.0,
+                    unit = escape(&org.scope_name(&Scope::Unit(order.unit.clone()))),
+                    text = escape(&render::clip(&order.text, 200)),
+                    time = view.time(anchor),
+                    left = view.left(anchor)
+                ),
+            ));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,272 @@
+//! Whistling: a message in a unit's chat becomes a whistle order (or adds parties to one it
+//! names), planned by `domain::plan`, numbered by storage, its cards rendered here and saved
+//! with the order in one transaction.
+
+use super::notices::{self, department_refs, reply_to_card};
+use super::{apply, Actor, Ctx, Here, Outcome, Refusal, Result};
+use crate::domain::escalation::jobs_for;
+use crate::domain::org::Organisation;
+use crate::domain::parse::{self, Draft, GridRef, ParseContext};
+use crate::domain::plan::{self, Plan, PlanRefusal};
+use crate::domain::policy::Level;
+use crate::domain::{
+    access, Event, EventKind, OrderId, OrderState, Party, PartyTarget, Scope, UnitId, WhistleOrder,
+};
+use crate::i18n::ids;
+use crate::render::{self, View};
+use crate::storage::NewOrder;
+use crate::tr;
+
+/// A whistle as a person sent it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WhistleRequest {
+    /// The text after the trigger word (or `/whistle`).
+    pub text: String,
+    /// A location sent with it.
+    pub location: Option<(f64, f64)>,
+}
+
+/// What became of a whistle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Whistled {
+    /// A new order, its cards queued.
+    Created(OrderId),
+    /// The text named order `#N`: parties were added to it (the reply to its card mentioning
+    /// them is the answer), or why not.
+    Added { order: OrderId, outcome: Outcome },
+    /// The chat is bound to no unit.
+    NotBound,
+    /// Only people on this unit's roster (or below it) whistle here.
+    NotMember,
+    /// A department's chat cannot whistle.
+    FromDepartment,
+    /// The text says nothing.
+    Empty,
+    /// The plan was refused.
+    Refused(PlanRefusal),
+}
+
+fn grid_refs(org: &Organisation, community: &UnitId) -> Vec<GridRef> {
+    org.children(community)
+        .into_iter()
+        .filter(|u| u.kind == Level::Grid)
+        .map(|u| GridRef {
+            id: u.id.0.clone(),
+            names: std::iter::once(u.name.clone())
+                .chain(u.aliases.iter().cloned())
+                .collect(),
+        })
+        .collect()
+}
+
+/// Reads a whistle's text in the chat of `unit`.
+fn read(
+    org: &Organisation,
+    unit: &crate::domain::org::Unit,
+    text: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Draft {
+    let catalog = org.catalog();
+    let departments = department_refs(org);
+    let grids = if unit.kind == Level::Community {
+        grid_refs(org, &unit.id)
+    } else {
+        vec![]
+    };
+    let mut keywords = org.keywords.clone();
+    keywords.extend(parse::default_keywords());
+    let cx = ParseContext {
+        roles: &catalog,
+        departments: &departments,
+        match_departments: matches!(unit.kind, Level::Subdistrict | Level::District),
+        grids: &grids,
+        keywords: &keywords,
+        tz: org.timezone,
+        now,
+    };
+    parse::parse_whistle(text, &cx)
+}
+
+/// `/whistle …` or a message starting with 吹哨 / #whistle, by `who` in the chat `here`.
+pub async fn whistle(ctx: &Ctx, here: &Here, who: &Actor, req: WhistleRequest) -> Result<Whistled> {
+    let org = &here.org;
+    let Some(scope) = &here.scope else {
+        return Ok(Whistled::NotBound);
+    };
+    if !access::can_whistle(org, who.id, scope) {
+        return Ok(Whistled::NotMember);
+    }
+    let Scope::Unit(unit_id) = scope else {
+        return Ok(Whistled::FromDepartment);
+    };
+    let Some(unit) = org.unit(unit_id) else {
+        return Ok(Whistled::NotBound);
+    };
+    let now = ctx.now();
+    let mut draft = read(org, unit, &req.text, now);
+    if draft.location.is_none() {
+        if let Some((lat, lon)) = req.location {
+            draft.location = Some(format!("{lat:.5}, {lon:.5}"));
+        }
+    }
+    if draft.text.trim().is_empty() && draft.order_ref.is_none() {
+        return Ok(Whistled::Empty);
+    }
+    // A whistle naming "#N" in a community chat without a grid means the order's own grid.
+    let referenced_grid = match draft.order_ref {
+        Some(n) if unit.kind == Level::Community && draft.grid.is_none() => ctx
+            .store
+            .order(OrderId(n))
+            .await?
+            .map(|s| s.order.unit)
+            .filter(|u| {
+                org.unit(u).is_some_and(|u| u.kind == Level::Grid) && org.is_within(u, unit_id)
+            }),
+        _ => None,
+    };
+    let plan = match plan::plan_whistle(org, who.id, unit, &draft, referenced_grid) {
+        Ok(p) => p,
+        Err(r) => return Ok(Whistled::Refused(r)),
+    };
+    match draft.order_ref {
+        Some(n) => Ok(Whistled::Added {
+            order: OrderId(n),
+            outcome: add_parties(ctx, here, who, OrderId(n), &plan, &draft).await?,
+        }),
+        None => Ok(Whistled::Created(
+            create(ctx, here, who, plan, draft).await?,
+        )),
+    }
+}
+
+/// Creates the order: storage reserves its number, the cards are rendered here (outside any
+/// transaction), then the order, its event, cards and due moments are saved in one.
+async fn create(ctx: &Ctx, here: &Here, who: &Actor, plan: Plan, draft: Draft) -> Result<OrderId> {
+    let org = &here.org;
+    let now = ctx.now();
+    let Plan {
+        unit,
+        level,
+        targets,
+    } = plan;
+    let id = ctx.store.reserve_order_id().await?;
+    let order = WhistleOrder {
+        id,
+        unit,
+        text: draft.text.clone(),
+        location: draft.location.clone(),
+        urgent: draft.urgent,
+        state: OrderState::Open,
+        level,
+        whistler: who.id,
+        created_at: now,
+        resolve_due: plan::resolve_due(org, level, draft.urgent, now, draft.due),
+        parties: targets
+            .iter()
+            .map(|t| Party {
+                target: t.clone(),
+                level,
+                added_at: now,
+                ack_due: plan::report_due(org, t, level, draft.urgent, now, draft.due),
+                report: None,
+            })
+            .collect(),
+        reopen_count: 0,
+    };
+    let events = vec![Event {
+        order: id,
+        at: now,
+        actor: Some(who.id),
+        kind: EventKind::Created,
+    }];
+    let mut chats = vec![here.chat_id];
+    for c in notices::card_chats(ctx, &order).await? {
+        if !chats.contains(&c) {
+            chats.push(c);
+        }
+    }
+    let mut out = Vec::new();
+    for chat in chats {
+        let lang = ctx.lang_of(org, chat).await?;
+        let view = View { org, lang, now };
+        let (html, buttons) = render::card(&view, &order, &events);
+        out.push(notices::new_card(chat, id, html, buttons));
+    }
+    let jobs = jobs_for(org, &order);
+    ctx.store
+        .create_order(NewOrder {
+            order: &order,
+            events: &events,
+            out: &out,
+            jobs: &jobs,
+        })
+        .await?;
+    tracing::info!(order = id.0, unit = %order.unit, parties = order.parties.len(), "whistle");
+    ctx.saved();
+    Ok(id)
+}
+
+/// A whistle that names an existing order (`#42 …`): adds the parties it names, and mentions the
+/// newly summoned in a reply to the card (edits notify nobody).
+async fn add_parties(
+    ctx: &Ctx,
+    here: &Here,
+    who: &Actor,
+    id: OrderId,
+    plan: &Plan,
+    draft: &Draft,
+) -> Result<Outcome> {
+    let org = &here.org;
+    let (lang, now) = (here.lang, ctx.now());
+    match ctx.store.order(id).await? {
+        None => return Ok(Outcome::NoSuchOrder(id)),
+        Some(s) if !super::orders::visible(here, &s.order) => {
+            return Ok(Outcome::Refused(Refusal::Elsewhere))
+        }
+        Some(_) => {}
+    }
+    let result = apply(
+        ctx,
+        org,
+        id,
+        |o, _| {
+            let with_due = plan
+                .targets
+                .iter()
+                .map(|t| {
+                    let due = plan::report_due(org, t, plan.level, o.urgent, now, draft.due);
+                    (t.clone(), due)
+                })
+                .collect();
+            let events = o.add_parties(with_due, Some(who.id), now)?;
+            let added: Vec<PartyTarget> = events
+                .iter()
+                .filter_map(|e| match &e.kind {
+                    EventKind::PartyAdded { target } => Some(target.clone()),
+                    _ => None,
+                })
+                .collect();
+            Ok((events, added))
+        },
+        |o, _, added| {
+            let view = View { org, lang, now };
+            let lines: Vec<String> = added
+                .iter()
+                .map(|t| format!("{}  {}", view.party_label(o, t), view.party_mentions(t)))
+                .collect();
+            let html = tr!(
+                lang,
+                ids::SUMMONED_MORE,
+                id = o.id.0,
+                parties = lines.join("\n")
+            );
+            vec![reply_to_card(here.chat_id, o.id, html, vec![])]
+        },
+    )
+    .await?;
+    Ok(match result {
+        Outcome::Done(_) => Outcome::Done(()),
+        Outcome::Refused(r) => Outcome::Refused(r),
+        Outcome::NoSuchOrder(id) => Outcome::NoSuchOrder(id),
+    })
+}
