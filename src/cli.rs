@@ -275,33 +275,58 @@ pub async fn org_import(
 
 /// `org show`: the organisation as a tree, with each unit's roster by role.
 pub fn org_tree(org: &Organisation, lang: Lang) -> String {
-    let catalog = RoleCatalog::with_custom(org.roles.clone());
-    let mut out = String::new();
-    out.push_str(&tr!(
+    let tree = OrgTree {
+        org,
         lang,
-        ids::SHOW_TITLE,
-        tz = org.timezone.name(),
-        lang = org.default_locale.code()
-    ));
-    out.push('\n');
-    let normal = org.policy.deadlines(Level::Grid, false, None);
-    let urgent = org.policy.deadlines(Level::Grid, true, None);
-    out.push_str(&tr!(
-        lang,
-        ids::SHOW_POLICY,
-        ack = normal.ack_within.to_string(),
-        resolve = normal.resolve_within.to_string()
-    ));
-    out.push('\n');
-    out.push_str(&tr!(
-        lang,
-        ids::SHOW_POLICY_URGENT,
-        ack = urgent.ack_within.to_string(),
-        resolve = urgent.resolve_within.to_string()
-    ));
-    out.push_str("\n\n");
-    let name_of = |id: i64| {
-        org.people
+        catalog: RoleCatalog::with_custom(org.roles.clone()),
+    };
+    let mut out = tree.header();
+    tree.units(None, "", &mut out);
+    tree.departments(&mut out);
+    tree.alliances_and_admins(&mut out);
+    out
+}
+
+/// `org show`'s pieces: the header with the policy, the unit tree with rosters, departments,
+/// alliances and admins.
+struct OrgTree<'a> {
+    org: &'a Organisation,
+    lang: Lang,
+    catalog: RoleCatalog,
+}
+
+impl OrgTree<'_> {
+    fn header(&self) -> String {
+        let (org, lang) = (self.org, self.lang);
+        let normal = org.policy.deadlines(Level::Grid, false, None);
+        let urgent = org.policy.deadlines(Level::Grid, true, None);
+        let lines = [
+            tr!(
+                lang,
+                ids::SHOW_TITLE,
+                tz = org.timezone.name(),
+                lang = org.default_locale.code()
+            ),
+            tr!(
+                lang,
+                ids::SHOW_POLICY,
+                ack = normal.ack_within.to_string(),
+                resolve = normal.resolve_within.to_string()
+            ),
+            tr!(
+                lang,
+                ids::SHOW_POLICY_URGENT,
+                ack = urgent.ack_within.to_string(),
+                resolve = urgent.resolve_within.to_string()
+            ),
+        ];
+        format!("{}\n\n", lines.join("\n"))
+    }
+
+    /// A person as "name @username", or the id when unknown.
+    fn name_of(&self, id: i64) -> String {
+        self.org
+            .people
             .iter()
             .find(|p| p.telegram_id.0 == id)
             .map(|p| match &p.username {
@@ -309,126 +334,120 @@ pub fn org_tree(org: &Organisation, lang: Lang) -> String {
                 None => p.name.clone(),
             })
             .unwrap_or_else(|| id.to_string())
-    };
-    let roster = |scope: &Scope| -> Vec<String> {
-        catalog
+    }
+
+    /// One line per role held in `scope`, with its holders.
+    fn roster(&self, scope: &Scope) -> Vec<String> {
+        self.catalog
             .iter()
             .filter_map(|(role, names)| {
-                let people: Vec<String> = org
+                let people: Vec<String> = self
+                    .org
                     .memberships
                     .iter()
                     .filter(|m| &m.scope == scope && &m.role == role)
-                    .map(|m| name_of(m.telegram_id.0))
+                    .map(|m| self.name_of(m.telegram_id.0))
                     .collect();
                 (!people.is_empty()).then(|| {
                     tr!(
-                        lang,
+                        self.lang,
                         ids::SHOW_ROLE_LINE,
-                        role = names.in_lang(lang.code()),
-                        people = crate::render::join(lang, &people)
+                        role = names.in_lang(self.lang.code()),
+                        people = crate::render::join(self.lang, &people)
                     )
                 })
             })
             .collect()
-    };
-    let chat = |c: Option<i64>| match c {
-        Some(c) => tr!(lang, ids::SHOW_CHAT, chat = c.to_string()),
-        None => tr!(lang, ids::SHOW_NO_CHAT),
-    };
-    fn walk(
-        org: &Organisation,
-        parent: Option<&crate::domain::UnitId>,
-        prefix: &str,
-        out: &mut String,
-        line: &dyn Fn(&crate::domain::org::Unit) -> (String, Vec<String>),
-    ) {
-        let children: Vec<_> = org
+    }
+
+    fn chat(&self, c: Option<i64>) -> String {
+        match c {
+            Some(c) => tr!(self.lang, ids::SHOW_CHAT, chat = c.to_string()),
+            None => tr!(self.lang, ids::SHOW_NO_CHAT),
+        }
+    }
+
+    /// The units under `parent`, drawn as a tree with their rosters.
+    fn units(&self, parent: Option<&crate::domain::UnitId>, prefix: &str, out: &mut String) {
+        let children: Vec<_> = self
+            .org
             .units
             .iter()
             .filter(|u| u.parent.as_ref() == parent)
             .collect();
         for (i, u) in children.iter().enumerate() {
             let last = i + 1 == children.len();
-            let (head, roster) = line(u);
             let (branch, cont) = match (parent.is_some(), last) {
                 (false, _) => ("", ""),
                 (true, true) => ("└─ ", "   "),
                 (true, false) => ("├─ ", "│  "),
             };
-            out.push_str(&format!("{prefix}{branch}{head}\n"));
+            let head = tr!(
+                self.lang,
+                ids::SHOW_UNIT,
+                name = &u.name,
+                id = u.id.as_str(),
+                kind = level_name(self.lang, u.kind)
+            );
+            out.push_str(&format!(
+                "{prefix}{branch}{head} · {}\n",
+                self.chat(u.chat_id)
+            ));
             let inner = format!("{prefix}{cont}");
-            for r in roster {
+            for r in self.roster(&Scope::Unit(u.id.clone())) {
                 out.push_str(&format!("{inner}    · {r}\n"));
             }
-            walk(org, Some(&u.id), &inner, out, line);
+            self.units(Some(&u.id), &inner, out);
         }
     }
-    let line = |u: &crate::domain::org::Unit| {
-        (
-            format!(
-                "{} · {}",
-                tr!(
-                    lang,
-                    ids::SHOW_UNIT,
-                    name = &u.name,
-                    id = u.id.as_str(),
-                    kind = level_name(lang, u.kind)
-                ),
-                chat(u.chat_id)
-            ),
-            roster(&Scope::Unit(u.id.clone())),
-        )
-    };
-    walk(org, None, "", &mut out, &line);
-    if !org.departments.is_empty() {
+
+    fn departments(&self, out: &mut String) {
+        let lang = self.lang;
+        if self.org.departments.is_empty() {
+            return;
+        }
         out.push('\n');
         out.push_str(&tr!(lang, ids::SHOW_DEPARTMENTS));
         out.push('\n');
-        for d in &org.departments {
-            out.push_str(&format!(
-                "  {} · {}\n",
-                tr!(
-                    lang,
-                    ids::SHOW_DEPARTMENT,
-                    name = &d.name,
-                    id = d.id.as_str()
-                ),
-                chat(d.chat_id)
-            ));
+        for d in &self.org.departments {
+            let head = tr!(
+                lang,
+                ids::SHOW_DEPARTMENT,
+                name = &d.name,
+                id = d.id.as_str()
+            );
+            out.push_str(&format!("  {head} · {}\n", self.chat(d.chat_id)));
             if !d.handles.is_empty() {
+                let words = crate::render::join(lang, &d.handles);
                 out.push_str(&format!(
                     "    · {}\n",
-                    tr!(
-                        lang,
-                        ids::SHOW_HANDLES,
-                        words = crate::render::join(lang, &d.handles)
-                    )
+                    tr!(lang, ids::SHOW_HANDLES, words = words)
                 ));
             }
-            for r in roster(&Scope::Department(d.id.clone())) {
+            for r in self.roster(&Scope::Department(d.id.clone())) {
                 out.push_str(&format!("    · {r}\n"));
             }
         }
     }
-    if !org.alliances.is_empty() {
-        out.push('\n');
-        out.push_str(&tr!(lang, ids::SHOW_ALLIANCES));
-        out.push('\n');
-        for a in &org.alliances {
-            out.push_str(&format!("  {} ({})\n", a.name, a.id));
+
+    fn alliances_and_admins(&self, out: &mut String) {
+        let (org, lang) = (self.org, self.lang);
+        if !org.alliances.is_empty() {
+            out.push('\n');
+            out.push_str(&tr!(lang, ids::SHOW_ALLIANCES));
+            out.push('\n');
+            for a in &org.alliances {
+                out.push_str(&format!("  {} ({})\n", a.name, a.id));
+            }
+        }
+        if !org.admins.is_empty() {
+            out.push('\n');
+            let admins: Vec<String> = org.admins.iter().map(|a| self.name_of(a.0)).collect();
+            let ids = crate::render::join(lang, &admins);
+            out.push_str(&tr!(lang, ids::SHOW_ADMINS, ids = ids));
+            out.push('\n');
         }
     }
-    if !org.admins.is_empty() {
-        out.push('\n');
-        let admins: Vec<String> = org.admins.iter().map(|a| name_of(a.0)).collect();
-        out.push_str(&tr!(
-            lang,
-            ids::SHOW_ADMINS,
-            ids = crate::render::join(lang, &admins)
-        ));
-        out.push('\n');
-    }
-    out
 }
 
 /// `org show` from the database.

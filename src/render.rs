@@ -207,8 +207,18 @@ impl View<'_> {
     }
 }
 
-/// The order card: one message per order and chat, edited in place.
+/// The order card: one message per order and chat, edited in place. Head (title, text, place
+/// and deadlines, whistler), the checklist of parties, and how the order stands.
 pub fn card(v: &View, order: &WhistleOrder, events: &[Event]) -> (String, Vec<Vec<Button>>) {
+    let mut out = card_head(v, order);
+    out.push_str("\n\n");
+    out.push_str(&checklist(v, order));
+    out.push_str(&card_state(v, order, events));
+    (out.trim_end().to_string(), card_buttons(v.lang, order))
+}
+
+/// The card's title, text, place and deadlines, whistler, and the level it was raised to.
+fn card_head(v: &View, order: &WhistleOrder) -> String {
     let lang = v.lang;
     let unit = escape(&v.org.scope_name(&Scope::Unit(order.unit.clone())));
     let mut out = String::new();
@@ -220,31 +230,7 @@ pub fn card(v: &View, order: &WhistleOrder, events: &[Event]) -> (String, Vec<Ve
     out.push_str(&format!("<b>{title}</b>\n"));
     out.push_str(&escape(&clip(&order.text, 1500)));
     out.push('\n');
-    let mut facts = Vec::new();
-    if let Some(loc) = &order.location {
-        facts.push(format!("📍 {}", escape(&clip(loc, 200))));
-    }
-    // The next report deadline still ahead (overdue parties carry ⚠️ instead).
-    let next_due = order
-        .waiting()
-        .map(|(_, p)| p.ack_due)
-        .filter(|d| *d >= v.now)
-        .min();
-    if let Some(first_due) = next_due {
-        if order.state.is_active() {
-            facts.push(format!(
-                "⏰ {}",
-                tr!(lang, ids::CARD_ACK_BY, time = v.time(first_due))
-            ));
-        }
-    }
-    if order.state.is_active() {
-        facts.push(tr!(
-            lang,
-            ids::CARD_RESOLVE_BY,
-            time = v.time(order.resolve_due)
-        ));
-    }
+    let facts = card_facts(v, order);
     if !facts.is_empty() {
         out.push_str(&facts.join(" · "));
         out.push('\n');
@@ -272,7 +258,41 @@ pub fn card(v: &View, order: &WhistleOrder, events: &[Event]) -> (String, Vec<Ve
             out.push_str(&tr!(lang, ids::CARD_ESCALATED, unit = escape(&to.name)));
         }
     }
-    out.push_str("\n\n");
+    out
+}
+
+/// 📍 place · ⏰ the next report deadline still ahead · the resolve deadline.
+fn card_facts(v: &View, order: &WhistleOrder) -> Vec<String> {
+    let lang = v.lang;
+    let mut facts = Vec::new();
+    if let Some(loc) = &order.location {
+        facts.push(format!("📍 {}", escape(&clip(loc, 200))));
+    }
+    if order.state.is_active() {
+        // Overdue parties carry ⚠️ instead.
+        let next_due = order
+            .waiting()
+            .map(|(_, p)| p.ack_due)
+            .filter(|d| *d >= v.now)
+            .min();
+        if let Some(first_due) = next_due {
+            facts.push(format!(
+                "⏰ {}",
+                tr!(lang, ids::CARD_ACK_BY, time = v.time(first_due))
+            ));
+        }
+        facts.push(tr!(
+            lang,
+            ids::CARD_RESOLVE_BY,
+            time = v.time(order.resolve_due)
+        ));
+    }
+    facts
+}
+
+/// One line per party: ✅ reported (who, when), ⚠️ overdue, ⏳ waiting, with mentions.
+fn checklist(v: &View, order: &WhistleOrder) -> String {
+    let mut out = String::new();
     for p in &order.parties {
         // A checklist line starts with the role: capitalised where the script has capitals.
         let label = capitalise(&v.party_label(order, &p.target));
@@ -280,7 +300,7 @@ pub fn card(v: &View, order: &WhistleOrder, events: &[Event]) -> (String, Vec<Ve
             Some(r) => out.push_str(&format!(
                 "✅ {label}  {}\n",
                 tr!(
-                    lang,
+                    v.lang,
                     ids::CARD_REPORTED,
                     name = v.name(r.by),
                     time = v.time(r.at)
@@ -292,78 +312,65 @@ pub fn card(v: &View, order: &WhistleOrder, events: &[Event]) -> (String, Vec<Ve
             None => out.push_str(&format!("⏳ {label}  {}\n", v.party_mentions(&p.target))),
         }
     }
+    out
+}
+
+/// How the order stands, from its latest event of that kind: resolved (and please verify),
+/// closed, cancelled, or reopened.
+fn card_state(v: &View, order: &WhistleOrder, events: &[Event]) -> String {
+    let lang = v.lang;
     let last = |f: &dyn Fn(&EventKind) -> bool| events.iter().rev().find(|e| f(&e.kind));
-    match order.state {
-        OrderState::Resolved => {
-            if let Some(e) = last(&|k| matches!(k, EventKind::Resolved { .. })) {
-                let who = e.actor.map(|a| v.name(a)).unwrap_or_default();
-                let note = match &e.kind {
-                    EventKind::Resolved { note } => note_suffix(lang, note.as_deref(), 500),
-                    _ => String::new(),
-                };
-                out.push_str(&format!(
-                    "\n{}\n{}",
-                    tr!(
-                        lang,
-                        ids::CARD_RESOLVED,
-                        name = who,
-                        time = v.time(e.at),
-                        note = note
-                    ),
-                    tr!(
-                        lang,
-                        ids::CARD_PLEASE_VERIFY,
-                        whistler = v.mention(order.whistler)
-                    )
-                ));
+    let who = |e: &Event| e.actor.map(|a| v.name(a)).unwrap_or_default();
+    let line = match order.state {
+        OrderState::Resolved => last(&|k| matches!(k, EventKind::Resolved { .. })).map(|e| {
+            let note = match &e.kind {
+                EventKind::Resolved { note } => note_suffix(lang, note.as_deref(), 500),
+                _ => String::new(),
+            };
+            format!(
+                "{}\n{}",
+                tr!(
+                    lang,
+                    ids::CARD_RESOLVED,
+                    name = who(e),
+                    time = v.time(e.at),
+                    note = note
+                ),
+                tr!(
+                    lang,
+                    ids::CARD_PLEASE_VERIFY,
+                    whistler = v.mention(order.whistler)
+                )
+            )
+        }),
+        OrderState::Closed => last(&|k| matches!(k, EventKind::Verified))
+            .map(|e| tr!(lang, ids::CARD_CLOSED, name = who(e), time = v.time(e.at))),
+        OrderState::Cancelled => last(&|k| matches!(k, EventKind::Cancelled { .. })).map(|e| {
+            let reason = match &e.kind {
+                EventKind::Cancelled { reason } => escape(&clip(reason, 300)),
+                _ => String::new(),
+            };
+            tr!(
+                lang,
+                ids::CARD_CANCELLED,
+                name = who(e),
+                time = v.time(e.at),
+                reason = reason
+            )
+        }),
+        OrderState::Open | OrderState::Reported if order.reopen_count > 0 => {
+            match last(&|k| matches!(k, EventKind::Reopened { .. })).map(|e| &e.kind) {
+                Some(EventKind::Reopened { reason }) => Some(tr!(
+                    lang,
+                    ids::CARD_REOPENED,
+                    reason = escape(&clip(reason, 300))
+                )),
+                _ => None,
             }
         }
-        OrderState::Closed => {
-            if let Some(e) = last(&|k| matches!(k, EventKind::Verified)) {
-                let who = e.actor.map(|a| v.name(a)).unwrap_or_default();
-                out.push_str(&format!(
-                    "\n{}",
-                    tr!(lang, ids::CARD_CLOSED, name = who, time = v.time(e.at))
-                ));
-            }
-        }
-        OrderState::Cancelled => {
-            if let Some(e) = last(&|k| matches!(k, EventKind::Cancelled { .. })) {
-                let who = e.actor.map(|a| v.name(a)).unwrap_or_default();
-                let reason = match &e.kind {
-                    EventKind::Cancelled { reason } => escape(&clip(reason, 300)),
-                    _ => String::new(),
-                };
-                out.push_str(&format!(
-                    "\n{}",
-                    tr!(
-                        lang,
-                        ids::CARD_CANCELLED,
-                        name = who,
-                        time = v.time(e.at),
-                        reason = reason
-                    )
-                ));
-            }
-        }
-        OrderState::Open | OrderState::Reported => {
-            if order.reopen_count > 0 {
-                if let Some(EventKind::Reopened { reason }) =
-                    last(&|k| matches!(k, EventKind::Reopened { .. })).map(|e| &e.kind)
-                {
-                    out.push_str(&format!(
-                        "\n{}",
-                        tr!(
-                            lang,
-                            ids::CARD_REOPENED,
-                            reason = escape(&clip(reason, 300))
-                        )
-                    ));
-                }
-            }
-        }
-    }
-    (out.trim_end().to_string(), card_buttons(lang, order))
+        OrderState::Open | OrderState::Reported => None,
+    };
+    line.map(|l| format!("\n{l}")).unwrap_or_default()
 }
 
 /// The buttons a card offers in its state.

@@ -226,7 +226,13 @@ mod tests {
             ),
             (
                 "community without a grid: its own duty officers",
-                plan_whistle(&org, p(1100), &unit("cuihu"), &draft(&[], RoleSource::None, &[]), None),
+                plan_whistle(
+                    &org,
+                    p(1100),
+                    &unit("cuihu"),
+                    &draft(&[], RoleSource::None, &[]),
+                    None,
+                ),
                 Ok(Plan {
                     unit: UnitId::new("cuihu"),
                     level: Level::Community,
@@ -248,7 +254,13 @@ mod tests {
             ),
             (
                 "sub-district: an admin must name a department",
-                plan_whistle(&org, p(1), &unit("huashan"), &draft(&[], RoleSource::None, &[]), None),
+                plan_whistle(
+                    &org,
+                    p(1),
+                    &unit("huashan"),
+                    &draft(&[], RoleSource::None, &[]),
+                    None,
+                ),
                 Err(PlanRefusal::NameADepartment),
             ),
             (

@@ -205,6 +205,13 @@ fn rows_of(org: &Organisation) -> Rows {
             ],
         ));
     }
+    rows.extend(people_rows(org));
+    rows
+}
+
+/// The rows of the people, their memberships, the admins and the chats the file binds.
+fn people_rows(org: &Organisation) -> Rows {
+    let mut rows: Rows = Vec::new();
     for p in &org.people {
         rows.push((
             "people",
@@ -309,48 +316,7 @@ impl Store {
                 }
             }
         }
-        let keep_members: BTreeSet<(i64, String, String, String)> = org
-            .memberships
-            .iter()
-            .map(|m| {
-                let (k, id) = m.scope.parts();
-                (
-                    m.telegram_id.0,
-                    k.to_string(),
-                    id.to_string(),
-                    m.role.0.clone(),
-                )
-            })
-            .collect();
-        let rows = sqlx::query(
-            "SELECT telegram_id, scope_kind, scope_id, role FROM memberships
-             ORDER BY telegram_id, scope_kind, scope_id, role",
-        )
-        .fetch_all(&mut **tx)
-        .await?;
-        for r in rows {
-            let key: (i64, String, String, String) = (
-                col(&r, "telegram_id")?,
-                col(&r, "scope_kind")?,
-                col(&r, "scope_id")?,
-                col(&r, "role")?,
-            );
-            if !keep_members.contains(&key) {
-                removed.push(format!("member {} {}:{} {}", key.0, key.1, key.2, key.3));
-                if apply {
-                    sqlx::query(
-                        "DELETE FROM memberships WHERE telegram_id = $1 AND scope_kind = $2
-                         AND scope_id = $3 AND role = $4",
-                    )
-                    .bind(key.0)
-                    .bind(key.1)
-                    .bind(key.2)
-                    .bind(key.3)
-                    .execute(&mut **tx)
-                    .await?;
-                }
-            }
-        }
+        prune_memberships(tx, org, apply, &mut removed).await?;
         let keep_admins: BTreeSet<i64> = org.admins.iter().map(|a| a.0).collect();
         for r in sqlx::query("SELECT telegram_id FROM admins ORDER BY telegram_id")
             .fetch_all(&mut **tx)
@@ -367,30 +333,7 @@ impl Store {
                 }
             }
         }
-        // A chat bound to something the file no longer names loses its binding (not its language).
-        for r in sqlx::query(
-            "SELECT chat_id, scope_kind, scope_id FROM chats WHERE scope_kind IS NOT NULL ORDER BY chat_id",
-        )
-        .fetch_all(&mut **tx)
-        .await?
-        {
-            let chat: i64 = col(&r, "chat_id")?;
-            let kind: String = col(&r, "scope_kind")?;
-            let id: String = col(&r, "scope_id")?;
-            let exists = match kind.as_str() {
-                "unit" => keep_units.contains(id.as_str()),
-                _ => keep_depts.contains(id.as_str()),
-            };
-            if !exists {
-                removed.push(format!("chat {chat} → {kind}:{id}"));
-                if apply {
-                    sqlx::query("UPDATE chats SET scope_kind = NULL, scope_id = NULL WHERE chat_id = $1")
-                        .bind(chat)
-                        .execute(&mut **tx)
-                        .await?;
-                }
-            }
-        }
+        prune_chats(tx, &keep_units, &keep_depts, apply, &mut removed).await?;
         Ok(removed)
     }
 
@@ -411,112 +354,9 @@ impl Store {
             keywords: Vec::new(),
             roles: Vec::new(),
         };
-        for r in sqlx::query("SELECT key, value FROM settings")
-            .fetch_all(&mut *conn)
-            .await?
-        {
-            let key: String = col(&r, "key")?;
-            let value: String = col(&r, "value")?;
-            match key.as_str() {
-                "timezone" => org.timezone = from_json(&value)?,
-                "default_locale" => org.default_locale = from_json(&value)?,
-                "policy" => org.policy = from_json(&value)?,
-                "calendar" => org.calendar = from_json(&value)?,
-                "keywords" => org.keywords = from_json(&value)?,
-                "roles" => org.roles = from_json(&value)?,
-                _ => {}
-            }
-        }
-        let chats = sqlx::query(
-            "SELECT chat_id, scope_kind, scope_id FROM chats WHERE scope_kind IS NOT NULL",
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        let chat_of = |kind: &str, id: &str| -> Option<i64> {
-            chats.iter().find_map(|r| {
-                let k: String = r.try_get("scope_kind").ok()?;
-                let i: String = r.try_get("scope_id").ok()?;
-                (k == kind && i == id).then(|| r.try_get("chat_id").ok())?
-            })
-        };
-        for r in sqlx::query("SELECT id, kind, parent_id, name, aliases FROM units ORDER BY id")
-            .fetch_all(&mut *conn)
-            .await?
-        {
-            let id: String = col(&r, "id")?;
-            let kind: String = col(&r, "kind")?;
-            org.units.push(Unit {
-                chat_id: chat_of("unit", &id),
-                id: UnitId::new(id),
-                kind: Level::parse(&kind).ok_or_else(|| super::StoreError::Corrupt(kind))?,
-                parent: col::<Option<String>>(&r, "parent_id")?.map(UnitId::new),
-                name: col(&r, "name")?,
-                aliases: from_json(&col::<String>(&r, "aliases")?)?,
-            });
-        }
-        for r in
-            sqlx::query("SELECT id, name, aliases, handles, durations FROM departments ORDER BY id")
-                .fetch_all(&mut *conn)
-                .await?
-        {
-            let id: String = col(&r, "id")?;
-            org.departments.push(Department {
-                chat_id: chat_of("department", &id),
-                id: DepartmentId::new(id),
-                name: col(&r, "name")?,
-                aliases: from_json(&col::<String>(&r, "aliases")?)?,
-                handles: from_json(&col::<String>(&r, "handles")?)?,
-                durations: from_json(&col::<String>(&r, "durations")?)?,
-            });
-        }
-        for r in sqlx::query("SELECT id, name, chat_id, parent_id FROM alliances ORDER BY id")
-            .fetch_all(&mut *conn)
-            .await?
-        {
-            org.alliances.push(Alliance {
-                id: col(&r, "id")?,
-                name: col(&r, "name")?,
-                chat_id: col(&r, "chat_id")?,
-                parent: col::<Option<String>>(&r, "parent_id")?.map(UnitId::new),
-            });
-        }
-        for r in sqlx::query(
-            "SELECT telegram_id, name, username FROM people
-             WHERE telegram_id IN (SELECT telegram_id FROM memberships)
-                OR telegram_id IN (SELECT telegram_id FROM admins)
-             ORDER BY telegram_id",
-        )
-        .fetch_all(&mut *conn)
-        .await?
-        {
-            org.people.push(Person {
-                telegram_id: TelegramUserId(col(&r, "telegram_id")?),
-                name: col(&r, "name")?,
-                username: col(&r, "username")?,
-            });
-        }
-        for r in sqlx::query(
-            "SELECT telegram_id, scope_kind, scope_id, role FROM memberships
-             ORDER BY telegram_id, scope_kind, scope_id, role",
-        )
-        .fetch_all(&mut *conn)
-        .await?
-        {
-            let kind: String = col(&r, "scope_kind")?;
-            let id: String = col(&r, "scope_id")?;
-            org.memberships.push(Membership {
-                telegram_id: TelegramUserId(col(&r, "telegram_id")?),
-                scope: Scope::from_parts(&kind, &id)
-                    .ok_or_else(|| super::StoreError::Corrupt(kind.clone()))?,
-                role: RoleId::new(col::<String>(&r, "role")?),
-            });
-        }
-        for r in sqlx::query("SELECT telegram_id FROM admins ORDER BY telegram_id")
-            .fetch_all(&mut *conn)
-            .await?
-        {
-            org.admins.push(TelegramUserId(col(&r, "telegram_id")?));
-        }
+        load_settings(&mut conn, &mut org).await?;
+        load_structure(&mut conn, &mut org).await?;
+        load_people(&mut conn, &mut org).await?;
         Ok(org)
     }
 
@@ -725,4 +565,211 @@ fn person_of(r: &sqlx::any::AnyRow) -> Result<Person> {
         name: col(r, "name")?,
         username: col(r, "username")?,
     })
+}
+
+/// The organisation's settings: time zone, language, policy, calendar, keywords, roles.
+async fn load_settings(conn: &mut sqlx::AnyConnection, org: &mut Organisation) -> Result<()> {
+    for r in sqlx::query("SELECT key, value FROM settings")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        let key: String = col(&r, "key")?;
+        let value: String = col(&r, "value")?;
+        match key.as_str() {
+            "timezone" => org.timezone = from_json(&value)?,
+            "default_locale" => org.default_locale = from_json(&value)?,
+            "policy" => org.policy = from_json(&value)?,
+            "calendar" => org.calendar = from_json(&value)?,
+            "keywords" => org.keywords = from_json(&value)?,
+            "roles" => org.roles = from_json(&value)?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Units, departments and alliances, each with the chat bound to it.
+async fn load_structure(conn: &mut sqlx::AnyConnection, org: &mut Organisation) -> Result<()> {
+    let chats =
+        sqlx::query("SELECT chat_id, scope_kind, scope_id FROM chats WHERE scope_kind IS NOT NULL")
+            .fetch_all(&mut *conn)
+            .await?;
+    let chat_of = |kind: &str, id: &str| -> Option<i64> {
+        chats.iter().find_map(|r| {
+            let k: String = r.try_get("scope_kind").ok()?;
+            let i: String = r.try_get("scope_id").ok()?;
+            (k == kind && i == id).then(|| r.try_get("chat_id").ok())?
+        })
+    };
+    for r in sqlx::query("SELECT id, kind, parent_id, name, aliases FROM units ORDER BY id")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        let id: String = col(&r, "id")?;
+        let kind: String = col(&r, "kind")?;
+        org.units.push(Unit {
+            chat_id: chat_of("unit", &id),
+            id: UnitId::new(id),
+            kind: Level::parse(&kind).ok_or_else(|| super::StoreError::Corrupt(kind))?,
+            parent: col::<Option<String>>(&r, "parent_id")?.map(UnitId::new),
+            name: col(&r, "name")?,
+            aliases: from_json(&col::<String>(&r, "aliases")?)?,
+        });
+    }
+    for r in
+        sqlx::query("SELECT id, name, aliases, handles, durations FROM departments ORDER BY id")
+            .fetch_all(&mut *conn)
+            .await?
+    {
+        let id: String = col(&r, "id")?;
+        org.departments.push(Department {
+            chat_id: chat_of("department", &id),
+            id: DepartmentId::new(id),
+            name: col(&r, "name")?,
+            aliases: from_json(&col::<String>(&r, "aliases")?)?,
+            handles: from_json(&col::<String>(&r, "handles")?)?,
+            durations: from_json(&col::<String>(&r, "durations")?)?,
+        });
+    }
+    for r in sqlx::query("SELECT id, name, chat_id, parent_id FROM alliances ORDER BY id")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        org.alliances.push(Alliance {
+            id: col(&r, "id")?,
+            name: col(&r, "name")?,
+            chat_id: col(&r, "chat_id")?,
+            parent: col::<Option<String>>(&r, "parent_id")?.map(UnitId::new),
+        });
+    }
+    Ok(())
+}
+
+/// The people on a roster or admins, their memberships, and the admins.
+async fn load_people(conn: &mut sqlx::AnyConnection, org: &mut Organisation) -> Result<()> {
+    for r in sqlx::query(
+        "SELECT telegram_id, name, username FROM people
+         WHERE telegram_id IN (SELECT telegram_id FROM memberships)
+            OR telegram_id IN (SELECT telegram_id FROM admins)
+         ORDER BY telegram_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        org.people.push(Person {
+            telegram_id: TelegramUserId(col(&r, "telegram_id")?),
+            name: col(&r, "name")?,
+            username: col(&r, "username")?,
+        });
+    }
+    for r in sqlx::query(
+        "SELECT telegram_id, scope_kind, scope_id, role FROM memberships
+         ORDER BY telegram_id, scope_kind, scope_id, role",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    {
+        let kind: String = col(&r, "scope_kind")?;
+        let id: String = col(&r, "scope_id")?;
+        org.memberships.push(Membership {
+            telegram_id: TelegramUserId(col(&r, "telegram_id")?),
+            scope: Scope::from_parts(&kind, &id)
+                .ok_or_else(|| super::StoreError::Corrupt(kind.clone()))?,
+            role: RoleId::new(col::<String>(&r, "role")?),
+        });
+    }
+    for r in sqlx::query("SELECT telegram_id FROM admins ORDER BY telegram_id")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        org.admins.push(TelegramUserId(col(&r, "telegram_id")?));
+    }
+    Ok(())
+}
+
+/// Memberships the file no longer names (listed in `removed`; deleted when `apply`).
+async fn prune_memberships(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    org: &Organisation,
+    apply: bool,
+    removed: &mut Vec<String>,
+) -> Result<()> {
+    let keep_members: BTreeSet<(i64, String, String, String)> = org
+        .memberships
+        .iter()
+        .map(|m| {
+            let (k, id) = m.scope.parts();
+            (
+                m.telegram_id.0,
+                k.to_string(),
+                id.to_string(),
+                m.role.0.clone(),
+            )
+        })
+        .collect();
+    let rows = sqlx::query(
+        "SELECT telegram_id, scope_kind, scope_id, role FROM memberships
+         ORDER BY telegram_id, scope_kind, scope_id, role",
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    for r in rows {
+        let key: (i64, String, String, String) = (
+            col(&r, "telegram_id")?,
+            col(&r, "scope_kind")?,
+            col(&r, "scope_id")?,
+            col(&r, "role")?,
+        );
+        if !keep_members.contains(&key) {
+            removed.push(format!("member {} {}:{} {}", key.0, key.1, key.2, key.3));
+            if apply {
+                sqlx::query(
+                    "DELETE FROM memberships WHERE telegram_id = $1 AND scope_kind = $2
+                     AND scope_id = $3 AND role = $4",
+                )
+                .bind(key.0)
+                .bind(key.1)
+                .bind(key.2)
+                .bind(key.3)
+                .execute(&mut **tx)
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Chats bound to something the file no longer names lose their binding (not their language).
+async fn prune_chats(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    keep_units: &BTreeSet<&str>,
+    keep_depts: &BTreeSet<&str>,
+    apply: bool,
+    removed: &mut Vec<String>,
+) -> Result<()> {
+    // A chat bound to something the file no longer names loses its binding (not its language).
+    for r in sqlx::query(
+        "SELECT chat_id, scope_kind, scope_id FROM chats WHERE scope_kind IS NOT NULL ORDER BY chat_id",
+    )
+    .fetch_all(&mut **tx)
+    .await?
+    {
+        let chat: i64 = col(&r, "chat_id")?;
+        let kind: String = col(&r, "scope_kind")?;
+        let id: String = col(&r, "scope_id")?;
+        let exists = match kind.as_str() {
+            "unit" => keep_units.contains(id.as_str()),
+            _ => keep_depts.contains(id.as_str()),
+        };
+        if !exists {
+            removed.push(format!("chat {chat} → {kind}:{id}"));
+            if apply {
+                sqlx::query("UPDATE chats SET scope_kind = NULL, scope_id = NULL WHERE chat_id = $1")
+                    .bind(chat)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
+    }
+    Ok(())
 }

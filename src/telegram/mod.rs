@@ -110,91 +110,92 @@ pub fn incoming(m: &Message, bot_id: u64) -> Incoming {
 
 /// Acts on one update. Errors are logged and, where a person waits, apologised for.
 pub async fn handle(tg: &Telegram, ctx: &Ctx, update: &Update) {
-    let bot = &tg.bot;
     match &update.kind {
-        UpdateKind::Message(m) => {
-            if let Some(new) = m.migrate_to_chat_id() {
-                if let Err(e) = crate::acts::roster::migrate_chat(ctx, m.chat.id.0, new.0).await {
-                    tracing::error!(error = %e, "migration not recorded");
-                }
-                return;
-            }
-            if m.text().is_none()
-                && m.caption().is_none()
-                && m.photo().is_none()
-                && m.location().is_none()
-            {
-                return; // service messages and stickers: nothing to do
-            }
-            let inc = incoming(m, tg.id);
-            let me = Me {
-                username: tg.username.clone(),
-            };
-            match handlers::on_message(ctx, &me, &inc).await {
-                Ok(()) => {}
-                Err(crate::storage::StoreError::AlreadyProcessed) => {
-                    tracing::info!(
-                        chat = inc.chat_id,
-                        "update replayed after a restart: done before"
-                    );
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, chat = inc.chat_id, "message not handled");
-                    handlers::on_failure(ctx, inc.chat_id, Some(inc.message_id)).await;
-                }
-            }
-        }
-        UpdateKind::CallbackQuery(q) => {
-            let (Some(data), Some(msg)) = (q.data.as_ref(), q.message.as_ref()) else {
-                let _ = bot.answer_callback_query(q.id.clone()).await;
-                return;
-            };
-            let press = Press {
-                chat_id: msg.chat().id.0,
-                message_id: msg.id().0 as i64,
-                from: sender(&q.from),
-                data: data.clone(),
-            };
-            let toast = match handlers::on_press(ctx, &press).await {
-                Ok(t) => t,
-                Err(crate::storage::StoreError::AlreadyProcessed) => None,
-                Err(e) => {
-                    tracing::error!(error = %e, "button press not handled");
-                    Some(crate::tr!(
-                        Lang::default(),
-                        crate::i18n::ids::INTERNAL_ERROR
-                    ))
-                }
-            };
-            // Answered at once, never through the outbox: Telegram expires button presses.
-            let mut answer = bot.answer_callback_query(q.id.clone());
-            if let Some(t) = toast {
-                answer = answer.text(t);
-            }
-            if let Err(e) = answer.await {
-                tracing::warn!(error = %describe(&e), "button press answer failed");
-            }
-        }
+        UpdateKind::Message(m) => on_message(tg, ctx, m).await,
+        UpdateKind::CallbackQuery(q) => on_callback(tg, ctx, q).await,
         UpdateKind::MyChatMember(m) => {
-            let was_in = matches!(
-                m.old_chat_member.status(),
-                ChatMemberStatus::Member
-                    | ChatMemberStatus::Administrator
-                    | ChatMemberStatus::Owner
-            );
-            let is_in = matches!(
-                m.new_chat_member.status(),
-                ChatMemberStatus::Member
-                    | ChatMemberStatus::Administrator
-                    | ChatMemberStatus::Owner
-            );
-            if !m.chat.is_private() && is_in && !was_in {
+            let present = |s: ChatMemberStatus| {
+                matches!(
+                    s,
+                    ChatMemberStatus::Member
+                        | ChatMemberStatus::Administrator
+                        | ChatMemberStatus::Owner
+                )
+            };
+            let joined =
+                !present(m.old_chat_member.status()) && present(m.new_chat_member.status());
+            if !m.chat.is_private() && joined {
                 if let Err(e) = handlers::on_added(ctx, m.chat.id.0).await {
                     tracing::error!(error = %e, "greeting not queued");
                 }
             }
         }
         _ => {} // edits, channel posts, polls…: safely ignored
+    }
+}
+
+async fn on_message(tg: &Telegram, ctx: &Ctx, m: &Message) {
+    if let Some(new) = m.migrate_to_chat_id() {
+        if let Err(e) = crate::acts::roster::migrate_chat(ctx, m.chat.id.0, new.0).await {
+            tracing::error!(error = %e, "migration not recorded");
+        }
+        return;
+    }
+    if m.text().is_none() && m.caption().is_none() && m.photo().is_none() && m.location().is_none()
+    {
+        return; // service messages and stickers: nothing to do
+    }
+    let inc = incoming(m, tg.id);
+    let me = Me {
+        username: tg.username.clone(),
+    };
+    match handlers::on_message(ctx, &me, &inc).await {
+        Ok(()) => {}
+        Err(crate::storage::StoreError::AlreadyProcessed) => {
+            tracing::info!(
+                chat = inc.chat_id,
+                "update replayed after a restart: done before"
+            );
+        }
+        Err(e) => {
+            tracing::error!(error = %e, chat = inc.chat_id, "message not handled");
+            handlers::on_failure(ctx, inc.chat_id, Some(inc.message_id)).await;
+        }
+    }
+}
+
+async fn on_callback(tg: &Telegram, ctx: &Ctx, q: &teloxide::types::CallbackQuery) {
+    let bot = &tg.bot;
+    let (Some(data), Some(msg)) = (q.data.as_ref(), q.message.as_ref()) else {
+        if let Err(e) = bot.answer_callback_query(q.id.clone()).await {
+            tracing::warn!(error = %describe(&e), "button press answer failed");
+        }
+        return;
+    };
+    let press = Press {
+        chat_id: msg.chat().id.0,
+        message_id: msg.id().0 as i64,
+        from: sender(&q.from),
+        data: data.clone(),
+    };
+    let toast = match handlers::on_press(ctx, &press).await {
+        Ok(t) => t,
+        Err(crate::storage::StoreError::AlreadyProcessed) => None,
+        Err(e) => {
+            tracing::error!(error = %e, "button press not handled");
+            Some(crate::tr!(
+                Lang::default(),
+                crate::i18n::ids::INTERNAL_ERROR
+            ))
+        }
+    };
+    // Answered at once, never through the outbox: Telegram expires button presses.
+    let mut answer = bot.answer_callback_query(q.id.clone());
+    if let Some(t) = toast {
+        answer = answer.text(t);
+    }
+    if let Err(e) = answer.await {
+        tracing::warn!(error = %describe(&e), "button press answer failed");
     }
 }
 
