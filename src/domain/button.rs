@@ -461,7 +461,7 @@ mod tests {
 
     #[test]
     fn fuzz_parse_never_panics_and_is_canonical() {
-        let mut rng = Rng(0x5EED_0F_B077_0E5);
+        let mut rng = Rng(0x0005_EED0_FB07_70E5);
         let mut accepted = 0;
         for i in 0..60_000 {
             let s = if i % 2 == 0 {
