@@ -5,6 +5,7 @@
 //! the clock; callers pass `now`. Everything here is tested without a database or a network.
 
 pub mod access;
+pub mod button;
 pub mod escalation;
 pub mod ids;
 pub mod order;
