@@ -49,6 +49,13 @@ impl From<i64> for Arg {
         Arg::Num(n)
     }
 }
+/// Order numbers reach Fluent as text: its numbers are `f64`, which would print a number
+/// above 2^53 wrong.
+impl From<crate::domain::OrderId> for Arg {
+    fn from(n: crate::domain::OrderId) -> Arg {
+        Arg::Str(n.0.to_string())
+    }
+}
 impl From<usize> for Arg {
     fn from(n: usize) -> Arg {
         Arg::Num(n as i64)

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use chrono_tz::Tz;
 
+use crate::domain::button::ButtonAction;
 use crate::domain::org::Organisation;
 use crate::domain::{
     EscalationReason, Event, EventKind, Lang, OrderState, PartyTarget, RoleId, Scope,
@@ -16,11 +17,23 @@ use crate::tr;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Button {
     pub label: String,
+    /// `ButtonAction::encode`d: the one format, parsed back with `ButtonAction::parse`.
     pub data: String,
 }
 
-fn button(label: String, data: String) -> Button {
-    Button { label, data }
+impl Button {
+    /// A button that sends `action` back when pressed (encoded in Telegram's 64 bytes).
+    pub fn new(label: String, action: ButtonAction) -> Button {
+        Button {
+            label,
+            data: action.encode(),
+        }
+    }
+
+    /// What the button does, if its data still means anything.
+    pub fn action(&self) -> Option<ButtonAction> {
+        ButtonAction::parse(&self.data).ok()
+    }
 }
 
 /// Escapes user text for Telegram's HTML parse mode.
@@ -223,9 +236,9 @@ fn card_head(v: &View, order: &WhistleOrder) -> String {
     let unit = escape(&v.org.scope_name(&Scope::Unit(order.unit.clone())));
     let mut out = String::new();
     let title = if order.urgent {
-        tr!(lang, ids::CARD_TITLE_URGENT, id = order.id.0, unit = unit)
+        tr!(lang, ids::CARD_TITLE_URGENT, id = order.id, unit = unit)
     } else {
-        tr!(lang, ids::CARD_TITLE, id = order.id.0, unit = unit)
+        tr!(lang, ids::CARD_TITLE, id = order.id, unit = unit)
     };
     out.push_str(&format!("<b>{title}</b>\n"));
     out.push_str(&escape(&clip(&order.text, 1500)));
@@ -375,19 +388,19 @@ fn card_state(v: &View, order: &WhistleOrder, events: &[Event]) -> String {
 
 /// The buttons a card offers in its state.
 pub fn card_buttons(lang: Lang, order: &WhistleOrder) -> Vec<Vec<Button>> {
-    let id = order.id.0;
+    let id = order.id;
     match order.state {
         OrderState::Open => vec![vec![
-            button(tr!(lang, ids::BUTTON_REPORT), format!("r:{id}")),
-            button(tr!(lang, ids::BUTTON_RESOLVE), format!("d:{id}")),
+            Button::new(tr!(lang, ids::BUTTON_REPORT), ButtonAction::Report(id)),
+            Button::new(tr!(lang, ids::BUTTON_RESOLVE), ButtonAction::Resolve(id)),
         ]],
-        OrderState::Reported => vec![vec![button(
+        OrderState::Reported => vec![vec![Button::new(
             tr!(lang, ids::BUTTON_RESOLVE),
-            format!("d:{id}"),
+            ButtonAction::Resolve(id),
         )]],
         OrderState::Resolved => vec![vec![
-            button(tr!(lang, ids::BUTTON_VERIFY), format!("v:{id}")),
-            button(tr!(lang, ids::BUTTON_REOPEN), format!("o:{id}")),
+            Button::new(tr!(lang, ids::BUTTON_VERIFY), ButtonAction::Verify(id)),
+            Button::new(tr!(lang, ids::BUTTON_REOPEN), ButtonAction::Reopen(id)),
         ]],
         OrderState::Closed | OrderState::Cancelled => vec![],
     }

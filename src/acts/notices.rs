@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Ctx, Result};
+use crate::domain::button::ButtonAction;
 use crate::domain::escalation::overdue_parties;
 use crate::domain::org::Organisation;
 use crate::domain::parse::{self, DepartmentRef, ParseContext};
@@ -139,9 +140,12 @@ pub async fn refresh_cards(
     // 确认/退回 are stale once the order is no longer resolved; 接手 and the department buttons
     // once it is no longer being handled.
     for (chat, message_id, data) in ctx.store.notices_with_buttons(order.id).await? {
-        let verify = data
-            .iter()
-            .any(|d| d.starts_with("v:") || d.starts_with("o:"));
+        let verify = data.iter().any(|d| {
+            matches!(
+                ButtonAction::parse(d),
+                Ok(ButtonAction::Verify(_) | ButtonAction::Reopen(_))
+            )
+        });
         let stale = if verify {
             order.state != OrderState::Resolved
         } else {
@@ -260,17 +264,17 @@ pub fn escalation_notice(
         .collect();
     let officers = org.holders(&scope, &RoleId::new(DUTY_OFFICER));
     let people: Vec<String> = officers.iter().map(|p| view.mention_named(*p)).collect();
-    let mut buttons = vec![vec![Button {
-        label: tr!(lang, ids::BUTTON_TAKE_OVER),
-        data: format!("r:{}", order.id.0),
-    }]];
+    let mut buttons = vec![vec![Button::new(
+        tr!(lang, ids::BUTTON_TAKE_OVER),
+        ButtonAction::Report(order.id),
+    )]];
     if order.level == Level::Subdistrict {
         buttons.extend(department_buttons(org, order, now));
     }
     let html = tr!(
         lang,
         ids::ESCALATION_NOTICE,
-        id = order.id.0,
+        id = order.id,
         from = escape(&from),
         to = escape(&to_unit.name),
         reason = render::escalation_reason(&view, order, why),
@@ -328,9 +332,9 @@ pub fn department_buttons(
         .iter()
         .filter(|id| !summoned(id))
         .filter_map(|id| org.departments.iter().find(|d| d.id.as_str() == id))
-        .map(|d| Button {
-            label: format!("📣 {}", d.name),
-            data: format!("w:{}:{}", order.id.0, d.id.0),
+        .map(|d| {
+            let action = ButtonAction::WhistleDepartment(order.id, d.id.clone());
+            Button::new(format!("📣 {}", d.name), action)
         })
         .collect();
     buttons.chunks(3).map(|c| c.to_vec()).collect()
@@ -362,7 +366,7 @@ pub async fn reminders(
                 tr!(
                     lang,
                     ids::REMINDER,
-                    id = order.id.0,
+                    id = order.id,
                     party = view.party_label(order, target),
                     people = view.party_mentions(target),
                     time = view.time(anchor),
@@ -383,7 +387,7 @@ pub async fn reminders(
                 tr!(
                     lang,
                     ids::REMINDER_PRIVATE,
-                    id = order.id.0,
+                    id = order.id,
                     unit = escape(&org.scope_name(&Scope::Unit(order.unit.clone()))),
                     text = escape(&render::clip(&order.text, 200)),
                     time = view.time(anchor),

@@ -128,7 +128,7 @@ pub async fn resolve(
                         tr!(
                             lang,
                             ids::RESOLVED_NOTICE,
-                            id = o.id.0,
+                            id = o.id,
                             name = escape(&who.name),
                             time = view.time(now),
                             note = note,
@@ -236,7 +236,7 @@ pub async fn reopen(
                     let html = tr!(
                         lang,
                         ids::REOPENED_NOTICE,
-                        id = o.id.0,
+                        id = o.id,
                         name = escape(&who.name),
                         reason = escape(&render::clip(&reason, 300)),
                         people = workers(&view, o)
@@ -398,7 +398,7 @@ pub async fn note(ctx: &Ctx, here: &Here, who: &Actor, id: OrderId, n: NoteReque
         reply(
             here.chat_id,
             n.message_id,
-            tr!(lang, ids::NOTE_RECORDED, id = id.0),
+            tr!(lang, ids::NOTE_RECORDED, id = id),
         )
     };
     let event = |text: String| Event {

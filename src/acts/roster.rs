@@ -134,23 +134,19 @@ pub async fn assign(ctx: &Ctx, here: &Here, who: &Actor, a: Assignment) -> Resul
 /// What became of `/lang`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LangSet {
-    Usage,
     /// In a bound group, only its people change its language.
     Refused,
     Set(Lang),
 }
 
-/// `/lang <code>` in a chat (`group`: a group chat, where only its people may change it).
+/// `/lang <language>` in a chat (`group`: a group chat, where only its people may change it).
 pub async fn set_lang(
     ctx: &Ctx,
     here: &Here,
     who: &Actor,
     group: bool,
-    arg: &str,
+    lang: Lang,
 ) -> Result<LangSet> {
-    let Some(lang) = Lang::parse(arg) else {
-        return Ok(LangSet::Usage);
-    };
     if group {
         let allowed = match &here.scope {
             Some(s) => access::can_whistle(&here.org, who.id, s),

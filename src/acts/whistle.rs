@@ -257,7 +257,7 @@ async fn add_parties(
             let html = tr!(
                 lang,
                 ids::SUMMONED_MORE,
-                id = o.id.0,
+                id = o.id,
                 parties = lines.join("\n")
             );
             vec![reply_to_card(here.chat_id, o.id, html, vec![])]

@@ -3,19 +3,13 @@
 //!
 //! Parsing is two steps. First the caller folds the whole message with [`fold_command_text`]
 //! (full-width digits and ＃, and the ideographic and other Unicode spaces, become ASCII), then
-//! teloxide's derive ([`Cmd::parse`]) finds the command, checks the `@botname` and hands the rest
-//! of the line over as a `String`. Second, [`Cmd::typed`] parses that string into a typed
+//! teloxide's derive ([`Command::parse`]) finds the command, checks the `@botname` and hands the rest
+//! of the line over as a `String`. Second, [`Command::typed`] parses that string into a typed
 //! argument ([`OrderArg`], [`AssignArg`], [`ListArg`], [`Lang`], …) or a usage error
 //! ([`ArgError`], one per kind of mistake). I chose this `typed()` step over teloxide's
 //! `#[command(parse_with = path)]`: a custom parser's failure fails the whole `parse` with
 //! `ParseError::Custom`/`IncorrectFormat`, which a handler cannot tell apart from an unknown
 //! command nor map to that command's own usage text, and the variant payloads stay `String`.
-//!
-//! [`Command`] is the enum `handlers.rs` matches on today, kept as it was so that file compiles
-//! untouched; [`Cmd`] is the same list plus the new commands (/report, /my, /forget, /stats,
-//! /rank, /block, /unblock, not in [`menu`] yet). `Command::typed` goes through `Cmd`, so a
-//! handler can move to typed arguments before it moves to `Cmd`; once nothing matches on
-//! `Command` it can be deleted.
 
 use teloxide::utils::command::BotCommands;
 
@@ -23,7 +17,8 @@ use crate::domain::{Lang, OrderId};
 use crate::i18n::ids;
 use crate::tr;
 
-/// The commands `handlers.rs` matches on today. Superseded by [`Cmd`]; see the module doc.
+/// Every command, as teloxide parses it: the name, and the rest of the line as a `String`
+/// (the unit variants ignore anything after them). [`Command::typed`] parses the arguments.
 #[derive(BotCommands, Debug, Clone, PartialEq, Eq)]
 #[command(rename_rule = "lowercase")]
 pub enum Command {
@@ -43,36 +38,6 @@ pub enum Command {
     Unassign(String),
     Bind(String),
     Lang(String),
-}
-
-/// Every command, as teloxide parses it: the name, and the rest of the line as a `String`
-/// (the unit variants ignore anything after them). [`Cmd::typed`] parses the arguments.
-#[derive(BotCommands, Debug, Clone, PartialEq, Eq)]
-#[command(rename_rule = "lowercase")]
-pub enum Cmd {
-    Start(String),
-    Help(String),
-    Whistle(String),
-    Ack(String),
-    Done(String),
-    Verify(String),
-    Reopen(String),
-    Cancel(String),
-    Escalate(String),
-    List(String),
-    Show(String),
-    Roster(String),
-    Assign(String),
-    Unassign(String),
-    Bind(String),
-    Lang(String),
-    Report,
-    My,
-    Forget,
-    Stats(String),
-    Rank(String),
-    Block,
-    Unblock,
 }
 
 /// A command with its argument parsed.
@@ -108,15 +73,6 @@ pub enum Typed {
     Bind(String),
     /// `/lang <code>`.
     Lang(Lang),
-    Report,
-    My,
-    Forget,
-    /// `/stats …`: the argument trimmed, as is for now.
-    Stats(String),
-    /// `/rank …`: the argument trimmed, as is for now.
-    Rank(String),
-    Block,
-    Unblock,
 }
 
 /// A command's argument did not fit: the caller answers with the command's usage.
@@ -335,7 +291,7 @@ pub fn start_payload(arg: &str) -> Option<String> {
 /// Folds what phones and Chinese input methods type into what the parsers read: full-width
 /// digits → ASCII, `＃` → `#`, and U+3000 (ideographic space), U+00A0, U+2000–U+200A, U+202F,
 /// U+205F → an ASCII space. The caller applies it to the whole message before
-/// [`Cmd::parse`], which splits the command from its argument only at an ASCII space.
+/// [`Command::parse`], which splits the command from its argument only at an ASCII space.
 pub fn fold_command_text(text: &str) -> String {
     text.chars()
         .map(|c| match c {
@@ -347,75 +303,38 @@ pub fn fold_command_text(text: &str) -> String {
         .collect()
 }
 
-impl Cmd {
+impl Command {
     /// Parses the argument into its type, or says which usage was broken.
     pub fn typed(self) -> Result<Typed, ArgError> {
         Ok(match self {
-            Cmd::Start(a) => Typed::Start(start_payload(&a)),
-            Cmd::Help(_) => Typed::Help,
-            Cmd::Whistle(a) => Typed::Whistle(a),
-            Cmd::Ack(a) => Typed::Ack(OrderArg::parse(&a).bare("ack")?),
-            Cmd::Done(a) => Typed::Done(OrderArg::parse(&a)),
-            Cmd::Verify(a) => Typed::Verify(OrderArg::parse(&a).bare("verify")?),
-            Cmd::Reopen(a) => {
+            Command::Start(a) => Typed::Start(start_payload(&a)),
+            Command::Help(_) => Typed::Help,
+            Command::Whistle(a) => Typed::Whistle(a),
+            Command::Ack(a) => Typed::Ack(OrderArg::parse(&a).bare("ack")?),
+            Command::Done(a) => Typed::Done(OrderArg::parse(&a)),
+            Command::Verify(a) => Typed::Verify(OrderArg::parse(&a).bare("verify")?),
+            Command::Reopen(a) => {
                 Typed::Reopen(OrderArg::parse(&a).with_reason(ArgError::ReopenNeedsReason)?)
             }
-            Cmd::Cancel(a) => {
+            Command::Cancel(a) => {
                 Typed::Cancel(OrderArg::parse(&a).with_reason(ArgError::CancelNeedsReason)?)
             }
-            Cmd::Escalate(a) => {
+            Command::Escalate(a) => {
                 Typed::Escalate(OrderArg::parse(&a).with_reason(ArgError::EscalateNeedsReason)?)
             }
-            Cmd::List(a) => Typed::List(ListArg::parse(&a)?),
-            Cmd::Show(a) => Typed::Show(OrderArg::parse(&a).bare("show")?),
-            Cmd::Roster(_) => Typed::Roster,
-            Cmd::Assign(a) => Typed::Assign(AssignArg::parse(&a)),
-            Cmd::Unassign(a) => Typed::Unassign(AssignArg::parse(&a)),
-            Cmd::Bind(a) => match a.trim() {
+            Command::List(a) => Typed::List(ListArg::parse(&a)?),
+            Command::Show(a) => Typed::Show(OrderArg::parse(&a).bare("show")?),
+            Command::Roster(_) => Typed::Roster,
+            Command::Assign(a) => Typed::Assign(AssignArg::parse(&a)),
+            Command::Unassign(a) => Typed::Unassign(AssignArg::parse(&a)),
+            Command::Bind(a) => match a.trim() {
                 "" => return Err(ArgError::BindUsage),
                 key => Typed::Bind(key.to_string()),
             },
-            Cmd::Lang(a) => Typed::Lang(
+            Command::Lang(a) => Typed::Lang(
                 Lang::parse(&a).ok_or_else(|| ArgError::LangUsage(a.trim().to_string()))?,
             ),
-            Cmd::Report => Typed::Report,
-            Cmd::My => Typed::My,
-            Cmd::Forget => Typed::Forget,
-            Cmd::Stats(a) => Typed::Stats(a.trim().to_string()),
-            Cmd::Rank(a) => Typed::Rank(a.trim().to_string()),
-            Cmd::Block => Typed::Block,
-            Cmd::Unblock => Typed::Unblock,
         })
-    }
-}
-
-impl From<Command> for Cmd {
-    fn from(c: Command) -> Cmd {
-        match c {
-            Command::Start(a) => Cmd::Start(a),
-            Command::Help(a) => Cmd::Help(a),
-            Command::Whistle(a) => Cmd::Whistle(a),
-            Command::Ack(a) => Cmd::Ack(a),
-            Command::Done(a) => Cmd::Done(a),
-            Command::Verify(a) => Cmd::Verify(a),
-            Command::Reopen(a) => Cmd::Reopen(a),
-            Command::Cancel(a) => Cmd::Cancel(a),
-            Command::Escalate(a) => Cmd::Escalate(a),
-            Command::List(a) => Cmd::List(a),
-            Command::Show(a) => Cmd::Show(a),
-            Command::Roster(a) => Cmd::Roster(a),
-            Command::Assign(a) => Cmd::Assign(a),
-            Command::Unassign(a) => Cmd::Unassign(a),
-            Command::Bind(a) => Cmd::Bind(a),
-            Command::Lang(a) => Cmd::Lang(a),
-        }
-    }
-}
-
-impl Command {
-    /// [`Cmd::typed`] for the commands handlers.rs matches on today.
-    pub fn typed(self) -> Result<Typed, ArgError> {
-        Cmd::from(self).typed()
     }
 }
 
@@ -452,7 +371,7 @@ mod tests {
 
     /// Folds, parses and types a message as the handler will.
     fn typed(text: &str) -> Result<Typed, ArgError> {
-        let cmd = Cmd::parse(&fold_command_text(text), BOT)
+        let cmd = Command::parse(&fold_command_text(text), BOT)
             .unwrap_or_else(|e| panic!("{text:?} does not parse: {e}"));
         cmd.typed()
     }
@@ -630,13 +549,6 @@ mod tests {
                 Ok(T::Whistle("3号楼 楼道堵塞 @环卫".into())),
             ),
             ("/whistle", Ok(T::Whistle(String::new()))),
-            ("/report", Ok(T::Report)),
-            ("/my", Ok(T::My)),
-            ("/forget", Ok(T::Forget)),
-            ("/stats  week ", Ok(T::Stats("week".into()))),
-            ("/rank", Ok(T::Rank(String::new()))),
-            ("/block", Ok(T::Block)),
-            ("/unblock extra words", Ok(T::Unblock)),
             ("/show@GridWhistle_Bot 42", Ok(T::Show(oa(valid(42), "")))),
         ];
         for (text, want) in table {
@@ -651,7 +563,7 @@ mod tests {
             "/report@otherbot",
             "/list@otherbot all",
         ] {
-            let got = Cmd::parse(&fold_command_text(text), BOT);
+            let got = Command::parse(&fold_command_text(text), BOT);
             assert!(
                 matches!(&got, Err(ParseError::WrongBotName(n)) if n == "otherbot"),
                 "{text:?} → {got:?}"
@@ -665,12 +577,15 @@ mod tests {
     fn not_commands() {
         for text in ["/nosuch 42", "show 42", "/Show 42", "吹哨 3号楼"] {
             assert!(
-                matches!(Cmd::parse(text, BOT), Err(ParseError::UnknownCommand(_))),
+                matches!(
+                    Command::parse(text, BOT),
+                    Err(ParseError::UnknownCommand(_))
+                ),
                 "{text:?}"
             );
         }
         // Without folding, an ideographic space glues the argument to the command.
-        assert!(Cmd::parse("/show\u{3000}42", BOT).is_err());
+        assert!(Command::parse("/show\u{3000}42", BOT).is_err());
     }
 
     #[test]
@@ -798,49 +713,14 @@ mod tests {
     }
 
     #[test]
-    fn legacy_command_types_the_same() {
-        for text in [
-            "/start x",
-            "/help",
-            "/whistle 3号楼",
-            "/ack 1",
-            "/done 2 ok",
-            "/verify 3",
-            "/reopen 4 no",
-            "/reopen 4",
-            "/cancel 5 dup",
-            "/escalate 6 slow",
-            "/list all 2",
-            "/show abc",
-            "/roster",
-            "/assign 环卫 @wang",
-            "/unassign 环卫 @wang",
-            "/bind g1",
-            "/lang en",
-        ] {
-            let legacy = Command::parse(text, BOT).unwrap();
-            let new = Cmd::parse(text, BOT).unwrap();
-            assert_eq!(Cmd::from(legacy.clone()), new, "{text:?}");
-            assert_eq!(legacy.typed(), new.typed(), "{text:?}");
-        }
-        // The new commands are unknown to the legacy enum handlers.rs matches on.
-        assert!(Command::parse("/report", BOT).is_err());
-    }
-
-    #[test]
-    fn menu_commands_parse_and_leave_out_the_new_ones() {
+    fn every_menu_command_parses() {
         for group in [false, true] {
             for lang in Lang::ALL {
                 let items = menu(lang, group);
                 for (name, description) in &items {
                     assert!(!description.is_empty());
-                    let cmd = Cmd::parse(&format!("/{name}"), BOT);
+                    let cmd = Command::parse(&format!("/{name}"), BOT);
                     assert!(cmd.is_ok(), "/{name}");
-                }
-                for new in [
-                    "report", "my", "forget", "stats", "rank", "block", "unblock",
-                ] {
-                    assert!(items.iter().all(|(n, _)| *n != new), "{new} in the menu");
                 }
             }
         }

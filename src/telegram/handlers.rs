@@ -6,13 +6,14 @@ use crate::acts::orders::{self, NoteRequest};
 use crate::acts::roster::{self, Assignee, Assignment};
 use crate::acts::whistle::{self, WhistleRequest};
 use crate::acts::{may_note, notices, Actor, Ctx, Here, Result};
+use crate::domain::button::ButtonAction;
 use crate::domain::parse;
-use crate::domain::{DepartmentId, EscalationReason, Lang, OrderId, OrderState, TransitionError};
+use crate::domain::{EscalationReason, Lang, OrderId, OrderState, TransitionError};
 use crate::i18n::ids;
 use crate::render::{self, escape};
 use crate::tr;
 
-use super::commands::Command;
+use super::commands::{ArgError, AssignArg, Command, ListArg, OrderArg, OrderNumber, Typed};
 use super::{replies, views};
 
 /// The message a message replies to.
@@ -178,123 +179,121 @@ async fn whistle(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, text: &st
 }
 
 async fn on_command(ctx: &Ctx, inc: &Incoming, cmd: Command) -> Result<()> {
-    use Command as C;
     let here = ctx.here(inc.chat_id).await?;
     let lang = here.lang;
     let Some(from) = inc.from.clone() else {
         return answer(ctx, inc, tr!(lang, ids::ANONYMOUS)).await;
     };
+    // Where a command may be used is checked before its arguments.
+    let anywhere = matches!(cmd, Command::Start(_) | Command::Help(_) | Command::Lang(_));
+    if !anywhere && !inc.group {
+        return answer(ctx, inc, tr!(lang, ids::GROUP_ONLY)).await;
+    }
+    if !anywhere && !matches!(cmd, Command::Bind(_)) && here.scope.is_none() {
+        return answer(ctx, inc, tr!(lang, ids::NOT_BOUND)).await;
+    }
+    let typed = match cmd.typed() {
+        Ok(t) => t,
+        // `/list` has no usage of its own yet: whatever follows it, the list is shown.
+        Err(ArgError::ListUsage(_)) => Typed::List(ListArg::default()),
+        Err(e) => {
+            let id = e.message_id().unwrap_or(ids::NEED_ORDER_NUMBER);
+            return answer(ctx, inc, tr!(lang, id)).await;
+        }
+    };
+    on_typed(ctx, inc, &here, &from, typed).await
+}
+
+async fn on_typed(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, cmd: Typed) -> Result<()> {
+    let lang = here.lang;
     let reply = Answer::Reply(inc);
     match cmd {
-        C::Start(_) | C::Help(_) => {
+        Typed::Start(_) | Typed::Help => {
             if !inc.group {
                 ctx.store.set_private_chat(from.id).await?;
             }
-            answer(ctx, inc, views::help(&here, inc)).await
+            answer(ctx, inc, views::help(here, inc)).await
         }
-        C::Lang(arg) => {
-            let set = roster::set_lang(ctx, &here, &from, inc.group, &arg).await?;
-            answer(ctx, inc, replies::lang_set(&here, set)).await
+        Typed::Lang(l) => {
+            let set = roster::set_lang(ctx, here, from, inc.group, l).await?;
+            answer(ctx, inc, replies::lang_set(here, set)).await
         }
-        _ if !inc.group => answer(ctx, inc, tr!(lang, ids::GROUP_ONLY)).await,
-        C::Bind(arg) => {
-            let b = roster::bind(ctx, &here, &from, &arg).await?;
-            answer(ctx, inc, replies::bound(&here, &b)).await
+        Typed::Bind(key) => {
+            let b = roster::bind(ctx, here, from, &key).await?;
+            answer(ctx, inc, replies::bound(here, &b)).await
         }
-        _ if here.scope.is_none() => answer(ctx, inc, tr!(lang, ids::NOT_BOUND)).await,
-        C::Whistle(arg) => whistle(ctx, inc, &here, &from, &arg).await,
-        C::Ack(arg) => match order_arg(ctx, inc, &here, &arg).await? {
-            Some(id) => report(ctx, &here, &from, id, reply).await,
+        Typed::Whistle(text) => whistle(ctx, inc, here, from, &text).await,
+        Typed::Ack(arg) => match order_of(ctx, inc, here, &arg).await? {
+            Some(id) => report(ctx, here, from, id, reply).await,
             None => Ok(()),
         },
-        C::Done(arg) => {
-            let (id, rest) = split_order(&arg);
-            match order_or_reply(ctx, inc, &here, id).await? {
-                Some(id) => resolve(ctx, &here, &from, id, nonempty(rest), reply).await,
-                None => Ok(()),
+        Typed::Done(arg) => match order_of(ctx, inc, here, &arg).await? {
+            Some(id) => {
+                let note = arg.note().map(str::to_string);
+                resolve(ctx, here, from, id, note, reply).await
             }
-        }
-        C::Verify(arg) => match order_arg(ctx, inc, &here, &arg).await? {
-            Some(id) => verify(ctx, &here, &from, id, reply).await,
             None => Ok(()),
         },
-        C::Reopen(arg) => {
-            let (id, rest) = split_order(&arg);
-            let Some(reason) = nonempty(rest) else {
-                return answer(ctx, inc, tr!(lang, ids::REOPEN_USAGE)).await;
-            };
-            match order_or_reply(ctx, inc, &here, id).await? {
-                Some(id) => reopen(ctx, &here, &from, id, reason, reply).await,
-                None => Ok(()),
-            }
-        }
-        C::Cancel(arg) => {
-            let (id, rest) = split_order(&arg);
-            let Some(reason) = nonempty(rest) else {
-                return answer(ctx, inc, tr!(lang, ids::CANCEL_USAGE)).await;
-            };
-            let Some(id) = order_or_reply(ctx, inc, &here, id).await? else {
+        Typed::Verify(arg) => match order_of(ctx, inc, here, &arg).await? {
+            Some(id) => verify(ctx, here, from, id, reply).await,
+            None => Ok(()),
+        },
+        Typed::Reopen(arg) => match order_of(ctx, inc, here, &arg).await? {
+            Some(id) => reopen(ctx, here, from, id, arg.rest.clone(), reply).await,
+            None => Ok(()),
+        },
+        Typed::Cancel(arg) => {
+            let Some(id) = order_of(ctx, inc, here, &arg).await? else {
                 return Ok(());
             };
-            let done = orders::cancel(ctx, &here, &from, id, reason).await?;
-            let html = replies::outcome(&here, id, &done, |_| {
-                Some(tr!(lang, ids::CANCELLED_OK, id = id.0))
+            let done = orders::cancel(ctx, here, from, id, arg.rest.clone()).await?;
+            let html = replies::outcome(here, id, &done, |_| {
+                Some(tr!(lang, ids::CANCELLED_OK, id = id))
             });
             answer_some(ctx, inc, html).await
         }
-        C::Escalate(arg) => {
-            let (id, rest) = split_order(&arg);
-            let Some(reason) = nonempty(rest) else {
-                return answer(ctx, inc, tr!(lang, ids::ESCALATE_USAGE)).await;
-            };
-            let Some(id) = order_or_reply(ctx, inc, &here, id).await? else {
+        Typed::Escalate(arg) => {
+            let Some(id) = order_of(ctx, inc, here, &arg).await? else {
                 return Ok(());
             };
-            let why = EscalationReason::Asked { reason };
-            let done = orders::escalate(ctx, &here, &from, id, why).await?;
+            let why = EscalationReason::Asked {
+                reason: arg.rest.clone(),
+            };
+            let done = orders::escalate(ctx, here, from, id, why).await?;
             // The notice in the chat above is the answer.
-            answer_some(ctx, inc, replies::outcome(&here, id, &done, |_| None)).await
+            answer_some(ctx, inc, replies::outcome(here, id, &done, |_| None)).await
         }
-        C::List(_) => answer(ctx, inc, views::list(ctx, &here).await?).await,
-        C::Show(arg) => match order_arg(ctx, inc, &here, &arg).await? {
-            Some(id) => answer(ctx, inc, views::show(ctx, &here, id).await?).await,
+        Typed::List(_) => answer(ctx, inc, views::list(ctx, here).await?).await,
+        Typed::Show(arg) => match order_of(ctx, inc, here, &arg).await? {
+            Some(id) => answer(ctx, inc, views::show(ctx, here, id).await?).await,
             None => Ok(()),
         },
-        C::Roster(_) => match &here.scope {
-            Some(scope) => answer(ctx, inc, views::roster(&here, scope)).await,
+        Typed::Roster => match &here.scope {
+            Some(scope) => answer(ctx, inc, views::roster(here, scope)).await,
             None => Ok(()),
         },
-        C::Assign(arg) => assign(ctx, inc, &here, &from, &arg, true).await,
-        C::Unassign(arg) => assign(ctx, inc, &here, &from, &arg, false).await,
-    }
-}
-
-fn nonempty(s: &str) -> Option<String> {
-    let s = s.trim();
-    (!s.is_empty()).then(|| s.to_string())
-}
-
-/// "42 rest", "#42 rest" → (Some(42), "rest"); "rest" → (None, "rest").
-fn split_order(arg: &str) -> (Option<i64>, &str) {
-    let a = arg.trim();
-    let first = a.split_whitespace().next().unwrap_or("");
-    match first.trim_start_matches('#').parse::<i64>() {
-        Ok(n) if n > 0 => (Some(n), a[first.len()..].trim()),
-        _ => (None, a),
+        Typed::Assign(arg) => assign(ctx, inc, here, from, arg, true).await,
+        Typed::Unassign(arg) => assign(ctx, inc, here, from, arg, false).await,
     }
 }
 
 /// The order a command names, or the one whose card the command replies to, when it exists
 /// and this chat sees it; otherwise the answer says why and there is none.
-async fn order_or_reply(
+async fn order_of(
     ctx: &Ctx,
     inc: &Incoming,
     here: &Here,
-    id: Option<i64>,
+    arg: &OrderArg,
 ) -> Result<Option<OrderId>> {
     let lang = here.lang;
-    let id = match id {
-        Some(n) => OrderId(n),
+    let id = match &arg.order {
+        Some(OrderNumber::Valid(id)) => *id,
+        // A number no order can have is answered with the digits as typed.
+        Some(OrderNumber::Invalid(digits)) => {
+            let digits = render::clip(digits, 30);
+            answer(ctx, inc, tr!(lang, ids::NO_SUCH_ORDER, id = digits)).await?;
+            return Ok(None);
+        }
         None => {
             let from_card = match &inc.reply_to {
                 Some(r) if r.from_bot => ctx.store.order_of_card(inc.chat_id, r.message_id).await?,
@@ -308,24 +307,14 @@ async fn order_or_reply(
         }
     };
     let Some(stored) = ctx.store.order(id).await? else {
-        answer(ctx, inc, tr!(lang, ids::NO_SUCH_ORDER, id = id.0)).await?;
+        answer(ctx, inc, tr!(lang, ids::NO_SUCH_ORDER, id = id)).await?;
         return Ok(None);
     };
     if !orders::visible(here, &stored.order) {
-        answer(ctx, inc, tr!(lang, ids::ORDER_ELSEWHERE, id = id.0)).await?;
+        answer(ctx, inc, tr!(lang, ids::ORDER_ELSEWHERE, id = id)).await?;
         return Ok(None);
     }
     Ok(Some(id))
-}
-
-/// An argument that is only an order number (or nothing, replying to a card).
-async fn order_arg(ctx: &Ctx, inc: &Incoming, here: &Here, arg: &str) -> Result<Option<OrderId>> {
-    let (id, rest) = split_order(arg);
-    if id.is_none() && !rest.is_empty() {
-        answer(ctx, inc, tr!(here.lang, ids::NEED_ORDER_NUMBER)).await?;
-        return Ok(None);
-    }
-    order_or_reply(ctx, inc, here, id).await
 }
 
 /// `/assign <role> @user` (or replying to the person, or with a text mention) and `/unassign`.
@@ -334,7 +323,7 @@ async fn assign(
     inc: &Incoming,
     here: &Here,
     from: &Actor,
-    arg: &str,
+    arg: AssignArg,
     add: bool,
 ) -> Result<()> {
     let usage = if add {
@@ -349,32 +338,21 @@ async fn assign(
     {
         return answer(ctx, inc, tr!(here.lang, ids::REFUSE_ROSTER)).await;
     }
-    let words: Vec<&str> = arg.split_whitespace().collect();
-    let username = words
-        .iter()
-        .find(|w| w.starts_with('@') && w.len() > 1)
-        .map(|w| w.trim_start_matches('@').to_string());
-    // The role is the argument without the @username (and without a text mention's name).
-    let mut role: String = words
-        .iter()
-        .filter(|w| !w.starts_with('@'))
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(" ");
-    let who = if let Some(m) = inc.text_mentions.first() {
-        role = role.replacen(&m.text, "", 1).trim().to_string();
-        Some(Assignee::Person(m.who.id))
-    } else if let Some(u) = username {
-        Some(Assignee::Username(u))
+    // The person: a text mention (whose words are not part of the role), an @username, or the
+    // author of the message replied to.
+    let (who, role) = if let Some(m) = inc.text_mentions.first() {
+        (Some(Assignee::Person(m.who.id)), arg.role_without(&m.text))
+    } else if let Some(u) = arg.username.clone() {
+        (Some(Assignee::Username(u)), arg.role.clone())
     } else if let Some(RepliedTo {
         from: Some(f),
         from_bot: false,
         ..
     }) = &inc.reply_to
     {
-        Some(Assignee::Person(f.id))
+        (Some(Assignee::Person(f.id)), arg.role.clone())
     } else {
-        None
+        (None, arg.role.clone())
     };
     let Some(who) = who.filter(|_| !role.trim().is_empty()) else {
         return answer(ctx, inc, tr!(here.lang, usage)).await;
@@ -429,7 +407,7 @@ async fn resolve(
     // In a chat the notice itself is the answer; a button press gets a toast.
     let toast = a.is_toast();
     let html = replies::outcome(here, id, &done, |_| {
-        toast.then(|| tr!(here.lang, ids::RESOLVED_OK, id = id.0))
+        toast.then(|| tr!(here.lang, ids::RESOLVED_OK, id = id))
     });
     a.say(ctx, html).await
 }
@@ -437,7 +415,7 @@ async fn resolve(
 async fn verify(ctx: &Ctx, here: &Here, from: &Actor, id: OrderId, a: Answer<'_>) -> Result<()> {
     let done = orders::verify(ctx, here, from, id).await?;
     let html = replies::outcome(here, id, &done, |_| {
-        Some(tr!(here.lang, ids::VERIFIED_OK, id = id.0))
+        Some(tr!(here.lang, ids::VERIFIED_OK, id = id))
     });
     a.say(ctx, html).await
 }
@@ -453,7 +431,7 @@ async fn reopen(
     let done = orders::reopen(ctx, here, from, id, reason).await?;
     let toast = a.is_toast();
     let html = replies::outcome(here, id, &done, |_| {
-        toast.then(|| tr!(here.lang, ids::REOPENED_OK, id = id.0))
+        toast.then(|| tr!(here.lang, ids::REOPENED_OK, id = id))
     });
     a.say(ctx, html).await
 }
@@ -466,13 +444,16 @@ pub async fn on_press(ctx: &Ctx, press: &Press) -> Result<Option<String>> {
     let here = ctx.here(press.chat_id).await?;
     let lang = here.lang;
     let stale = || Ok(Some(tr!(lang, ids::STALE_BUTTON)));
-    let Some((kind, id)) = press.data.split_once(':') else {
-        return stale();
+    let action = match ButtonAction::parse(&press.data) {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::debug!(error = %e, "button data not understood");
+            return stale();
+        }
     };
-    let Ok(n) = id.split(':').next().unwrap_or_default().parse::<i64>() else {
-        return stale();
+    let Some(id) = action.order() else {
+        return stale(); // no button without an order is offered yet
     };
-    let id = OrderId(n);
     // The button must be on one of this order's messages in this chat.
     let state = match ctx.store.order(id).await? {
         Some(o) if orders::visible(&here, &o.order) => o.order.state,
@@ -485,23 +466,25 @@ pub async fn on_press(ctx: &Ctx, press: &Press) -> Result<Option<String>> {
     {
         return stale();
     }
-    // 确认 / 退回 answer "please verify": on an order no longer resolved they are stale (a
-    // closed order is reopened only by /reopen with a reason, never by an old button).
-    if matches!(kind, "v" | "o") && state != OrderState::Resolved {
-        let e = TransitionError::WrongState(state);
-        return Ok(Some(replies::plain(&replies::transition_refusal(
-            lang, id, &e,
-        ))));
-    }
     let mut toast = None;
     let from = press.from.clone();
     let a = Answer::Toast(&mut toast);
-    match kind {
-        "r" => report(ctx, &here, &from, id, a).await?,
-        "d" => resolve(ctx, &here, &from, id, None, a).await?,
-        "v" => verify(ctx, &here, &from, id, a).await?,
-        "w" => {
-            let dept = DepartmentId::new(press.data.splitn(3, ':').nth(2).unwrap_or_default());
+    match action {
+        // 确认 / 退回 answer "please verify": on an order no longer resolved they are stale (a
+        // closed order is reopened only by /reopen with a reason, never by an old button).
+        ButtonAction::Verify(_) | ButtonAction::Reopen(_) if state != OrderState::Resolved => {
+            let e = TransitionError::WrongState(state);
+            let html = replies::transition_refusal(lang, id, &e);
+            return Ok(Some(replies::plain(&html)));
+        }
+        ButtonAction::Report(_) => report(ctx, &here, &from, id, a).await?,
+        ButtonAction::Resolve(_) => resolve(ctx, &here, &from, id, None, a).await?,
+        ButtonAction::Verify(_) => verify(ctx, &here, &from, id, a).await?,
+        ButtonAction::Reopen(_) => {
+            let reason = tr!(lang, ids::REOPEN_DEFAULT_REASON);
+            reopen(ctx, &here, &from, id, reason, a).await?
+        }
+        ButtonAction::WhistleDepartment(_, dept) => {
             let done = orders::whistle_department(ctx, &here, &from, id, &dept).await?;
             let html = replies::outcome(&here, id, &done, |name| {
                 Some(tr!(
@@ -512,11 +495,9 @@ pub async fn on_press(ctx: &Ctx, press: &Press) -> Result<Option<String>> {
             });
             a.say(ctx, html).await?
         }
-        "o" => {
-            let reason = tr!(lang, ids::REOPEN_DEFAULT_REASON);
-            reopen(ctx, &here, &from, id, reason, a).await?
-        }
-        _ => return stale(),
+        ButtonAction::AskResident(_)
+        | ButtonAction::ListPage(_)
+        | ButtonAction::SetResolveDue { .. } => return stale(), // not offered yet
     }
     Ok(toast.map(|t| render::clip(&t, 190)))
 }

@@ -15,16 +15,16 @@ use crate::tr;
 pub fn transition_refusal(lang: Lang, id: OrderId, e: &TransitionError) -> String {
     match e {
         TransitionError::WrongState(OrderState::Resolved) => {
-            tr!(lang, ids::REFUSE_RESOLVED, id = id.0)
+            tr!(lang, ids::REFUSE_RESOLVED, id = id)
         }
-        TransitionError::WrongState(OrderState::Closed) => tr!(lang, ids::REFUSE_CLOSED, id = id.0),
+        TransitionError::WrongState(OrderState::Closed) => tr!(lang, ids::REFUSE_CLOSED, id = id),
         TransitionError::WrongState(OrderState::Cancelled) => {
-            tr!(lang, ids::REFUSE_CANCELLED, id = id.0)
+            tr!(lang, ids::REFUSE_CANCELLED, id = id)
         }
-        TransitionError::WrongState(_) => tr!(lang, ids::REFUSE_NOT_RESOLVED, id = id.0),
+        TransitionError::WrongState(_) => tr!(lang, ids::REFUSE_NOT_RESOLVED, id = id),
         TransitionError::NoSuchParty => tr!(lang, ids::REFUSE_NOT_SUMMONED_GENERIC),
-        TransitionError::AtTopLevel => tr!(lang, ids::REFUSE_TOP_LEVEL, id = id.0),
-        TransitionError::NothingToAdd => tr!(lang, ids::REFUSE_NOTHING_TO_ADD, id = id.0),
+        TransitionError::AtTopLevel => tr!(lang, ids::REFUSE_TOP_LEVEL, id = id),
+        TransitionError::NothingToAdd => tr!(lang, ids::REFUSE_NOTHING_TO_ADD, id = id),
     }
 }
 
@@ -46,11 +46,11 @@ pub fn refusal(here: &Here, id: OrderId, r: &Refusal) -> String {
             };
             tr!(lang, ids::REFUSE_NOT_SUMMONED, roles = roles)
         }
-        Refusal::NotWhistler => tr!(lang, ids::REFUSE_NOT_WHISTLER, id = id.0),
-        Refusal::NotCanceller => tr!(lang, ids::REFUSE_CANCEL, id = id.0),
-        Refusal::NotEscalator => tr!(lang, ids::REFUSE_ESCALATE, id = id.0),
+        Refusal::NotWhistler => tr!(lang, ids::REFUSE_NOT_WHISTLER, id = id),
+        Refusal::NotCanceller => tr!(lang, ids::REFUSE_CANCEL, id = id),
+        Refusal::NotEscalator => tr!(lang, ids::REFUSE_ESCALATE, id = id),
         Refusal::NotDutyOfficer => tr!(lang, ids::REFUSE_DEPARTMENT_WHISTLE),
-        Refusal::Elsewhere => tr!(lang, ids::ORDER_ELSEWHERE, id = id.0),
+        Refusal::Elsewhere => tr!(lang, ids::ORDER_ELSEWHERE, id = id),
         Refusal::StaleButton => tr!(lang, ids::STALE_BUTTON),
         Refusal::Transition(e) => transition_refusal(lang, id, e),
     }
@@ -67,7 +67,7 @@ pub fn outcome<T>(
     match o {
         Outcome::Done(t) => done(t),
         Outcome::Refused(r) => Some(refusal(here, id, r)),
-        Outcome::NoSuchOrder(id) => Some(tr!(here.lang, ids::NO_SUCH_ORDER, id = id.0)),
+        Outcome::NoSuchOrder(id) => Some(tr!(here.lang, ids::NO_SUCH_ORDER, id = *id)),
     }
 }
 
@@ -79,7 +79,7 @@ pub fn reported(
     now: chrono::DateTime<chrono::Utc>,
 ) -> String {
     match r {
-        Reported::Now => tr!(here.lang, ids::REPORTED_OK, id = id.0),
+        Reported::Now => tr!(here.lang, ids::REPORTED_OK, id = id),
         Reported::Already { at, .. } => {
             let view = View {
                 org: &here.org,
@@ -89,7 +89,7 @@ pub fn reported(
             tr!(
                 here.lang,
                 ids::ALREADY_REPORTED,
-                id = id.0,
+                id = id,
                 time = view.time(*at)
             )
         }
@@ -187,7 +187,6 @@ pub fn assigned(here: &Here, add: bool, a: &Assigned) -> String {
 /// The answer to `/lang`.
 pub fn lang_set(here: &Here, l: LangSet) -> String {
     match l {
-        LangSet::Usage => tr!(here.lang, ids::LANG_USAGE),
         LangSet::Refused => tr!(here.lang, ids::REFUSE_LANG),
         LangSet::Set(lang) => tr!(lang, ids::LANG_SET),
     }

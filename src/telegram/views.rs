@@ -52,7 +52,7 @@ pub async fn list(ctx: &Ctx, here: &Here) -> Result<String> {
 /// `/show N`: the order in detail, with its timeline and time left.
 pub async fn show(ctx: &Ctx, here: &Here, id: OrderId) -> Result<String> {
     let Some(stored) = ctx.store.order(id).await? else {
-        return Ok(tr!(here.lang, ids::NO_SUCH_ORDER, id = id.0));
+        return Ok(tr!(here.lang, ids::NO_SUCH_ORDER, id = id));
     };
     let events = ctx.store.events(id).await?;
     let view = View {
