@@ -61,7 +61,7 @@ pub async fn start(
         telegram.prepare_polling().await;
     }
     let ctx = Ctx {
-        store: store.clone(),
+        store,
         clock,
         wake: Arc::new(Notify::new()),
         replan: Arc::new(Notify::new()),
@@ -69,7 +69,7 @@ pub async fn start(
     let (stop, rx) = watch::channel(false);
     let sender = telegram
         .clone()
-        .send(store, ctx.wake.clone(), config.pacing, rx.clone());
+        .send(ctx.clone(), config.pacing, rx.clone());
     let mut tasks = vec![tokio::spawn(sender)];
     if parts.scheduling {
         let scheduler = crate::scheduler::run(ctx.clone(), ctx.replan.clone(), rx.clone());

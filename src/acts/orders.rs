@@ -10,7 +10,7 @@ use crate::domain::plan;
 use crate::domain::policy::Level;
 use crate::domain::{
     access, escalation, DepartmentId, EscalationReason, Event, EventKind, OrderId, PartyTarget,
-    ReportOutcome, Scope, TelegramUserId, WhistleOrder,
+    ReportOutcome, TelegramUserId, WhistleOrder,
 };
 use crate::i18n::ids;
 use crate::render::{self, escape, View};
@@ -391,9 +391,18 @@ pub struct NoteRequest {
 
 /// A reply to a card that is not a report: a progress note (text, photo or place) on the
 /// timeline, confirmed by a reply in the same transaction.
-pub async fn note(ctx: &Ctx, here: &Here, who: &Actor, id: OrderId, n: NoteRequest) -> Result<()> {
+pub async fn note(
+    ctx: &Ctx,
+    here: &Here,
+    who: &Actor,
+    id: OrderId,
+    n: NoteRequest,
+) -> Result<Outcome> {
     let lang = here.lang;
     let now = ctx.now();
+    let Some(stored) = ctx.store.order(id).await? else {
+        return Ok(Outcome::NoSuchOrder(id));
+    };
     let confirm = || {
         reply(
             here.chat_id,
@@ -411,13 +420,8 @@ pub async fn note(ctx: &Ctx, here: &Here, who: &Actor, id: OrderId, n: NoteReque
         // A location shared in reply to the card (Telegram cannot attach one to a text): it
         // is the order's place when it has none yet, and a note on the timeline either way.
         let place = format!("{lat:.5}, {lon:.5}");
-        let open_without_place = ctx
-            .store
-            .order(id)
-            .await?
-            .is_some_and(|s| s.order.state.is_active() && s.order.location.is_none());
-        if open_without_place {
-            apply(
+        if stored.order.state.is_active() && stored.order.location.is_none() {
+            let done = apply(
                 ctx,
                 &here.org,
                 id,
@@ -428,7 +432,7 @@ pub async fn note(ctx: &Ctx, here: &Here, who: &Actor, id: OrderId, n: NoteReque
                 |_, _, _| vec![confirm()],
             )
             .await?;
-            return Ok(());
+            return Ok(map(done, |_| ()));
         }
     }
     let text = if let Some((lat, lon)) = n.location {
@@ -441,11 +445,11 @@ pub async fn note(ctx: &Ctx, here: &Here, who: &Actor, id: OrderId, n: NoteReque
         n.text.trim().to_string()
     };
     if text.is_empty() {
-        return Ok(());
+        return Ok(Outcome::Done(()));
     }
     ctx.store.record(&[event(text)], &[confirm()], now).await?;
     ctx.wake.notify_one();
-    Ok(())
+    Ok(Outcome::Done(()))
 }
 
 /// Whether the order is in another chat's care: a check for acts started from a chat.
@@ -453,9 +457,4 @@ pub fn visible(here: &Here, order: &WhistleOrder) -> bool {
     here.scope
         .as_ref()
         .is_some_and(|s| access::visible_in(&here.org, s, order))
-}
-
-/// The scope a unit's chat is bound to, for messages that name it.
-pub fn unit_scope(order: &WhistleOrder) -> Scope {
-    Scope::Unit(order.unit.clone())
 }

@@ -109,7 +109,10 @@ pub async fn whistle(ctx: &Ctx, here: &Here, who: &Actor, req: WhistleRequest) -
             draft.location = Some(format!("{lat:.5}, {lon:.5}"));
         }
     }
-    if draft.text.trim().is_empty() && draft.order_ref.is_none() {
+    // "#42" alone names an order but nobody to add: as empty as a whistle with no text.
+    if draft.text.trim().is_empty()
+        && (draft.order_ref.is_none() || draft.role_source == parse::RoleSource::Default)
+    {
         return Ok(Whistled::Empty);
     }
     // A whistle naming "#N" in a community chat without a grid means the order's own grid.

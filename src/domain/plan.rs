@@ -184,7 +184,12 @@ mod tests {
         let p = TelegramUserId;
         let mut in_grid2 = draft(&["sanitation"], RoleSource::Named, &[]);
         in_grid2.grid = Some("cuihu-2".into());
-        let cases: Vec<(&str, Result<Plan, PlanRefusal>, Result<Plan, PlanRefusal>)> = vec![
+        type Case = (
+            &'static str,
+            Result<Plan, PlanRefusal>,
+            Result<Plan, PlanRefusal>,
+        );
+        let cases: Vec<Case> = vec![
             (
                 "grid: the named roles of the grid",
                 plan_whistle(

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::Any;
 
-use super::{col, from_ms, ms, Backend, Result, Store};
+use super::{col, from_ms, ms, time, Backend, Result, Store};
 use crate::domain::escalation::{Job, JobKind};
 use crate::domain::OrderId;
 
@@ -107,8 +107,8 @@ impl Store {
                 id: col(&r, "id")?,
                 order: OrderId(col(&r, "order_id")?),
                 kind,
-                anchor: from_ms(col(&r, "anchor")?),
-                due: from_ms(col(&r, "due_at")?),
+                anchor: time(&r, "anchor")?,
+                due: time(&r, "due_at")?,
             });
         }
         jobs.sort_by_key(|j| (j.due, j.id));
@@ -141,7 +141,7 @@ impl Store {
         )
         .fetch_one(&self.pool)
         .await?;
-        Ok(col::<Option<i64>>(&r, "due")?.map(from_ms))
+        col::<Option<i64>>(&r, "due")?.map(from_ms).transpose()
     }
 
     /// Pending jobs of an order (for tests and /show).
@@ -153,7 +153,7 @@ impl Store {
             .await?
         {
             if let Some(k) = JobKind::parse(&col::<String>(&r, "kind")?) {
-                out.push((k, from_ms(col(&r, "due_at")?)));
+                out.push((k, time(&r, "due_at")?));
             }
         }
         Ok(out)

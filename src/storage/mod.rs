@@ -122,9 +122,16 @@ pub(crate) fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
 
-/// The UTC time of stored unix milliseconds.
-pub(crate) fn from_ms(v: i64) -> DateTime<Utc> {
-    Utc.timestamp_millis_opt(v).single().unwrap_or_default()
+/// The UTC time of stored unix milliseconds; a value no time can have is corrupt data, not 1970.
+pub(crate) fn from_ms(v: i64) -> Result<DateTime<Utc>> {
+    Utc.timestamp_millis_opt(v)
+        .single()
+        .ok_or_else(|| StoreError::Corrupt(format!("time out of range: {v} ms")))
+}
+
+/// A time column.
+pub(crate) fn time(row: &AnyRow, name: &str) -> Result<DateTime<Utc>> {
+    from_ms(col(row, name)?)
 }
 
 pub(crate) fn json<T: serde::Serialize>(v: &T) -> String {
@@ -271,6 +278,7 @@ mod tests {
     #[test]
     fn times_round_trip_through_milliseconds() {
         let t = Utc.with_ymd_and_hms(2026, 11, 28, 9, 30, 0).unwrap();
-        assert_eq!(from_ms(ms(t)), t);
+        assert_eq!(from_ms(ms(t)).unwrap(), t);
+        assert!(matches!(from_ms(i64::MAX), Err(StoreError::Corrupt(_))));
     }
 }

@@ -6,7 +6,7 @@ use sqlx::{Any, Row};
 
 use super::jobs::{finish_in, sync_jobs};
 use super::outbox::{insert_outgoing, Outgoing};
-use super::{col, from_json, from_ms, json, ms, Result, Store, StoreError};
+use super::{col, from_json, from_ms, json, ms, time, Result, Store, StoreError};
 use crate::domain::escalation::Job;
 use crate::domain::policy::Level;
 use crate::domain::{
@@ -228,12 +228,15 @@ impl Store {
             parties.push(Party {
                 target: from_json::<PartyTarget>(&col::<String>(&p, "target")?)?,
                 level: Level::parse(&plevel).ok_or_else(|| StoreError::Corrupt(plevel.clone()))?,
-                added_at: from_ms(col(&p, "added_at")?),
-                ack_due: from_ms(col(&p, "ack_due")?),
-                report: by.zip(at).map(|(by, at)| ReportMark {
-                    by: TelegramUserId(by),
-                    at: from_ms(at),
-                }),
+                added_at: time(&p, "added_at")?,
+                ack_due: time(&p, "ack_due")?,
+                report: match by.zip(at) {
+                    Some((by, at)) => Some(ReportMark {
+                        by: TelegramUserId(by),
+                        at: from_ms(at)?,
+                    }),
+                    None => None,
+                },
             });
         }
         Ok(StoredOrder {
@@ -247,8 +250,8 @@ impl Store {
                     .ok_or_else(|| StoreError::Corrupt(state.clone()))?,
                 level: Level::parse(&level).ok_or_else(|| StoreError::Corrupt(level.clone()))?,
                 whistler: TelegramUserId(col(r, "whistler_id")?),
-                created_at: from_ms(col(r, "created_at")?),
-                resolve_due: from_ms(col(r, "resolve_due")?),
+                created_at: time(r, "created_at")?,
+                resolve_due: time(r, "resolve_due")?,
                 parties,
                 reopen_count: col::<i64>(r, "reopen_count")? as u32,
             },
@@ -303,7 +306,7 @@ impl Store {
         .map(|r| {
             Ok(Event {
                 order: OrderId(col(r, "order_id")?),
-                at: from_ms(col(r, "at")?),
+                at: time(r, "at")?,
                 actor: col::<Option<i64>>(r, "actor_id")?.map(TelegramUserId),
                 kind: from_json::<EventKind>(&col::<String>(r, "detail")?)?,
             })

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::Any;
 
 use super::orders::insert_events;
-use super::{col, from_json, json, ms, Backend, Result, Store};
+use super::{col, from_json, from_ms, json, ms, Backend, Result, Store};
 use crate::domain::{Event, OrderId};
 use crate::render::Button;
 
@@ -173,14 +173,14 @@ impl Store {
     }
 
     /// The earliest moment a pending message becomes due, for the sender to sleep until.
-    pub async fn next_outbox_due(&self) -> Result<Option<i64>> {
+    pub async fn next_outbox_due(&self) -> Result<Option<DateTime<Utc>>> {
         let row = sqlx::query(
             "SELECT MIN(CASE WHEN not_before > claimed_until THEN not_before ELSE claimed_until END) AS due
              FROM outbox WHERE status = 'pending'",
         )
         .fetch_one(&self.pool)
         .await?;
-        col::<Option<i64>>(&row, "due")
+        col::<Option<i64>>(&row, "due")?.map(from_ms).transpose()
     }
 
     /// Delivered: remembers the message id (and, for a card, where the card is).
@@ -209,12 +209,17 @@ impl Store {
         Ok(())
     }
 
-    /// Not delivered this time: try again at `not_before` (unix ms).
-    pub async fn outbox_retry(&self, id: i64, not_before: i64, error: &str) -> Result<()> {
+    /// Not delivered this time: try again at `not_before` (None: at once).
+    pub async fn outbox_retry(
+        &self,
+        id: i64,
+        not_before: Option<DateTime<Utc>>,
+        error: &str,
+    ) -> Result<()> {
         sqlx::query(
             "UPDATE outbox SET not_before = $1, claimed_until = 0, error = $2 WHERE id = $3",
         )
-        .bind(not_before)
+        .bind(not_before.map(ms).unwrap_or(0))
         .bind(error)
         .bind(id)
         .execute(&self.pool)
@@ -224,11 +229,11 @@ impl Store {
 
     /// Claimed too early for the chat's pace: back to the queue, due at `not_before`, without
     /// counting as an attempt.
-    pub async fn outbox_defer(&self, id: i64, not_before: i64) -> Result<()> {
+    pub async fn outbox_defer(&self, id: i64, not_before: DateTime<Utc>) -> Result<()> {
         sqlx::query(
             "UPDATE outbox SET not_before = $1, claimed_until = 0, attempts = attempts - 1 WHERE id = $2",
         )
-        .bind(not_before)
+        .bind(ms(not_before))
         .bind(id)
         .execute(&self.pool)
         .await?;

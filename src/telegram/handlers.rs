@@ -166,7 +166,8 @@ async fn on_plain(ctx: &Ctx, inc: &Incoming) -> Result<()> {
         location: inc.location,
         has_photo: inc.has_photo,
     };
-    orders::note(ctx, &here, &from, id, note).await
+    let done = orders::note(ctx, &here, &from, id, note).await?;
+    answer_some(ctx, inc, replies::outcome(&here, id, &done, |_| None)).await
 }
 
 async fn whistle(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, text: &str) -> Result<()> {

@@ -12,7 +12,6 @@ pub mod replies;
 pub mod sender;
 pub mod views;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use teloxide::payloads::{AnswerCallbackQuerySetters, GetUpdatesSetters, SetMyCommandsSetters};
@@ -20,7 +19,7 @@ use teloxide::prelude::*;
 use teloxide::types::{
     AllowedUpdate, BotCommand, ChatMemberStatus, MessageEntityKind, Update, UpdateKind, User,
 };
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 
 use crate::acts::{Actor, Ctx};
 use crate::domain::{Lang, TelegramUserId};
@@ -374,13 +373,7 @@ impl Telegram {
     }
 
     /// The sender, until `stop`.
-    pub async fn send(
-        self,
-        store: crate::storage::Store,
-        wake: Arc<Notify>,
-        pacing: sender::Pacing,
-        stop: watch::Receiver<bool>,
-    ) {
-        sender::run(self.bot, store, wake, pacing, stop).await
+    pub async fn send(self, ctx: Ctx, pacing: sender::Pacing, stop: watch::Receiver<bool>) {
+        sender::run(self.bot, ctx.store, ctx.clock, ctx.wake, pacing, stop).await
     }
 }

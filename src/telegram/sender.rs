@@ -16,6 +16,7 @@ use teloxide::types::{
 use teloxide::{ApiError, RequestError};
 use tokio::sync::{watch, Notify};
 
+use crate::clock::Clock;
 use crate::domain::{Event, EventKind, OrderId};
 use crate::storage::{Button, OutboxRow, Payload, Store};
 
@@ -168,7 +169,15 @@ async fn deliver(bot: &Bot, store: &Store, row: &OutboxRow) -> Outcome {
         } => {
             let mut reply = *reply_to;
             if let Some(order) = reply_to_card {
-                reply = store.card_message(*order, row.chat_id).await.ok().flatten();
+                reply = match store.card_message(*order, row.chat_id).await {
+                    Ok(m) => m, // None: the card never went out; the reply stands alone
+                    Err(e) => {
+                        return Outcome::Retry {
+                            after_ms: backoff_ms(row.attempts),
+                            error: e.to_string(),
+                        }
+                    }
+                };
             }
             let mut req = bot
                 .send_message(chat, html.clone())
@@ -192,8 +201,15 @@ async fn deliver(bot: &Bot, store: &Store, row: &OutboxRow) -> Outcome {
             buttons,
         } => {
             // A newer edit of the same card waits behind this one: it alone matters.
-            if store.newer_edit_pending(row).await.unwrap_or(false) {
-                return Outcome::Sent(None);
+            match store.newer_edit_pending(row).await {
+                Ok(true) => return Outcome::Sent(None),
+                Ok(false) => {}
+                Err(e) => {
+                    return Outcome::Retry {
+                        after_ms: backoff_ms(row.attempts),
+                        error: e.to_string(),
+                    }
+                }
             }
             let mid = match store.card_message(*order, row.chat_id).await {
                 Ok(Some(m)) => m,
@@ -243,13 +259,22 @@ fn order_of(row: &OutboxRow) -> Option<OrderId> {
     }
 }
 
+/// The time delivery waits are counted in (a retry's `not_before`, a chat's pace). Waiting is
+/// real time even when the bot's clock is a test's manual one: a 429's `retry_after` passes in
+/// the world, not on the clock that decides deadlines. What is shown or kept as a fact (a
+/// delivery failure on the timeline) takes the bot's clock instead.
+fn wall_now() -> chrono::DateTime<Utc> {
+    Utc::now()
+}
+
 /// Delivers one round of due messages. Returns how many rows it handled.
 pub async fn deliver_round(
     bot: &Bot,
     store: &Store,
+    clock: &dyn Clock,
     pacer: &mut Pacer,
 ) -> crate::storage::Result<usize> {
-    let claimed = store.claim_outbox(Utc::now(), LEASE_MS, BATCH).await?;
+    let claimed = store.claim_outbox(wall_now(), LEASE_MS, BATCH).await?;
     let n = claimed.len();
     let now = Instant::now();
     let mut rows = Vec::new();
@@ -260,12 +285,8 @@ pub async fn deliver_round(
             rows.push(row);
         } else {
             // Not yet: back to the queue, due when the chat's pace allows.
-            store
-                .outbox_defer(
-                    row.id,
-                    Utc::now().timestamp_millis() + wait.as_millis() as i64,
-                )
-                .await?;
+            let due = wall_now() + chrono::Duration::milliseconds(wait.as_millis() as i64);
+            store.outbox_defer(row.id, due).await?;
         }
     }
     // Different chats in parallel; one message per chat per round keeps each chat in order.
@@ -277,7 +298,7 @@ pub async fn deliver_round(
     for (row, outcome) in results {
         // One row's bookkeeping failing must not strand the others: a message Telegram accepted
         // but not marked sent would go out again when its lease ends.
-        if let Err(e) = settle_row(store, row, outcome).await {
+        if let Err(e) = settle_row(store, clock, row, outcome).await {
             tracing::error!(outbox = row.id, error = %e, "delivery outcome not recorded");
         }
     }
@@ -287,6 +308,7 @@ pub async fn deliver_round(
 /// Records what became of one delivery.
 async fn settle_row(
     store: &Store,
+    clock: &dyn Clock,
     row: &OutboxRow,
     outcome: Outcome,
 ) -> crate::storage::Result<()> {
@@ -295,7 +317,11 @@ async fn settle_row(
         Outcome::Retry { after_ms, error } => {
             tracing::warn!(outbox = row.id, chat = row.chat_id, attempts = row.attempts, %error, "delivery will be retried");
             store
-                .outbox_retry(row.id, Utc::now().timestamp_millis() + after_ms, &error)
+                .outbox_retry(
+                    row.id,
+                    Some(wall_now() + chrono::Duration::milliseconds(after_ms)),
+                    &error,
+                )
                 .await?;
         }
         Outcome::Migrated(new) => {
@@ -305,13 +331,13 @@ async fn settle_row(
                 "chat moved to a supergroup; resending there"
             );
             store.migrate_chat(row.chat_id, new).await?;
-            store.outbox_retry(row.id, 0, "migrated").await?;
+            store.outbox_retry(row.id, None, "migrated").await?;
         }
         Outcome::Failed(error) => {
             tracing::error!(outbox = row.id, chat = row.chat_id, %error, "message cannot be delivered");
             let event = order_of(row).map(|order| Event {
                 order,
-                at: Utc::now(),
+                at: clock.now(),
                 actor: None,
                 kind: EventKind::DeliveryFailed {
                     chat: row.chat_id,
@@ -329,6 +355,7 @@ async fn settle_row(
 pub async fn run(
     bot: Bot,
     store: Store,
+    clock: Arc<dyn Clock>,
     wake: Arc<Notify>,
     pacing: Pacing,
     mut stop: watch::Receiver<bool>,
@@ -338,7 +365,7 @@ pub async fn run(
         if *stop.borrow() {
             return;
         }
-        let handled = match deliver_round(&bot, &store, &mut pacer).await {
+        let handled = match deliver_round(&bot, &store, clock.as_ref(), &mut pacer).await {
             Ok(n) => n,
             Err(e) => {
                 tracing::error!(error = %e, "outbox round failed");
@@ -349,7 +376,7 @@ pub async fn run(
             continue;
         }
         let sleep_ms = match store.next_outbox_due().await {
-            Ok(Some(due)) => (due - Utc::now().timestamp_millis()).clamp(0, 30_000),
+            Ok(Some(due)) => (due - wall_now()).num_milliseconds().clamp(0, 30_000),
             _ => 30_000,
         };
         tokio::select! {

@@ -1,6 +1,7 @@
 //! The integration tests, in one binary: the storage contract on both backends, the command
 //! line, and the bot end to end against the local Bot API stand-in.
 
+mod acts;
 mod cli;
 mod e2e;
 mod e2e_bad_input;

@@ -333,11 +333,7 @@ async fn the_outbox_delivers_each_chat_in_order_and_never_twice(db: &TestDb) {
     assert_eq!(db.store.order_of_card(-1, 55).await.unwrap(), Some(o.id));
     assert_eq!(db.store.card_message(o.id, -1).await.unwrap(), Some(55));
     db.store
-        .outbox_retry(
-            first[1].id,
-            (t0() + Duration::seconds(5)).timestamp_millis(),
-            "429",
-        )
+        .outbox_retry(first[1].id, Some(t0() + Duration::seconds(5)), "429")
         .await
         .unwrap();
     let next = db.store.claim_outbox(t0(), 30_000, 10).await.unwrap();
@@ -345,7 +341,7 @@ async fn the_outbox_delivers_each_chat_in_order_and_never_twice(db: &TestDb) {
     assert!(matches!(&next[0].payload, Payload::Send { html, .. } if html == "second"));
     assert_eq!(
         db.store.next_outbox_due().await.unwrap(),
-        Some((t0() + Duration::seconds(5)).timestamp_millis()),
+        Some(t0() + Duration::seconds(5)),
         "the retry is due first"
     );
     db.store
