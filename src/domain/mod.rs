@@ -12,6 +12,7 @@ pub mod org;
 pub mod parse;
 pub mod policy;
 pub mod role;
+pub mod text;
 
 pub use ids::*;
 pub use order::*;
