@@ -21,15 +21,28 @@
 //!   the message *starts* with one ("! 井盖丢了") or has two in a row ("!!", "！！", "‼"), so an
 //!   excited sentence ending in one "!" is not urgent. 🚨 is urgent.
 //! - **Due.** The earliest time expression in the text wins. A clock time or part of day
-//!   without a day ("18点前", "下班前", "by 6pm") that has already passed today means tomorrow;
-//!   with an explicit day ("今天18点前", "今晚") it is kept even if past, so the caller can
-//!   see the order is already overdue. Ends of parts of day: 早上 09:00, 上午 12:00,
+//!   without a day ("18点前", "下班前", "by 6pm") that has already passed today means tomorrow.
+//!   With an explicit day, a time that has passed ("今天3点前" at 04:00, "今晚" at 23:00, "today
+//!   3am") gives no due time but `DueNote::Passed` with the same time tomorrow, for the caller
+//!   to offer; a past day ("昨天18点前", "yesterday 6pm", "3月1日前" on 3月14日) gives
+//!   `DueNote::InPast`; a time or date that does not exist ("25点前", "18:75", "2月30日",
+//!   "by 13pm") gives `DueNote::Unreadable`. So no order ever waits for a time already gone.
+//!   A past day or a date with a time but without 前 ("昨晚10点有人打架", "3月5日发现") tells
+//!   when something happened and is not a due time; nor is "yesterday at 6pm".
+//!   "M月D日" dates (with an optional year) are due at 18:00 unless a time is given; without
+//!   a year, a date more than half a year back means next year's. Ends of parts of day: 早上 09:00, 上午 12:00,
 //!   中午 14:00, 下午/下班 18:00, 晚上/今晚/tonight 22:00; a bare "明天"/"tomorrow" is 18:00
 //!   (end of the working day); "今天内" is 23:59. "今天" or "今天上午" alone is not a due time
 //!   (people use it to tell what happened: "今天早上发现…"), "今天下午前" is.
 //!   English clock times need "by"/"before"/"until" or a day word and am/pm or minutes
 //!   ("by 6pm", "tomorrow 9am", "by 18:00"); a bare "at 6pm" is not taken as a deadline.
 //!   "N小时内" and "N小时后" both mean now + N hours, like "within"/"in N hours".
+//! - **Order reference.** A leading "#N" (also "＃１１") adds to order N. The number must stand
+//!   alone ("#17号楼" is a building). When N is 0 or too large to be an order number, the draft
+//!   has no `order_ref` but keeps the digits in `order_ref_text`, so the caller answers "没有
+//!   #N" instead of opening a new order.
+//! - **Input.** Control and bidi characters are removed first ([`crate::domain::text`]), and
+//!   matching sees full-width digits, ＃ and Unicode spaces as ASCII.
 //! - **Location.** After 地点/地址/位置 followed by a colon, "在" or a space; after English
 //!   "location"/"address"/"place"/"loc"/"where"/"at" only when followed by a colon; after 📍.
 //!   It runs to the next sentence punctuation, an urgency word, a due time or an @/# mention;
@@ -47,12 +60,15 @@ mod urgency;
 use chrono::{DateTime, Utc};
 
 use super::role::{RoleCatalog, RoleId, GRID_LEADER};
+use super::text;
 use fold::{is_punct, Folded};
 use names::{
-    party_patterns, pattern, push_unique, scan, Party, Pattern, KEYWORD_SUFFIXES, ROLE_SUFFIXES,
+    keyword_pattern, party_patterns, pattern, push_unique, scan, Party, Pattern, KEYWORD_SUFFIXES,
+    ROLE_SUFFIXES,
 };
 
 pub use ack::is_ack_text;
+pub use due::DueNote;
 pub use names::{default_keywords, KeywordRule};
 
 /// A district department that a sub-district can whistle, with the words that route to it.
@@ -103,6 +119,10 @@ pub enum RoleSource {
 pub struct Draft {
     /// A leading "#42" names an existing order: the whistle adds parties to it.
     pub order_ref: Option<i64>,
+    /// The digits of a leading "#N" as typed (full-width digits folded), whenever the message
+    /// starts with one, also when N is 0 or does not fit an order number and `order_ref` is
+    /// None: then the caller answers that there is no order #N instead of opening a new one.
+    pub order_ref_text: Option<String>,
     /// Deduplicated, in order of first appearance.
     pub roles: Vec<RoleId>,
     pub role_source: RoleSource,
@@ -111,10 +131,14 @@ pub struct Draft {
     /// The grid id named, in a community chat.
     pub grid: Option<String>,
     pub urgent: bool,
+    /// Always in the future when set.
     pub due: Option<DateTime<Utc>>,
+    /// Why a time written in the message is not the due time (then `due` is None).
+    pub due_note: Option<DueNote>,
     /// As the user wrote it (not folded).
     pub location: Option<String>,
-    /// The message minus the trigger word and the #N, trimmed, otherwise as written.
+    /// The message minus the trigger word and the #N, trimmed, otherwise as written (but
+    /// without control and bidi characters).
     pub text: String,
 }
 
@@ -128,9 +152,10 @@ fn is_trigger_sep(c: char) -> bool {
 
 /// The rest of a whistle message: "吹哨 …", "吹哨：…", "#吹哨 …", "#whistle …" (any case).
 /// The trigger must stand alone, so "吹哨报到机制…" or "#whistleblower" is not a whistle. A
-/// following "!" or "@" is kept: it belongs to the message ("吹哨！！…" is urgent).
+/// following "!" or "@" is kept: it belongs to the message ("吹哨！！…" is urgent). Leading
+/// invisible characters (a bidi mark an RTL keyboard adds, a zero-width space) are skipped.
 pub fn strip_trigger(text: &str) -> Option<&str> {
-    let t = text.trim_start();
+    let t = text.trim_start_matches(|c: char| c.is_whitespace() || text::is_invisible(c));
     let hashed = t.strip_prefix('#').or_else(|| t.strip_prefix('＃'));
     let after = match hashed {
         Some(h) => h.strip_prefix("吹哨").or_else(|| {
@@ -148,22 +173,46 @@ pub fn strip_trigger(text: &str) -> Option<&str> {
     }
 }
 
-/// A leading "#42" and the rest of the message, trimmed.
-fn split_order_ref(input: &str) -> (Option<i64>, &str) {
+/// A leading "#N" of a message.
+struct OrderRef<'a> {
+    /// N, when it is a usable order number (1 ..= i64::MAX).
+    number: Option<i64>,
+    /// The digits as typed, folded to ASCII.
+    digits: Option<String>,
+    /// The rest of the message, trimmed.
+    rest: &'a str,
+}
+
+/// A leading "#42" (or "＃４２") and the rest of the message, trimmed.
+fn split_order_ref(input: &str) -> OrderRef<'_> {
     let t = input.trim();
-    let Some(body) = t.strip_prefix('#').or_else(|| t.strip_prefix('＃')) else {
-        return (None, t);
+    let none = OrderRef {
+        number: None,
+        digits: None,
+        rest: t,
     };
-    let digits = body.len() - body.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    let after = &body[digits..];
+    // Folding is one char for one char, so a char index in `folded` is one in `t`.
+    let folded: Vec<char> = t.chars().map(text::fold_char_for_parse).collect();
+    if folded.first() != Some(&'#') {
+        return none;
+    }
+    let n = folded[1..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
     // "#17号楼" is building 17, not order 17: the number must stand alone.
-    let glued = after
-        .chars()
-        .next()
-        .is_some_and(|c| !is_trigger_sep(c) && !is_punct(c));
-    match body[..digits].parse::<i64>() {
-        Ok(n) if digits > 0 && !glued => (Some(n), after.trim_start_matches(is_trigger_sep).trim()),
-        _ => (None, t),
+    let glued = folded
+        .get(1 + n)
+        .is_some_and(|c| !is_trigger_sep(*c) && !is_punct(*c));
+    if n == 0 || glued {
+        return none;
+    }
+    let digits: String = folded[1..1 + n].iter().collect();
+    let after = t.char_indices().nth(1 + n).map_or(t.len(), |(b, _)| b);
+    OrderRef {
+        number: digits.parse::<i64>().ok().filter(|n| *n > 0),
+        digits: Some(digits),
+        rest: t[after..].trim_start_matches(is_trigger_sep).trim(),
     }
 }
 
@@ -172,7 +221,9 @@ fn split_order_ref(input: &str) -> (Option<i64>, &str) {
 
 /// Reads a whistle message (the text after the trigger or after "/whistle") into a draft.
 pub fn parse_whistle(input: &str, cx: &ParseContext) -> Draft {
-    let (order_ref, text) = split_order_ref(input);
+    let cleaned = text::normalize(input);
+    let order_ref = split_order_ref(&cleaned);
+    let text = order_ref.rest;
     let f = Folded::new(text);
 
     let mut named = Vec::new();
@@ -202,7 +253,11 @@ pub fn parse_whistle(input: &str, cx: &ParseContext) -> Draft {
         let kw_pats: Vec<Pattern<RoleId>> = cx
             .keywords
             .iter()
-            .flat_map(|k| k.words.iter().filter_map(|w| pattern(w, k.role.clone(), 0)))
+            .flat_map(|k| {
+                k.words
+                    .iter()
+                    .filter_map(|w| keyword_pattern(w, k.role.clone()))
+            })
             .collect();
         let mut guessed = Vec::new();
         for (_, _, r) in scan(&f.chars, &kw_pats, KEYWORD_SUFFIXES) {
@@ -216,19 +271,24 @@ pub fn parse_whistle(input: &str, cx: &ParseContext) -> Draft {
     };
 
     let (urgent, mut stops) = urgency::urgency(&f);
-    let due = due::due(&f, cx).map(|(at, s, e)| {
-        stops.push((s, e));
-        at
-    });
+    let (due, due_note) = match due::due(&f, cx) {
+        Some(d) => {
+            stops.push((d.start, d.end));
+            (d.at, d.note)
+        }
+        None => (None, None),
+    };
 
     Draft {
-        order_ref,
+        order_ref: order_ref.number,
+        order_ref_text: order_ref.digits,
         roles,
         role_source,
         departments,
         grid,
         urgent,
         due,
+        due_note,
         location: location::location(&f, &stops),
         text: text.to_string(),
     }

@@ -2,7 +2,7 @@
 //! the keyword table that guesses a role when nobody is named. The rules are in the module doc
 //! of `parse`.
 
-use super::fold::{fold_str, is_word};
+use super::fold::{fold_str, is_han, is_word};
 use super::ParseContext;
 use crate::domain::role::RoleId;
 
@@ -72,28 +72,112 @@ pub fn default_keywords() -> Vec<KeywordRule> {
 pub(super) const ROLE_SUFFIXES: &[&str] = &["s", "es"];
 pub(super) const KEYWORD_SUFFIXES: &[&str] = &["s", "es", "ed", "d", "ing"];
 
+/// One element of a name to match: a folded character, or a place where the name has a
+/// hyphen, underscore or space and the message may have any run of them or none
+/// ("urban_enforcement" matches "urban enforcement", "Urban-Enforcement", "urbanenforcement").
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Atom {
+    Ch(char),
+    Sep,
+}
+
+/// Separators inside a name as people type them: after folding, hyphens (ASCII and the
+/// Unicode hyphens phones substitute), underscores and spaces.
+fn is_sep(c: char) -> bool {
+    matches!(c, ' ' | '-' | '_' | '\u{2010}' | '\u{2011}')
+}
+
 pub(super) struct Pattern<K> {
-    chars: Vec<char>,
+    atoms: Vec<Atom>,
+    /// The first character, to skip patterns quickly.
+    first: char,
     key: K,
     rank: u8,
+    /// A keyword written in Chinese may match with one extra character inside it: 摆地摊 for
+    /// 摆摊, 违法建设 for 违建 is not (two extra), 漏了水 for 漏水 is.
+    gap: bool,
 }
 
 pub(super) fn pattern<K>(name: &str, key: K, rank: u8) -> Option<Pattern<K>> {
-    let chars: Vec<char> = fold_str(name.trim()).chars().collect();
-    (!chars.is_empty()).then_some(Pattern { chars, key, rank })
+    let folded = fold_str(name.trim());
+    let mut atoms: Vec<Atom> = Vec::new();
+    for c in folded.trim_matches(is_sep).chars() {
+        match (is_sep(c), atoms.last()) {
+            (true, Some(Atom::Sep)) => {}
+            (true, _) => atoms.push(Atom::Sep),
+            (false, _) => atoms.push(Atom::Ch(c)),
+        }
+    }
+    let first = match atoms.first()? {
+        Atom::Ch(c) => *c,
+        Atom::Sep => return None,
+    };
+    Some(Pattern {
+        atoms,
+        first,
+        key,
+        rank,
+        gap: false,
+    })
+}
+
+/// A keyword pattern: like [`pattern`], and a Chinese keyword of two or more characters may
+/// have one character inside it.
+pub(super) fn keyword_pattern<K>(word: &str, key: K) -> Option<Pattern<K>> {
+    let mut p = pattern(word, key, 0)?;
+    p.gap = p.atoms.len() >= 2
+        && p.atoms
+            .iter()
+            .all(|a| matches!(a, Atom::Ch(c) if is_han(*c)));
+    Some(p)
+}
+
+/// The end of the atoms matched at `i`, without boundaries; `gap_at` is the atom index before
+/// which one extra Chinese character is allowed.
+fn match_atoms(hay: &[char], i: usize, atoms: &[Atom], gap_at: Option<usize>) -> Option<usize> {
+    let mut j = i;
+    for (k, a) in atoms.iter().enumerate() {
+        if gap_at == Some(k) {
+            let c = *hay.get(j)?;
+            if !is_han(c) {
+                return None;
+            }
+            j += 1;
+        }
+        match a {
+            Atom::Sep => {
+                while hay.get(j).is_some_and(|c| is_sep(*c)) {
+                    j += 1;
+                }
+            }
+            Atom::Ch(c) => {
+                if hay.get(j) != Some(c) {
+                    return None;
+                }
+                j += 1;
+            }
+        }
+    }
+    Some(j)
 }
 
 /// The end of `pat` matched at `i`, honouring ASCII word boundaries for names that begin or
 /// end with a letter or digit (Chinese has no word boundaries to honour).
-fn match_at(hay: &[char], i: usize, pat: &[char], suffixes: &[&str]) -> Option<usize> {
-    let end = i.checked_add(pat.len())?;
-    if end > hay.len() || hay[i..end] != *pat {
+fn match_at<K>(
+    hay: &[char],
+    i: usize,
+    pat: &Pattern<K>,
+    gap_at: Option<usize>,
+    suffixes: &[&str],
+) -> Option<usize> {
+    let end = match_atoms(hay, i, &pat.atoms, gap_at)?;
+    if is_word(pat.first) && i > 0 && is_word(hay[i - 1]) {
         return None;
     }
-    if is_word(pat[0]) && i > 0 && is_word(hay[i - 1]) {
-        return None;
-    }
-    let last = pat[pat.len() - 1];
+    let last = match pat.atoms.last()? {
+        Atom::Ch(c) => *c,
+        Atom::Sep => return Some(end),
+    };
     if !is_word(last) {
         return Some(end);
     }
@@ -111,8 +195,27 @@ fn match_at(hay: &[char], i: usize, pat: &[char], suffixes: &[&str]) -> Option<u
     })
 }
 
-/// Leftmost-longest, consuming: (start, end, key) in char indices. On equal length the higher
-/// rank wins.
+/// The best match of `pat` at `i`: exactly, or else with one character inside it. The bool
+/// says whether it was exact.
+fn best_at<K>(
+    hay: &[char],
+    i: usize,
+    pat: &Pattern<K>,
+    suffixes: &[&str],
+) -> Option<(bool, usize)> {
+    if let Some(end) = match_at(hay, i, pat, None, suffixes) {
+        return Some((true, end));
+    }
+    if !pat.gap {
+        return None;
+    }
+    (1..pat.atoms.len())
+        .find_map(|k| match_at(hay, i, pat, Some(k), suffixes))
+        .map(|end| (false, end))
+}
+
+/// Leftmost-longest, consuming: (start, end, key) in char indices. An exact match beats one
+/// with a character inside it; then the longer; on equal length the higher rank.
 pub(super) fn scan<K: Clone>(
     hay: &[char],
     pats: &[Pattern<K>],
@@ -121,16 +224,17 @@ pub(super) fn scan<K: Clone>(
     let mut out = Vec::new();
     let mut i = 0;
     while i < hay.len() {
-        let mut best: Option<(usize, u8, &K)> = None;
-        for p in pats.iter().filter(|p| p.chars[0] == hay[i]) {
-            if let Some(end) = match_at(hay, i, &p.chars, suffixes) {
-                if best.is_none_or(|(e, r, _)| (end, p.rank) > (e, r)) {
-                    best = Some((end, p.rank, &p.key));
+        let mut best: Option<((bool, usize, u8), &K)> = None;
+        for p in pats.iter().filter(|p| p.first == hay[i]) {
+            if let Some((exact, end)) = best_at(hay, i, p, suffixes) {
+                let score = (exact, end, p.rank);
+                if best.is_none_or(|(b, _)| score > b) {
+                    best = Some((score, &p.key));
                 }
             }
         }
         match best {
-            Some((end, _, key)) => {
+            Some(((_, end, _), key)) => {
                 out.push((i, end, key.clone()));
                 i = end;
             }

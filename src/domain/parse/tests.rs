@@ -5,6 +5,10 @@
 use super::*;
 use chrono_tz::Tz;
 
+/// Fri 04:09 in Shanghai: "今天3点前" has already passed.
+const EARLY: &str = "2025-03-13T20:09:00Z";
+/// Sat 20 December 10:30 in Shanghai, for dates in the next year.
+const DECEMBER: &str = "2025-12-20T02:30:00Z";
 /// Fri 10:30 in Shanghai.
 const MORNING: &str = "2025-03-14T02:30:00Z";
 /// Fri 19:00 in Shanghai, after work.
@@ -128,8 +132,10 @@ fn run(chat: Chat, now: &str, input: &str) -> (Draft, Tz) {
 /// trimmed input.
 fn render(d: &Draft, tz: Tz, input: &str) -> String {
     let mut out = Vec::new();
-    if let Some(n) = d.order_ref {
-        out.push(format!("#{n}"));
+    match (d.order_ref, &d.order_ref_text) {
+        (Some(n), _) => out.push(format!("#{n}")),
+        (None, Some(digits)) => out.push(format!("#?{digits}")),
+        (None, None) => {}
     }
     let ids: Vec<&str> = d.roles.iter().map(RoleId::as_str).collect();
     out.push(match d.role_source {
@@ -152,6 +158,15 @@ fn render(d: &Draft, tz: Tz, input: &str) -> String {
             "due:{}",
             t.with_timezone(&tz).format("%m-%d %H:%M")
         ));
+    }
+    let local = |t: &chrono::DateTime<chrono::Utc>| t.with_timezone(&tz).format("%m-%d %H:%M");
+    match &d.due_note {
+        Some(DueNote::Passed { wanted, next }) => {
+            out.push(format!("note:passed {}>{}", local(wanted), local(next)))
+        }
+        Some(DueNote::Unreadable { text }) => out.push(format!("note:unreadable {text}")),
+        Some(DueNote::InPast { text }) => out.push(format!("note:inpast {text}")),
+        None => {}
     }
     if let Some(l) = &d.location {
         out.push(format!("loc:{l}"));
@@ -266,13 +281,70 @@ const CASES: &[(Chat, &str, &str, &str)] = &[
     (Grid, MORNING, "Theft reported. 📍 Block 5, Huashan Nanlu", "R:community_police/kw ; loc:Block 5"),
     (Grid, MORNING, "Huge pothole near the copy shop", "R:grid_supervisor/kw"),
     (Grid, MORNING, "cleaner at: North Gate; asap", "R:sanitation/named ; ! ; loc:North Gate"),
-    (Grid, LATE, "Tonight: garbage by the bins", "R:sanitation/kw ; due:03-14 22:00"),
+    // "Tonight" at 23:30 has passed: no due time, the same time tomorrow offered instead.
+    (Grid, LATE, "Tonight: garbage by the bins", "R:sanitation/kw ; note:passed 03-14 22:00>03-15 22:00"),
     (Grid, MORNING, "by friday, illegal parking at the school gate", "R:urban_enforcement/kw ; due:03-14 18:00"),
     (Grid, SPLIT, "by 11pm", "R:grid_leader/default ; due:03-15 23:00"),
     (GridUtc, SPLIT, "by 11pm", "R:grid_leader/default ; due:03-14 23:00"),
     (SubDistrict, MORNING, "Emergency management and water dept: pipe burst at Wenlin St, urgent",
         "R:- ; D:emergency,water ; !"),
     (SubDistrict, MORNING, "Market supervision: food safety check at noon", "R:- ; D:market"),
+    // --- due times that cannot be deadlines (a time past today, a past day, no such time) ---
+    (Grid, EARLY, "今天3点前清运垃圾", "R:sanitation/kw ; note:passed 03-14 03:00>03-15 03:00"),
+    (Grid, EARLY, "今天3點前清運垃圾", "R:sanitation/kw ; note:passed 03-14 03:00>03-15 03:00"),
+    (Grid, EARLY, "today 3am: clear the rubbish", "R:sanitation/kw ; note:passed 03-14 03:00>03-15 03:00"),
+    (Grid, EARLY, "3点前清运垃圾", "R:sanitation/kw ; due:03-15 03:00"),
+    (Grid, EARLY, "今天5点前清运垃圾", "R:sanitation/kw ; due:03-14 05:00"),
+    (Grid, LATE, "今晚之前把违建拆除", "R:urban_enforcement/kw ; note:passed 03-14 22:00>03-15 22:00"),
+    (Grid, MORNING, "昨天18点前就该清运的垃圾还在", "R:sanitation/kw ; note:inpast 昨天18点前"),
+    (Grid, MORNING, "昨天18點前就該清運", "R:sanitation/kw ; note:inpast 昨天18點前"),
+    (Grid, MORNING, "昨晚10点有人打架", "R:community_police/kw"),
+    (Grid, MORNING, "昨天发现井盖松动", "R:grid_supervisor/kw"),
+    (Grid, MORNING, "yesterday 6pm was the deadline for the garbage", "R:sanitation/kw ; note:inpast yesterday 6pm"),
+    (Grid, MORNING, "by yesterday, the garbage", "R:sanitation/kw ; note:inpast by yesterday"),
+    (Grid, MORNING, "fight yesterday at 6pm near the gate", "R:community_police/kw"),
+    (Grid, MORNING, "25点前处理", "R:grid_leader/default ; note:unreadable 25点前"),
+    (Grid, MORNING, "18:75前处理", "R:grid_leader/default ; note:unreadable 18:75前"),
+    (Grid, MORNING, "2月30日前 拆除违建", "R:urban_enforcement/kw ; note:unreadable 2月30日前"),
+    (Grid, MORNING, "2月30號前 拆除違建", "R:urban_enforcement/kw ; note:unreadable 2月30號前"),
+    (Grid, MORNING, "by 25:00 fix the streetlight", "R:grid_supervisor/kw ; note:unreadable by 25:00"),
+    (Grid, MORNING, "by 13pm", "R:grid_leader/default ; note:unreadable by 13pm"),
+    (Grid, MORNING, "reported by 30 residents", "R:grid_leader/default"),
+    (Grid, MORNING, "3月20日前 走访独居老人", "R:community_specialist/kw ; due:03-20 18:00"),
+    (Grid, MORNING, "3月20日下午3点 走访独居老人", "R:community_specialist/kw ; due:03-20 15:00"),
+    (Grid, MORNING, "3月1日前整改", "R:grid_leader/default ; note:inpast 3月1日前"),
+    (Grid, MORNING, "3月5日发现井盖松动", "R:grid_supervisor/kw"),
+    (Grid, MORNING, "1月5日前 报送低保材料", "R:community_specialist/kw ; note:inpast 1月5日前"),
+    // In December a January date without a year is next January.
+    (Grid, DECEMBER, "1月5日前 报送低保材料", "R:community_specialist/kw ; due:01-05 18:00"),
+    (Grid, DECEMBER, "2025年1月5日前 报送低保材料", "R:community_specialist/kw ; note:inpast 2025年1月5日前"),
+    // --- "#N" typed on a phone, and numbers that are no order ---
+    (Grid, MORNING, "#１１ @城管 加派人手", "#11 ; R:urban_enforcement/named ; text:@城管 加派人手"),
+    (Grid, MORNING, "＃１１ 加派環衛", "#11 ; R:sanitation/named ; text:加派環衛"),
+    (Grid, MORNING, "#99999999999999999999 垃圾", "#?99999999999999999999 ; R:sanitation/kw ; text:垃圾"),
+    (Grid, MORNING, "#0 test", "#?0 ; R:grid_leader/default ; text:test"),
+    (Grid, MORNING, "#１７号楼垃圾满了", "R:sanitation/kw"),
+    (Grid, MORNING, "#12\u{3000}加派环卫", "#12 ; R:sanitation/named ; text:加派环卫"),
+    (Grid, MORNING, "\u{202E}#12 加派环卫\u{0}", "#12 ; R:sanitation/named ; text:加派环卫"),
+    // --- roles as people type them; a named role beats keywords elsewhere ---
+    (Grid, MORNING, "@urban-enforcement 占道经营", "R:urban_enforcement/named"),
+    (Grid, MORNING, "urban enforcement please check the stalls", "R:urban_enforcement/named"),
+    (Grid, MORNING, "@Urban_Enforcement vendors at the gate", "R:urban_enforcement/named"),
+    (Grid, MORNING, "grid-leader please check the garbage", "R:grid_leader/named"),
+    (Grid, MORNING, "Grid Leader: 垃圾没人清", "R:grid_leader/named"),
+    (Grid, MORNING, "ＧＲＩＤ　ＬＥＡＤＥＲ 看一下", "R:grid_leader/named"),
+    (Grid, MORNING, "sub district section specialist please", "R:subdistrict_specialist/named"),
+    (Grid, MORNING, "beat cop needed, noise at night", "R:community_police/named"),
+    (Grid, MORNING, "sweeper needed at the gate, fight debris", "R:sanitation/named"),
+    (Grid, MORNING, "片警 楼下垃圾堆里有可疑包裹", "R:community_police/named"),
+    (Grid, MORNING, "保洁阿姨 请清理一下打架留下的玻璃", "R:sanitation/named"),
+    (Grid, MORNING, "城管队员 到菜市场 有人打架", "R:urban_enforcement/named"),
+    (Grid, MORNING, "片兒警 請到場 垃圾", "R:community_police/named"),
+    (Grid, MORNING, "保潔阿姨 清掃樓道 有人吵架", "R:sanitation/named"),
+    (Grid, MORNING, "城管隊員 處理違停 噪音", "R:urban_enforcement/named"),
+    (Grid, MORNING, "菜市场门口有人摆地摊", "R:urban_enforcement/kw"),
+    (Grid, MORNING, "菜市場門口有人擺地攤", "R:urban_enforcement/kw"),
+    (Grid, MORNING, "楼道漏了水", "R:grid_supervisor/kw"),
 ];
 
 fn failures() -> Vec<String> {
@@ -371,6 +443,16 @@ fn never_panics() {
         "Ǆ ß ΣΑΣ İ",
         "\u{200D}\u{FE0F}",
         "\u{0}\u{1}",
+        "#0",
+        "#\u{202E}12",
+        "昨天前",
+        "前天18点前",
+        "0月0日前",
+        "99月99日前",
+        "2025年2月29日前",
+        "9999年12月31日下午25点前",
+        "yesterday 99pm",
+        "\u{2067}吹哨\u{2069} #１",
     ]
     .iter()
     .map(|s| s.to_string())
