@@ -14,6 +14,9 @@ pub mod policy;
 pub mod role;
 pub mod text;
 
+#[cfg(test)]
+mod proptests;
+
 pub use ids::*;
 pub use order::*;
 pub use role::{RoleCatalog, RoleId, RoleNames};
