@@ -12,8 +12,13 @@
 //!   supervisor, not also a grid supervisor). On a tie of length a department beats a role, so a
 //!   department handle "城管" routes to the department in a sub-district chat. English names
 //!   match case-insensitively on ASCII word boundaries, with an optional plural "s"/"es":
-//!   "cops" names the police, "policeman" and "copy" name nobody. Grid names are matched in a
-//!   separate pass, so "一网格长" is grid 1 *and* its grid leader.
+//!   "cops" names the police, "policeman" and "copy" name nobody. A hyphen, underscore or space
+//!   in a name matches any run of them or none ("urban_enforcement", "Urban-Enforcement",
+//!   "urban enforcement"). Colloquial names (片警, 保洁阿姨) are aliases in the role catalogue.
+//!   A named role wins: keywords are only read when no role and no department is named. Grid
+//!   names are matched in a separate pass, so "一网格长" is grid 1 *and* its grid leader.
+//! - **Keywords.** Like names, and a keyword written in Chinese also matches with one Chinese
+//!   character inside it (摆地摊 for 摆摊); an exact match at a position beats such a match.
 //! - **Urgency.** 急 anywhere (紧急, 加急, 着急, 急需…) except in 应急 (emergency *management*),
 //!   急救/急诊 (service names), 急性, 急弯/急转; 尽快, 立即, 立刻, 马上, 火速; English "urgent",
 //!   "urgently", "asap", "immediately", "emergency" (not "emergency management"); a negation
