@@ -192,6 +192,7 @@ pub fn org_problem_text(lang: Lang, p: &OrgProblem) -> String {
         OrgProblem::BadWeekday { value } => tr!(lang, ids::ORG_BAD_WEEKDAY, value = value),
         OrgProblem::RoleNames { id } => tr!(lang, ids::ORG_ROLE_NAMES, id = id),
         OrgProblem::BadDepartmentId { id } => tr!(lang, ids::ORG_BAD_DEPARTMENT_ID, id = id),
+        OrgProblem::BadId { what, id } => tr!(lang, ids::ORG_BAD_ID, what = *what, id = id),
     }
 }
 

@@ -179,6 +179,7 @@ ids! {
     ORG_BAD_HOURS = "org-bad-hours",
     ORG_BAD_WEEKDAY = "org-bad-weekday",
     ORG_ROLE_NAMES = "org-role-names",
+    ORG_BAD_ID = "org-bad-id",
     // bot
     MENU_HELP = "menu-help",
     MENU_WHISTLE = "menu-whistle",

@@ -52,6 +52,7 @@ org-bad-date = bad date { $value } (e.g. "2026-10-01")
 org-bad-hours = bad working hours { $value } (e.g. "09:00-18:00")
 org-bad-weekday = unknown weekday { $value } (e.g. "mon")
 org-role-names = role { $id } needs a name in zh-Hans, zh-Hant and en
+org-bad-id = { $what } id { $id } is empty, too long or has characters it may not (1 to 32 of: letters, digits, - and _, what a Telegram link can carry)
 
 ## bot
 menu-help = What can I do here
@@ -236,4 +237,4 @@ refuse-department-whistle = Only sub-district duty officers or admins can whistl
 department-whistled = 📣 Whistled { $department }
 demo-whistle-2 = #whistle Broken manhole cover and flooding on the Cuihu North Rd pavement, street stalls too @enforcement officer
 refuse-note = Only people on this unit's roster or summoned to the order can add progress.
-org-bad-department-id = department id { $id } is too long or has characters it may not (at most 32: lower-case letters, digits, - and _)
+org-bad-department-id = department id { $id } is too long or has characters it may not (at most 32: letters, digits, - and _)

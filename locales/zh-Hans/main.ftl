@@ -52,6 +52,7 @@ org-bad-date = 日期格式不对：{ $value }（例如 "2026-10-01"）
 org-bad-hours = 工作时间格式不对：{ $value }（例如 "09:00-18:00"）
 org-bad-weekday = 未知的星期 { $value }（例如 "mon"）
 org-role-names = 角色 { $id } 需要 zh-Hans、zh-Hant、en 三种名称
+org-bad-id = { $what } 编号 { $id } 为空、太长或含有不允许的字符（1 到 32 个：英文字母、数字、- 和 _，Telegram 链接只能带这些）
 
 ## bot
 menu-help = 我在这里能做什么
@@ -230,4 +231,4 @@ refuse-department-whistle = 只有街道值班员或管理员可以吹哨部门�
 department-whistled = 📣 已吹哨 { $department }
 demo-whistle-2 = 吹哨 翠湖北路人行道井盖破损积水，还有占道经营 @城管
 refuse-note = 只有本单位名册上的人或被召集的人可以记录进展。
-org-bad-department-id = 部门编号 { $id } 太长或含有不允许的字符（最多 32 个字符：小写字母、数字、- 和 _）
+org-bad-department-id = 部门编号 { $id } 太长或含有不允许的字符（最多 32 个字符：英文字母、数字、- 和 _）

@@ -52,6 +52,7 @@ org-bad-date = 日期格式不對：{ $value }（例如 "2026-10-01"）
 org-bad-hours = 工作時間格式不對：{ $value }（例如 "09:00-18:00"）
 org-bad-weekday = 未知的星期 { $value }（例如 "mon"）
 org-role-names = 角色 { $id } 需要 zh-Hans、zh-Hant、en 三種名稱
+org-bad-id = { $what } 編號 { $id } 為空、太長或含有不允許的字元（1 到 32 個：英文字母、數字、- 和 _，Telegram 連結只能帶這些）
 
 ## bot
 menu-help = 我在這裡能做什麼
@@ -230,4 +231,4 @@ refuse-department-whistle = 只有街道值班員或管理員可以吹哨部門�
 department-whistled = 📣 已吹哨 { $department }
 demo-whistle-2 = 吹哨 翠湖北路人行道井蓋破損積水，還有佔道經營 @城管
 refuse-note = 只有本單位名冊上的人或被召集的人可以記錄進展。
-org-bad-department-id = 部門編號 { $id } 太長或含有不允許的字元（最多 32 個字元：小寫字母、數字、- 和 _）
+org-bad-department-id = 部門編號 { $id } 太長或含有不允許的字元（最多 32 個字元：英文字母、數字、- 和 _）

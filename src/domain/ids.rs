@@ -1,4 +1,5 @@
-//! Identifier newtypes, so that an order number is never mistaken for a chat id.
+//! Identifier newtypes, so that an order number is never mistaken for a chat id, and the rule
+//! for the ids the organisation file gives to units and departments.
 
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +29,10 @@ macro_rules! str_id {
             pub fn new(id: impl Into<String>) -> Self {
                 Self(id.into())
             }
+            /// The id if it is 1–32 characters of `[A-Za-z0-9_-]`, see [`check_id`].
+            pub fn parse(id: &str) -> Result<Self, IdError> {
+                check_id(id).map(|()| Self(id.to_string()))
+            }
             pub fn as_str(&self) -> &str {
                 &self.0
             }
@@ -39,6 +44,43 @@ macro_rules! str_id {
             }
         }
     };
+}
+
+/// Why a text is not a unit, department or alliance id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdError {
+    #[error("an id cannot be empty")]
+    Empty,
+    #[error("an id has at most {max} characters, this one has {len}")]
+    TooLong { len: usize, max: usize },
+    #[error("an id may only use A-Z, a-z, 0-9, - and _, not {ch:?}")]
+    BadChar { ch: char },
+}
+
+/// The longest id: a Telegram `/start` parameter may be 64 characters, and button data (64
+/// bytes) must also hold the order number and an action.
+pub const ID_MAX_LEN: usize = 32;
+
+/// Checks the id rule: 1–32 characters of `[A-Za-z0-9_-]`, the characters a Telegram `/start`
+/// deep link may carry, so every unit and department can have a link that opens the bot on it.
+pub fn check_id(id: &str) -> Result<(), IdError> {
+    if id.is_empty() {
+        return Err(IdError::Empty);
+    }
+    if let Some(ch) = id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        return Err(IdError::BadChar { ch });
+    }
+    // All ASCII from here, so bytes are characters.
+    if id.len() > ID_MAX_LEN {
+        return Err(IdError::TooLong {
+            len: id.len(),
+            max: ID_MAX_LEN,
+        });
+    }
+    Ok(())
 }
 
 int_id!(
@@ -130,5 +172,40 @@ impl Lang {
 impl std::fmt::Display for Lang {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[rustfmt::skip]
+    const IDS: &[(&str, Result<(), IdError>)] = &[
+        ("cuihu-1", Ok(())),
+        ("Wuhua_District", Ok(())),
+        ("a", Ok(())),
+        ("abcdefghijklmnopqrstuvwxyz012345", Ok(())),
+        ("abcdefghijklmnopqrstuvwxyz0123456", Err(IdError::TooLong { len: 33, max: 32 })),
+        ("", Err(IdError::Empty)),
+        ("cui hu", Err(IdError::BadChar { ch: ' ' })),
+        ("翠湖", Err(IdError::BadChar { ch: '翠' })),
+        ("cuihu\u{200E}", Err(IdError::BadChar { ch: '\u{200E}' })),
+        ("a.b", Err(IdError::BadChar { ch: '.' })),
+        ("ｃｕｉｈｕ", Err(IdError::BadChar { ch: 'ｃ' })),
+    ];
+
+    #[test]
+    fn ids_are_what_a_start_link_can_carry() {
+        for (id, want) in IDS {
+            assert_eq!(&check_id(id), want, "{id:?}");
+            assert_eq!(
+                UnitId::parse(id).map(|u| u.0),
+                want.clone().map(|()| id.to_string())
+            );
+            assert_eq!(
+                DepartmentId::parse(id).map(|d| d.0),
+                want.clone().map(|()| id.to_string())
+            );
+        }
     }
 }

@@ -14,6 +14,10 @@ pub mod parse;
 pub mod plan;
 pub mod policy;
 pub mod role;
+pub mod text;
+
+#[cfg(test)]
+mod proptests;
 
 pub use ids::*;
 pub use order::*;

@@ -91,7 +91,61 @@ fn names(zh_hans: &str, zh_hant: &str, en: &str, aliases: &[&str]) -> RoleNames 
     }
 }
 
-/// The built-in roles with their names (DOMAIN.md's table) and the short forms people type.
+/// What people call the built-in roles in chats, beyond the official names and short forms:
+/// neighbourhood words (片警 is the officer whose beat it is, 保洁阿姨 the cleaner), team words
+/// (城管队员) and plain English. Each list has zh-Hans, zh-Hant and English forms; an
+/// organisation adds its own with `[[role]] id = "…" aliases = […]`. Left out on purpose:
+/// words that name more than one role ("supervisor", "officer") and "policeman", which the
+/// parser's table keeps as naming nobody.
+#[rustfmt::skip]
+pub const COLLOQUIAL_ALIASES: &[(&str, &[&str])] = &[
+    (GRID_LEADER, &["网格负责人", "網格負責人", "格长", "格長", "grid head", "grid chief"]),
+    ("grid_supervisor", &["网格监督", "網格監督", "巡查员", "巡查員", "grid inspector"]),
+    ("urban_enforcement", &[
+        "城管队员", "城管隊員", "城管执法", "城管執法", "执法队员", "執法隊員", "城管大哥",
+        "urban enforcement", "city management", "city inspector",
+    ]),
+    ("community_specialist", &[
+        "社区工作者", "社區工作者", "社工", "社区干部", "社區幹部", "community worker",
+        "social worker",
+    ]),
+    ("sanitation", &[
+        "保洁阿姨", "保潔阿姨", "清洁工", "清潔工", "环卫工人", "環衛工人", "扫地的", "掃地的",
+        "street cleaner", "street sweeper", "sweeper", "janitor",
+    ]),
+    ("community_police", &[
+        "片警", "片儿警", "片兒警", "管片民警", "户籍警", "戶籍警", "社区警察", "社區警察",
+        "beat cop", "community police", "police officers",
+    ]),
+    ("agency_liaison", &["下沉干部", "下沉幹部", "机关干部", "機關幹部", "liaison officer"]),
+    ("discipline_supervisor", &[
+        "纪委", "紀委", "纪律委员", "紀律委員", "discipline inspector", "discipline officer",
+    ]),
+    ("subdistrict_specialist", &[
+        "街道专干", "街道專干", "街道專幹", "subdistrict specialist", "street office specialist",
+    ]),
+    (LIAISON, &["部门联系人", "部門聯繫人", "对接人", "對接人", "department contact"]),
+    (DUTY_OFFICER, &["值班人", "值班干部", "值班幹部", "duty staff"]),
+];
+
+/// The key two names are compared by: lower case, full-width forms and Unicode spaces to
+/// ASCII, and hyphens, underscores and spaces removed, so "Grid-Leader", "grid_leader",
+/// "ｇｒｉｄ ｌｅａｄｅｒ" and "gridleader" are one name.
+pub fn name_key(name: &str) -> String {
+    name.chars()
+        .map(crate::domain::text::fold_char_for_parse)
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{2010}' | '\u{2011}' => '-',
+            _ => c,
+        })
+        .filter(|c| !matches!(c, '-' | '_') && !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The built-in roles with their names (DOMAIN.md's table), the short forms people type and
+/// the colloquial words of [`COLLOQUIAL_ALIASES`].
 pub fn builtin_roles() -> Vec<(RoleId, RoleNames)> {
     let table = [
         (
@@ -209,7 +263,13 @@ pub fn builtin_roles() -> Vec<(RoleId, RoleNames)> {
     ];
     table
         .into_iter()
-        .map(|(id, n)| (RoleId::new(id), n))
+        .map(|(id, mut n)| {
+            let extra = COLLOQUIAL_ALIASES.iter().filter(|(r, _)| *r == id);
+            for a in extra.flat_map(|(_, a)| a.iter()) {
+                n.aliases.push(a.to_string());
+            }
+            (RoleId::new(id), n)
+        })
         .collect()
 }
 
@@ -262,22 +322,16 @@ impl RoleCatalog {
             .unwrap_or(id.as_str())
     }
 
-    /// The role a word names: an id, a full name in any language or a short form. Case and
-    /// surrounding `@`/`#` are ignored.
+    /// The role a word names: an id, a full name in any language, a short form or a
+    /// colloquial alias. Compared by [`name_key`] (case, full-width forms, hyphens,
+    /// underscores and spaces do not matter); a leading `@`/`#` is ignored.
     pub fn lookup(&self, word: &str) -> Option<RoleId> {
-        let w = word
-            .trim()
-            .trim_start_matches(['@', '#'])
-            .trim()
-            .to_lowercase();
+        let w = name_key(word.trim().trim_start_matches(['@', '#', '＠', '＃']));
         if w.is_empty() {
             return None;
         }
-        if let Some((id, _)) = self.roles.get_key_value(&RoleId::new(w.clone())) {
-            return Some(id.clone());
-        }
         self.iter()
-            .find(|(_, n)| n.all_forms().any(|f| f.to_lowercase() == w))
+            .find(|(id, n)| name_key(id.as_str()) == w || n.all_forms().any(|f| name_key(f) == w))
             .map(|(id, _)| id.clone())
     }
 }
@@ -307,6 +361,49 @@ mod tests {
         }
         assert_eq!(c.lookup("厨师"), None);
         assert_eq!(c.lookup(""), None);
+    }
+
+    #[rustfmt::skip]
+    const TYPED: &[(&str, Option<&str>)] = &[
+        ("@urban-enforcement", Some("urban_enforcement")),
+        ("urban enforcement", Some("urban_enforcement")),
+        ("Urban_Enforcement", Some("urban_enforcement")),
+        ("grid-leader", Some(GRID_LEADER)),
+        ("Grid Leader", Some(GRID_LEADER)),
+        ("ＧＲＩＤ　ＬＥＡＤＥＲ", Some(GRID_LEADER)),
+        ("＠片警", Some("community_police")),
+        ("片兒警", Some("community_police")),
+        ("保洁阿姨", Some("sanitation")),
+        ("保潔阿姨", Some("sanitation")),
+        ("street-sweeper", Some("sanitation")),
+        ("城管队员", Some("urban_enforcement")),
+        ("城管隊員", Some("urban_enforcement")),
+        ("Sub-District Section Specialist", Some("subdistrict_specialist")),
+        ("subdistrict specialist", Some("subdistrict_specialist")),
+        ("下沉干部", Some("agency_liaison")),
+        ("Duty-Officer", Some(DUTY_OFFICER)),
+        ("policeman", None),
+        ("supervisor", None),
+        ("-", None),
+    ];
+
+    #[test]
+    fn lookup_ignores_case_hyphens_spaces_and_full_width_and_knows_colloquial_names() {
+        let c = RoleCatalog::default();
+        for (word, want) in TYPED {
+            assert_eq!(c.lookup(word), want.map(RoleId::new), "{word}");
+        }
+    }
+
+    #[test]
+    fn every_colloquial_alias_names_a_builtin_role_and_only_one() {
+        let c = RoleCatalog::default();
+        for (role, aliases) in COLLOQUIAL_ALIASES {
+            assert!(c.contains(role), "{role}");
+            for a in *aliases {
+                assert_eq!(c.lookup(a), Some(RoleId::new(*role)), "{a}");
+            }
+        }
     }
 
     #[test]

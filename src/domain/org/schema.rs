@@ -1,0 +1,456 @@
+//! The organisation file's TOML schema, as serde reads it, and the problems a file can have.
+//!
+//! Every string of the file goes through [`crate::domain::text::normalize`] right after it is
+//! read ([`Clean`]), so a control or bidi character pasted into a name never reaches the
+//! database or a chat. The `Clean` impls destructure each struct without `..`, so a field added
+//! to the schema does not compile until it is cleaned too.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::domain::text::{is_removed_control, normalize};
+
+/// What is wrong with an organisation file. Each variant has one message in the locales.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OrgProblem {
+    #[error("syntax: {detail}")]
+    Syntax { detail: String },
+    #[error("duplicate {what} id {id}")]
+    DuplicateId { what: &'static str, id: String },
+    #[error("unit {id}: unknown parent {parent}")]
+    UnknownParent { id: String, parent: String },
+    #[error("unit {id}: parent {parent} is a {parent_kind}, a {kind} needs a {expected}")]
+    ParentKind {
+        id: String,
+        kind: &'static str,
+        parent: String,
+        parent_kind: &'static str,
+        expected: &'static str,
+    },
+    #[error("unit {id}: a district has no parent")]
+    DistrictWithParent { id: String },
+    #[error("units form a cycle: {path}")]
+    Cycle { path: String },
+    #[error("unknown unit kind {value}")]
+    UnknownKind { value: String },
+    #[error("unknown role {role}")]
+    UnknownRole { role: String },
+    #[error("unknown unit {id}")]
+    UnknownUnit { id: String },
+    #[error("unknown department {id}")]
+    UnknownDepartment { id: String },
+    #[error("a member needs exactly one of unit or department")]
+    MemberScope,
+    #[error("bad duration {value}")]
+    BadDuration { value: String },
+    #[error("unknown timezone {value}")]
+    BadTimezone { value: String },
+    #[error("unknown locale {value}")]
+    BadLocale { value: String },
+    #[error("bad date {value}")]
+    BadDate { value: String },
+    #[error("bad working hours {value}")]
+    BadHours { value: String },
+    #[error("bad weekday {value}")]
+    BadWeekday { value: String },
+    #[error("a role needs a name in zh-Hans, zh-Hant and en: {id}")]
+    RoleNames { id: String },
+    #[error("bad department id {id}")]
+    BadDepartmentId { id: String },
+    /// A unit or alliance id that is not 1–32 characters of `[A-Za-z0-9_-]`, what a Telegram
+    /// `/start` link may carry. Departments keep `BadDepartmentId`.
+    #[error("bad {what} id {id}")]
+    BadId { what: &'static str, id: String },
+}
+
+/// A problem and the line (1-based) it is on; 0 when it concerns the whole file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {problem}")]
+pub struct OrgError {
+    pub line: usize,
+    pub problem: OrgProblem,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawOrg {
+    pub(super) timezone: Option<Spanned<String>>,
+    pub(super) default_locale: Option<Spanned<String>>,
+    pub(super) policy: Option<RawPolicy>,
+    pub(super) calendar: Option<RawCalendar>,
+    #[serde(default)]
+    pub(super) unit: Vec<RawUnit>,
+    #[serde(default)]
+    pub(super) department: Vec<RawDepartment>,
+    #[serde(default)]
+    pub(super) alliance: Vec<RawAlliance>,
+    #[serde(default)]
+    pub(super) member: Vec<RawMember>,
+    #[serde(default)]
+    pub(super) admin: Vec<RawAdmin>,
+    #[serde(default)]
+    pub(super) keyword: Vec<RawKeyword>,
+    #[serde(default)]
+    pub(super) role: Vec<RawRole>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawDurations {
+    pub(super) ack_within: Option<Spanned<String>>,
+    pub(super) resolve_within: Option<Spanned<String>>,
+    pub(super) remind_before: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawLevelPolicy {
+    pub(super) ack_within: Option<Spanned<String>>,
+    pub(super) resolve_within: Option<Spanned<String>>,
+    pub(super) remind_before: Option<Spanned<String>>,
+    pub(super) urgent: Option<RawDurations>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPolicy {
+    pub(super) ack_within: Option<Spanned<String>>,
+    pub(super) resolve_within: Option<Spanned<String>>,
+    pub(super) remind_before: Option<Spanned<String>>,
+    pub(super) urgent: Option<RawDurations>,
+    pub(super) grid: Option<RawLevelPolicy>,
+    pub(super) community: Option<RawLevelPolicy>,
+    pub(super) subdistrict: Option<RawLevelPolicy>,
+    pub(super) district: Option<RawLevelPolicy>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCalendar {
+    /// Working hours on working days, "09:00-18:00".
+    pub(super) hours: Option<Spanned<String>>,
+    /// The working week, e.g. ["mon", "tue", "wed", "thu", "fri"].
+    pub(super) weekdays: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub(super) days_off: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) workdays: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawUnit {
+    pub(super) id: Spanned<String>,
+    pub(super) kind: Spanned<String>,
+    pub(super) parent: Option<Spanned<String>>,
+    pub(super) name: String,
+    #[serde(default)]
+    pub(super) aliases: Vec<String>,
+    pub(super) chat_id: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawDepartment {
+    pub(super) id: Spanned<String>,
+    pub(super) name: String,
+    #[serde(default)]
+    pub(super) aliases: Vec<String>,
+    pub(super) chat_id: Option<i64>,
+    #[serde(default)]
+    pub(super) handles: Vec<String>,
+    pub(super) ack_within: Option<Spanned<String>>,
+    pub(super) resolve_within: Option<Spanned<String>>,
+    pub(super) remind_before: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAlliance {
+    pub(super) id: Spanned<String>,
+    pub(super) name: String,
+    pub(super) chat_id: Option<i64>,
+    pub(super) parent: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMember {
+    pub(super) telegram_id: Spanned<i64>,
+    pub(super) name: String,
+    pub(super) username: Option<String>,
+    pub(super) unit: Option<Spanned<String>>,
+    pub(super) department: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) roles: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAdmin {
+    pub(super) telegram_id: i64,
+    // Read (so the key is allowed) and cleaned, never used: a note for whoever edits the file.
+    #[allow(dead_code)]
+    pub(super) name: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawKeyword {
+    pub(super) words: Vec<String>,
+    pub(super) role: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRole {
+    pub(super) id: Spanned<String>,
+    /// Required for a custom role; left out, a built-in role's names are kept and `aliases`
+    /// add to its own.
+    #[serde(default)]
+    pub(super) names: BTreeMap<String, String>,
+    #[serde(default)]
+    pub(super) aliases: Vec<String>,
+}
+
+/// Normalises every string in place (see the module doc).
+pub(super) trait Clean {
+    fn clean(&mut self);
+}
+
+impl Clean for String {
+    fn clean(&mut self) {
+        if self.chars().any(is_removed_control) {
+            *self = normalize(self);
+        }
+    }
+}
+
+impl<T: Clean> Clean for Spanned<T> {
+    fn clean(&mut self) {
+        self.get_mut().clean();
+    }
+}
+
+impl<T: Clean> Clean for Option<T> {
+    fn clean(&mut self) {
+        if let Some(v) = self {
+            v.clean();
+        }
+    }
+}
+
+impl<T: Clean> Clean for Vec<T> {
+    fn clean(&mut self) {
+        self.iter_mut().for_each(Clean::clean);
+    }
+}
+
+impl Clean for BTreeMap<String, String> {
+    fn clean(&mut self) {
+        *self = std::mem::take(self)
+            .into_iter()
+            .map(|(mut k, mut v)| {
+                k.clean();
+                v.clean();
+                (k, v)
+            })
+            .collect();
+    }
+}
+
+impl Clean for RawOrg {
+    fn clean(&mut self) {
+        let RawOrg {
+            timezone,
+            default_locale,
+            policy,
+            calendar,
+            unit,
+            department,
+            alliance,
+            member,
+            admin,
+            keyword,
+            role,
+        } = self;
+        timezone.clean();
+        default_locale.clean();
+        policy.clean();
+        calendar.clean();
+        unit.clean();
+        department.clean();
+        alliance.clean();
+        member.clean();
+        admin.clean();
+        keyword.clean();
+        role.clean();
+    }
+}
+
+impl Clean for RawDurations {
+    fn clean(&mut self) {
+        let RawDurations {
+            ack_within,
+            resolve_within,
+            remind_before,
+        } = self;
+        ack_within.clean();
+        resolve_within.clean();
+        remind_before.clean();
+    }
+}
+
+impl Clean for RawLevelPolicy {
+    fn clean(&mut self) {
+        let RawLevelPolicy {
+            ack_within,
+            resolve_within,
+            remind_before,
+            urgent,
+        } = self;
+        ack_within.clean();
+        resolve_within.clean();
+        remind_before.clean();
+        urgent.clean();
+    }
+}
+
+impl Clean for RawPolicy {
+    fn clean(&mut self) {
+        let RawPolicy {
+            ack_within,
+            resolve_within,
+            remind_before,
+            urgent,
+            grid,
+            community,
+            subdistrict,
+            district,
+        } = self;
+        ack_within.clean();
+        resolve_within.clean();
+        remind_before.clean();
+        urgent.clean();
+        grid.clean();
+        community.clean();
+        subdistrict.clean();
+        district.clean();
+    }
+}
+
+impl Clean for RawCalendar {
+    fn clean(&mut self) {
+        let RawCalendar {
+            hours,
+            weekdays,
+            days_off,
+            workdays,
+        } = self;
+        hours.clean();
+        weekdays.clean();
+        days_off.clean();
+        workdays.clean();
+    }
+}
+
+impl Clean for RawUnit {
+    fn clean(&mut self) {
+        let RawUnit {
+            id,
+            kind,
+            parent,
+            name,
+            aliases,
+            chat_id: _,
+        } = self;
+        id.clean();
+        kind.clean();
+        parent.clean();
+        name.clean();
+        aliases.clean();
+    }
+}
+
+impl Clean for RawDepartment {
+    fn clean(&mut self) {
+        let RawDepartment {
+            id,
+            name,
+            aliases,
+            chat_id: _,
+            handles,
+            ack_within,
+            resolve_within,
+            remind_before,
+        } = self;
+        id.clean();
+        name.clean();
+        aliases.clean();
+        handles.clean();
+        ack_within.clean();
+        resolve_within.clean();
+        remind_before.clean();
+    }
+}
+
+impl Clean for RawAlliance {
+    fn clean(&mut self) {
+        let RawAlliance {
+            id,
+            name,
+            chat_id: _,
+            parent,
+        } = self;
+        id.clean();
+        name.clean();
+        parent.clean();
+    }
+}
+
+impl Clean for RawMember {
+    fn clean(&mut self) {
+        let RawMember {
+            telegram_id: _,
+            name,
+            username,
+            unit,
+            department,
+            roles,
+        } = self;
+        name.clean();
+        username.clean();
+        unit.clean();
+        department.clean();
+        roles.clean();
+    }
+}
+
+impl Clean for RawAdmin {
+    fn clean(&mut self) {
+        let RawAdmin {
+            telegram_id: _,
+            name,
+        } = self;
+        name.clean();
+    }
+}
+
+impl Clean for RawKeyword {
+    fn clean(&mut self) {
+        let RawKeyword { words, role } = self;
+        words.clean();
+        role.clean();
+    }
+}
+
+impl Clean for RawRole {
+    fn clean(&mut self) {
+        let RawRole { id, names, aliases } = self;
+        id.clean();
+        names.clean();
+        aliases.clean();
+    }
+}
