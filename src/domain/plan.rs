@@ -167,6 +167,8 @@ mod tests {
             due: None,
             location: None,
             text: "垃圾".into(),
+            order_ref_text: None,
+            due_note: None,
         }
     }
 
