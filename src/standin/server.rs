@@ -24,13 +24,18 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 
-use super::html::{parse_html, Entity, FormattedText};
+use super::html::{parse_html, utf16_len, Entity, FormattedText};
 use super::spec::spec;
 use super::state::{bot_user_json, unix_now, Shared, State, StoredMessage};
 use super::{
     Call, CallOutcome, Fault, SentMessage, TimelineEntry, BOT_FIRST_NAME, BOT_ID, BOT_USERNAME,
     TOKEN,
 };
+
+/// Longest message text, in UTF-16 code units after entity parsing.
+const TEXT_LIMIT: usize = 4096;
+/// Longest caption, in UTF-16 code units after entity parsing.
+const CAPTION_LIMIT: usize = 1024;
 
 /// Starts the server; returns its address and the sender that stops it.
 pub(crate) async fn start(shared: Arc<Shared>) -> io::Result<(SocketAddr, oneshot::Sender<()>)> {
@@ -393,13 +398,10 @@ fn check_request(
         .map_err(|reason| ApiFailure::bad_request(&reason))?;
     if matches!(method, "sendMessage" | "editMessageText") {
         let formatted = formatted_text(params, "text", "entities")?;
-        check_length(&formatted, 4096)?;
+        check_length(&formatted, TEXT_LIMIT)?;
     }
     if params.contains_key("caption") {
-        let formatted = formatted_text(params, "caption", "caption_entities")?;
-        if formatted.text.chars().count() > 1024 {
-            return Err(ApiFailure::bad_request("message caption is too long"));
-        }
+        check_caption(params)?;
     }
     if method == "answerCallbackQuery" {
         let text = params.get("text").and_then(Value::as_str).unwrap_or("");
@@ -416,14 +418,25 @@ fn check_request(
     Ok(())
 }
 
+/// Telegram measures text in UTF-16 code units of the text after entity parsing: an emoji
+/// outside the BMP counts twice, HTML markup not at all.
 fn check_length(formatted: &FormattedText, limit: usize) -> Result<(), ApiFailure> {
     if formatted.text.trim().is_empty() {
         return Err(ApiFailure::bad_request("message text is empty"));
     }
-    if formatted.text.chars().count() > limit {
+    if utf16_len(&formatted.text) > limit {
         return Err(ApiFailure::bad_request("message is too long"));
     }
     Ok(())
+}
+
+/// A caption (of a message or of one album item): 0-1024 UTF-16 code units after parsing.
+fn check_caption(params: &Map<String, Value>) -> Result<FormattedText, ApiFailure> {
+    let formatted = formatted_text(params, "caption", "caption_entities")?;
+    if utf16_len(&formatted.text) > CAPTION_LIMIT {
+        return Err(ApiFailure::bad_request("message caption is too long"));
+    }
+    Ok(formatted)
 }
 
 /// The text a person sees and its entities, per parse_mode (or the explicit entities).

@@ -783,3 +783,73 @@ async fn shutdown_ends_a_waiting_long_poll_and_a_newer_poll_supersedes_an_older_
     assert!(updates.is_empty());
     assert!(started.elapsed() < Duration::from_secs(2));
 }
+
+/// The description the stand-in answered the last call to `method` with.
+fn last_error(standin: &StandIn, method: &str) -> String {
+    match standin.calls_to(method).last().map(|c| c.outcome.clone()) {
+        Some(CallOutcome::Error(description)) => description,
+        other => panic!("last {method} did not fail: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn text_length_counts_utf16_units_after_parsing() {
+    let standin = StandIn::start().await;
+    let bot = standin.bot();
+    // 😀 is outside the BMP: two UTF-16 code units, so 2,048 of them fill 4,096.
+    let full = "😀".repeat(2048);
+    let sent = bot
+        .send_message(ChatId(GROUP), full.clone())
+        .await
+        .expect("4,096 UTF-16 units are accepted");
+    let error = bot
+        .send_message(ChatId(GROUP), format!("{full}😀"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, RequestError::Api(ApiError::MessageIsTooLong)),
+        "{error:?}"
+    );
+    assert_eq!(
+        last_error(&standin, "sendMessage"),
+        "Bad Request: message is too long"
+    );
+
+    let short = bot.send_message(ChatId(GROUP), "短").await.unwrap();
+    bot.edit_message_text(ChatId(GROUP), short.id, full.clone())
+        .await
+        .expect("an edit to 4,096 UTF-16 units is accepted");
+    let error = bot
+        .edit_message_text(ChatId(GROUP), sent.id, format!("😀{full}"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, RequestError::Api(ApiError::MessageIsTooLong)),
+        "{error:?}"
+    );
+    assert_eq!(
+        last_error(&standin, "editMessageText"),
+        "Bad Request: message is too long"
+    );
+
+    // Markup does not count: 4,096 escaped '&' in bold are 20,000+ bytes of HTML but 4,096
+    // units of text.
+    let html = format!("<b>{}</b>", "&amp;".repeat(4096));
+    let sent = bot
+        .send_message(ChatId(GROUP), html)
+        .parse_mode(ParseMode::Html)
+        .await
+        .expect("long markup, text within the limit");
+    assert_eq!(sent.text().map(utf16_len), Some(4096));
+    let html = format!("<i>{}</i>", "&lt;".repeat(4097));
+    let error = bot
+        .send_message(ChatId(GROUP), html)
+        .parse_mode(ParseMode::Html)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, RequestError::Api(ApiError::MessageIsTooLong)),
+        "{error:?}"
+    );
+    assert_eq!(standin.violations().len(), 3);
+}
