@@ -111,6 +111,86 @@ pub struct SentMessage {
     pub keyboard: Vec<Vec<(String, String)>>,
     pub reply_to: Option<i32>,
     pub edit_count: u32,
+    /// For a photo: which photo and how the bot gave it. `html`, `text` and `entities` then
+    /// hold the caption.
+    pub photo: Option<SentPhoto>,
+    /// Set on every message of an album (sendMediaGroup).
+    pub media_group_id: Option<String>,
+    /// What the message did to the chat's reply keyboard (ReplyKeyboardMarkup,
+    /// ReplyKeyboardRemove, ForceReply), if anything.
+    pub reply_keyboard: Option<ReplyKeyboardChange>,
+    /// For copyMessage: the (chat_id, message_id) the copy was made from.
+    pub copied_from: Option<(i64, i32)>,
+}
+
+/// A photo the bot sent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SentPhoto {
+    /// The file_id of the largest size in the Message the stand-in answered with.
+    pub file_id: String,
+    /// How many sizes (PhotoSize) the Message lists.
+    pub sizes: usize,
+    pub source: PhotoSource,
+}
+
+/// How the bot gave a photo.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PhotoSource {
+    /// A file_id of a photo the stand-in knows (sent before, or in a pushed update).
+    FileId(String),
+    /// An HTTP URL for Telegram to download (not fetched by the stand-in).
+    Url(String),
+    /// Bytes uploaded with multipart/form-data.
+    Upload(UploadedFile),
+}
+
+/// A file the bot uploaded with multipart/form-data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UploadedFile {
+    /// The form part's name (what `attach://` named).
+    pub part: String,
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+    /// The number of bytes uploaded.
+    pub len: usize,
+    /// The first bytes (up to 64), e.g. to check a PNG signature.
+    pub head: Vec<u8>,
+}
+
+/// One button of a reply keyboard.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplyButton {
+    pub text: String,
+    /// Pressing it shares the user's location (private chats only).
+    pub request_location: bool,
+    /// Pressing it shares the user's phone number (private chats only).
+    pub request_contact: bool,
+}
+
+/// A reply keyboard as the bot set it (ReplyKeyboardMarkup).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplyKeyboard {
+    pub rows: Vec<Vec<ReplyButton>>,
+    pub one_time: bool,
+    pub resize: bool,
+    pub persistent: bool,
+    pub selective: bool,
+    pub placeholder: Option<String>,
+}
+
+/// What a message's `reply_markup` did to the chat's reply keyboard.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReplyKeyboardChange {
+    Show(ReplyKeyboard),
+    /// ReplyKeyboardRemove.
+    Remove {
+        selective: bool,
+    },
+    /// ForceReply.
+    ForceReply {
+        placeholder: Option<String>,
+        selective: bool,
+    },
 }
 
 impl SentMessage {
@@ -239,6 +319,16 @@ impl StandIn {
             .message(chat_id, message_id)?
             .sent
             .clone()
+    }
+
+    /// The reply keyboard the bot's messages left in a chat: the last ReplyKeyboardMarkup
+    /// sent there (selective or not), until a ReplyKeyboardRemove. None if there is none.
+    pub fn reply_keyboard(&self, chat_id: i64) -> Option<ReplyKeyboard> {
+        self.shared
+            .lock()
+            .chats
+            .get(&chat_id)
+            .and_then(|chat| chat.reply_keyboard.clone())
     }
 
     /// answerCallbackQuery calls: (callback_query_id, text, show_alert).
