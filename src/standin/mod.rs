@@ -223,6 +223,31 @@ pub enum TimelineEntry {
     },
 }
 
+/// The webhook setWebhook set (see `StandIn::webhook`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct WebhookConfig {
+    pub url: String,
+    /// Sent as the X-Telegram-Bot-Api-Secret-Token header of every delivery.
+    pub secret_token: Option<String>,
+    /// Deliveries in flight at most (Telegram's default is 40).
+    pub max_connections: usize,
+    pub ip_address: Option<String>,
+    pub has_custom_certificate: bool,
+}
+
+/// Webhook delivery counters (see `StandIn::webhook_stats`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WebhookStats {
+    /// Updates the webhook accepted (answered 2xx).
+    pub delivered: usize,
+    /// Failed attempts (a non-2xx answer, no connection, a timeout) that were tried again.
+    pub retried: usize,
+    /// All failed attempts, including ones not retried because the webhook changed.
+    pub failed: usize,
+    /// The most deliveries that were in flight at once.
+    pub max_in_flight: usize,
+}
+
 /// The Bot API version the embedded spec describes ("Bot API 9.1").
 pub fn spec_version() -> &'static str {
     &spec::spec().version
@@ -329,6 +354,20 @@ impl StandIn {
             .chats
             .get(&chat_id)
             .and_then(|chat| chat.reply_keyboard.clone())
+    }
+
+    /// The webhook setWebhook set, if one is set.
+    pub fn webhook(&self) -> Option<WebhookConfig> {
+        self.shared
+            .lock()
+            .webhook
+            .as_ref()
+            .map(|webhook| webhook.config.clone())
+    }
+
+    /// Webhook delivery counters since the stand-in started.
+    pub fn webhook_stats(&self) -> WebhookStats {
+        self.shared.lock().delivery.stats
     }
 
     /// answerCallbackQuery calls: (callback_query_id, text, show_alert).

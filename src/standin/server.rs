@@ -35,6 +35,7 @@ use super::{
 mod body;
 mod markup;
 mod media;
+pub(crate) mod webhook;
 
 use body::RequestBody;
 
@@ -313,10 +314,14 @@ async fn handle(
             Err(failure) => Err(failure),
         }
     } else {
-        shared.update(|state| {
+        let result = shared.update(|state| {
             check_request(state, &method, &request)?;
             apply(state, &method, &request)
-        })
+        });
+        if method == "setWebhook" && result.is_ok() {
+            webhook::ensure_driver(&shared);
+        }
+        result
     };
 
     match result {
@@ -404,6 +409,14 @@ fn check_request(state: &State, method: &str, request: &RequestBody) -> Result<(
                 violation: false,
             });
         }
+    }
+    if method == "getUpdates" && state.webhook.is_some() {
+        return Err(ApiFailure {
+            code: 409,
+            description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first".to_string(),
+            parameters: None,
+            violation: true,
+        });
     }
     if method == "sendMessage" && !params.contains_key("text") {
         return Err(ApiFailure::bad_request("message text is empty"));
@@ -566,6 +579,9 @@ fn apply(state: &mut State, method: &str, request: &RequestBody) -> Result<Value
         "editMessageText" => edit_message(state, params, Edit::Text),
         "editMessageCaption" => edit_message(state, params, Edit::Caption),
         "editMessageReplyMarkup" => edit_message(state, params, Edit::Markup),
+        "setWebhook" => webhook::set_webhook(state, request),
+        "deleteWebhook" => webhook::delete_webhook(state, params),
+        "getWebhookInfo" => Ok(webhook::webhook_info(state)),
         "deleteMessage" => delete_message(state, params),
         "answerCallbackQuery" => answer_callback_query(state, params),
         "getChat" => get_chat(state, params),
@@ -1087,9 +1103,14 @@ async fn get_updates(shared: &Shared, params: &Map<String, Value>) -> Result<Val
         {
             let mut state = shared.lock();
             if state.poll_generation != generation {
+                let description = if state.webhook.is_some() {
+                    "Conflict: terminated by setWebhook request"
+                } else {
+                    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+                };
                 return Err(ApiFailure {
                     code: 409,
-                    description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running".to_string(),
+                    description: description.to_string(),
                     parameters: None,
                     violation: false,
                 });

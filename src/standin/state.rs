@@ -3,7 +3,7 @@
 //! short and never hold it across an await); a tokio Notify wakes long polls and test waiters
 //! whenever anything changes.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -13,8 +13,8 @@ use tokio::sync::Notify;
 use super::html::FormattedText;
 use super::updates::{TgChat, TgUser};
 use super::{
-    Call, Fault, ReplyKeyboard, SentMessage, TimelineEntry, Violation, BOT_FIRST_NAME, BOT_ID,
-    BOT_USERNAME,
+    Call, Fault, ReplyKeyboard, SentMessage, TimelineEntry, Violation, WebhookConfig, WebhookStats,
+    BOT_FIRST_NAME, BOT_ID, BOT_USERNAME,
 };
 
 /// Everything the server and the inspection methods share.
@@ -67,6 +67,24 @@ pub(crate) struct ChatState {
     pub reply_keyboard: Option<ReplyKeyboard>,
 }
 
+/// The webhook as setWebhook set it.
+#[derive(Clone, Debug)]
+pub(crate) struct Webhook {
+    pub config: WebhookConfig,
+    /// Bumped by every setWebhook/deleteWebhook, so deliveries for an old one stop.
+    pub generation: u64,
+}
+
+/// Delivery bookkeeping of the webhook driver.
+#[derive(Default)]
+pub(crate) struct WebhookDelivery {
+    pub driver_started: bool,
+    /// update_ids being posted right now (each holds one connection).
+    pub in_flight: HashSet<i64>,
+    pub stats: WebhookStats,
+    pub last_error: Option<(i64, String)>,
+}
+
 pub(crate) struct InjectedFault {
     /// Lower-cased method name, or None for any method.
     pub method: Option<String>,
@@ -105,6 +123,9 @@ pub(crate) struct State {
     pub photos: HashMap<String, Value>,
     /// Numbers for file ids and media group ids the stand-in makes up.
     pub next_file_number: u64,
+    pub webhook: Option<Webhook>,
+    pub webhook_generation: u64,
+    pub delivery: WebhookDelivery,
 }
 
 pub(crate) fn unix_now() -> i64 {

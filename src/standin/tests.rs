@@ -1435,3 +1435,269 @@ async fn builders_for_locations_venues_photos_and_albums_parse_as_the_right_kind
     .await
     .expect("a pushed photo's file_id is known");
 }
+
+/// What a test webhook receiver saw.
+#[derive(Default)]
+struct ReceiverLog {
+    requests: usize,
+    /// (secret token header, update) of each accepted delivery.
+    accepted: Vec<(Option<String>, Value)>,
+    in_flight: usize,
+    max_in_flight: usize,
+}
+
+/// A webhook receiver on 127.0.0.1 that answers 500 to its first `fail_first` requests and
+/// holds every request for `delay`, so deliveries overlap.
+async fn webhook_receiver(
+    fail_first: usize,
+    delay: Duration,
+) -> (url::Url, std::sync::Arc<std::sync::Mutex<ReceiverLog>>) {
+    use axum::http::{HeaderMap, StatusCode};
+    use std::sync::{Arc, Mutex};
+    let log = Arc::new(Mutex::new(ReceiverLog::default()));
+    let handler_log = log.clone();
+    let handler = move |headers: HeaderMap, body: String| {
+        let log = handler_log.clone();
+        async move {
+            let number = {
+                let mut log = log.lock().unwrap();
+                log.requests += 1;
+                log.in_flight += 1;
+                log.max_in_flight = log.max_in_flight.max(log.in_flight);
+                log.requests
+            };
+            tokio::time::sleep(delay).await;
+            let mut log = log.lock().unwrap();
+            log.in_flight -= 1;
+            if number <= fail_first {
+                return StatusCode::INTERNAL_SERVER_ERROR;
+            }
+            let secret = headers
+                .get("X-Telegram-Bot-Api-Secret-Token")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let update = serde_json::from_str(&body).unwrap_or(Value::Null);
+            log.accepted.push((secret, update));
+            StatusCode::OK
+        }
+    };
+    let app = axum::Router::new().route("/hook", axum::routing::post(handler));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let url = url::Url::parse(&format!("http://{address}/hook")).unwrap();
+    (url, log)
+}
+
+#[tokio::test]
+async fn webhook_delivers_updates_with_the_secret_and_retries_failures() {
+    use teloxide::payloads::SetWebhookSetters;
+    use teloxide::types::AllowedUpdate;
+    let standin = StandIn::start().await;
+    let bot = standin.bot();
+    let (url, log) = webhook_receiver(2, Duration::ZERO).await;
+    bot.set_webhook(url.clone())
+        .secret_token("s3cr3t_-X".to_string())
+        .max_connections(2)
+        .allowed_updates([AllowedUpdate::Message])
+        .await
+        .expect("setWebhook (sent as multipart by teloxide) succeeds");
+    let config = standin.webhook().expect("a webhook is set");
+    assert_eq!(config.url, url.as_str());
+    assert_eq!(config.secret_token.as_deref(), Some("s3cr3t_-X"));
+    assert_eq!(config.max_connections, 2);
+
+    let group = TgChat::new(GROUP, "网格一群");
+    let user = TgUser::new(42, "张三");
+    let mut ids = Vec::new();
+    for text in ["一", "二", "三", "四", "五"] {
+        ids.push(standin.push_update(standin.group_text(&group, &user, text)));
+    }
+    // Not in allowed_updates: never delivered.
+    standin.push_update(standin.bot_added(&group, &user));
+    assert!(
+        standin
+            .wait_until(|s| s.webhook_stats().delivered == 5, WAIT)
+            .await,
+        "{:?}",
+        standin.webhook_stats()
+    );
+    let stats = standin.webhook_stats();
+    assert_eq!((stats.failed, stats.retried), (2, 2), "{stats:?}");
+    assert!(stats.max_in_flight <= 2, "{stats:?}");
+    {
+        let log = log.lock().unwrap();
+        assert_eq!(log.requests, 7);
+        let mut delivered: Vec<i64> = log
+            .accepted
+            .iter()
+            .map(|(_, update)| update["update_id"].as_i64().unwrap())
+            .collect();
+        // Telegram does not promise order; every update arrives once.
+        delivered.sort_unstable();
+        assert_eq!(delivered, ids);
+        for (secret, update) in &log.accepted {
+            assert_eq!(secret.as_deref(), Some("s3cr3t_-X"));
+            let parsed = parse_update(update);
+            assert!(matches!(parsed.kind, UpdateKind::Message(_)));
+        }
+    }
+    assert!(standin.pending_updates().is_empty());
+
+    let info = bot.get_webhook_info().await.unwrap();
+    assert_eq!(info.url.as_ref().map(url::Url::as_str), Some(url.as_str()));
+    assert_eq!(info.pending_update_count, 0);
+    assert_eq!(info.max_connections, Some(2));
+    assert_eq!(info.allowed_updates, Some(vec![AllowedUpdate::Message]));
+    assert!(info.last_error_message.unwrap().contains("500"));
+
+    // Polling while a webhook is set is refused, as by Telegram.
+    let error = bot.get_updates().await.unwrap_err();
+    assert!(matches!(error, RequestError::Api(_)), "{error:?}");
+    assert_eq!(
+        last_error(&standin, "getUpdates"),
+        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+    );
+    assert_eq!(standin.violations().len(), 1);
+
+    bot.delete_webhook().await.unwrap();
+    assert!(standin.webhook().is_none());
+    let id = standin.push_update(standin.group_text(&group, &user, "六"));
+    let updates = bot.get_updates().await.expect("polling works again");
+    assert_eq!(updates.len(), 1);
+    assert_eq!(i64::from(updates[0].id.0), id);
+    assert_eq!(standin.webhook_stats().delivered, 5);
+}
+
+#[tokio::test]
+async fn webhook_keeps_to_max_connections_and_hands_back_what_it_could_not_deliver() {
+    let standin = StandIn::start().await;
+    let bot = standin.bot();
+    let group = TgChat::new(GROUP, "网格一群");
+    let user = TgUser::new(42, "张三");
+    let (url, log) = webhook_receiver(0, Duration::from_millis(150)).await;
+    let body = json!({"url": url.as_str(), "max_connections": 3}).to_string();
+    let (status, answer) = post_raw(&standin, "setWebhook", &body).await;
+    assert_eq!(status, 200, "{answer}");
+    for index in 0..9 {
+        standin.push_update(standin.group_text(&group, &user, &format!("第{index}条")));
+    }
+    assert!(
+        standin
+            .wait_until(|s| s.webhook_stats().delivered == 9, WAIT)
+            .await,
+        "{:?}",
+        standin.webhook_stats()
+    );
+    let most = log.lock().unwrap().max_in_flight;
+    assert!((2..=3).contains(&most), "{most} deliveries overlapped");
+    assert!(standin.webhook_stats().max_in_flight <= 3);
+
+    // Nobody listens on this port: every attempt fails to connect and is retried.
+    let dead = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let dead_url = format!("http://{}/hook", dead.local_addr().unwrap());
+    drop(dead);
+    let body = json!({"url": dead_url}).to_string();
+    let (status, _) = post_raw(&standin, "setWebhook", &body).await;
+    assert_eq!(status, 200);
+    let id = standin.push_update(standin.group_text(&group, &user, "送不到"));
+    assert!(
+        standin
+            .wait_until(|s| s.webhook_stats().retried >= 2, WAIT)
+            .await
+    );
+    let info = bot.get_webhook_info().await.unwrap();
+    assert_eq!(info.pending_update_count, 1);
+    assert_eq!(info.max_connections, Some(40), "Telegram's default");
+    assert!(info.last_error_date.is_some());
+    assert!(info.last_error_message.is_some());
+    // Deleting the webhook hands the undelivered update back to getUpdates.
+    bot.delete_webhook().await.unwrap();
+    let updates = bot.get_updates().await.unwrap();
+    assert_eq!(updates.len(), 1);
+    assert_eq!(i64::from(updates[0].id.0), id);
+    assert!(
+        standin.violations().is_empty(),
+        "{:?}",
+        standin.violations()
+    );
+}
+
+#[tokio::test]
+async fn set_webhook_checks_url_and_secret_and_ends_a_waiting_poll() {
+    use teloxide::payloads::SetWebhookSetters;
+    let standin = StandIn::start().await;
+    let bot = standin.bot();
+    let poll = tokio::spawn({
+        let bot = bot.clone();
+        async move { bot.get_updates().timeout(20).await }
+    });
+    assert!(
+        standin
+            .wait_until(|s| s.calls_to("getUpdates").len() == 1, WAIT)
+            .await
+    );
+    let hook = url::Url::parse("https://bot.example.org/hook").unwrap();
+    bot.set_webhook(hook.clone())
+        .secret_token("a".repeat(256))
+        .await
+        .expect("a 256-character secret is fine");
+    tokio::time::timeout(WAIT, poll)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(
+        standin.calls_to("getUpdates")[0].outcome,
+        CallOutcome::Error("Conflict: terminated by setWebhook request".to_string())
+    );
+
+    for (secret, description) in [
+        (
+            "bad token!",
+            "Bad Request: secret token contains unallowed characters",
+        ),
+        (
+            "bot123:ABC",
+            "Bad Request: secret token contains unallowed characters",
+        ),
+        (
+            &"a".repeat(257)[..],
+            "Bad Request: secret token is too long",
+        ),
+    ] {
+        bot.set_webhook(hook.clone())
+            .secret_token(secret.to_string())
+            .await
+            .unwrap_err();
+        assert_eq!(last_error(&standin, "setWebhook"), description);
+    }
+    let error = bot
+        .set_webhook(url::Url::parse("http://bot.example.org/hook").unwrap())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, RequestError::Api(ApiError::WebhookRequireHttps)),
+        "{error:?}"
+    );
+    let error = bot
+        .set_webhook(url::Url::parse("https://bot.example.org:8080/hook").unwrap())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, RequestError::Api(ApiError::BadWebhookPort)),
+        "{error:?}"
+    );
+    // The failed calls changed nothing.
+    let config = standin.webhook().unwrap();
+    assert_eq!(config.url, hook.as_str());
+    assert_eq!(config.secret_token.map(|s| s.len()), Some(256));
+
+    // An empty url removes the webhook.
+    let (status, _) = post_raw(&standin, "setWebhook", r#"{"url":""}"#).await;
+    assert_eq!(status, 200);
+    assert!(standin.webhook().is_none());
+    let info = bot.get_webhook_info().await.unwrap();
+    assert!(info.url.is_none());
+    assert_eq!(standin.violations().len(), 5);
+}
