@@ -1001,6 +1001,16 @@ async fn send_photo_uploads_bytes_and_reuses_file_ids() {
         matches!(error, RequestError::Api(ApiError::ImageProcessFailed)),
         "{error:?}"
     );
+    let mut absurd = png(1, 1)[..16].to_vec();
+    absurd.extend(20_000u32.to_be_bytes());
+    absurd.extend(10u32.to_be_bytes());
+    bot.send_photo(ChatId(42), InputFile::memory(absurd))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        last_error(&standin, "sendPhoto"),
+        "Bad Request: PHOTO_INVALID_DIMENSIONS"
+    );
     let (status, answer) = post_raw(
         &standin,
         "sendPhoto",
@@ -1008,7 +1018,7 @@ async fn send_photo_uploads_bytes_and_reuses_file_ids() {
     )
     .await;
     assert_eq!(status, 400, "{answer}");
-    assert_eq!(standin.violations().len(), 3);
+    assert_eq!(standin.violations().len(), 4);
     let transcript = standin.transcript(&HashMap::new());
     assert!(transcript.contains("🖼️ 现场 @张三"), "{transcript}");
 }
@@ -1700,4 +1710,80 @@ async fn set_webhook_checks_url_and_secret_and_ends_a_waiting_poll() {
     let info = bot.get_webhook_info().await.unwrap();
     assert!(info.url.is_none());
     assert_eq!(standin.violations().len(), 5);
+}
+
+/// Posts a body with the given Content-Type.
+async fn post_typed(
+    standin: &StandIn,
+    method: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> (u16, Value) {
+    let client = teloxide::net::default_reqwest_settings()
+        .build()
+        .expect("reqwest client");
+    let url = format!("{}bot{TOKEN}/{method}", standin.api_url());
+    let response = client
+        .post(url)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("stand-in answers");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn form_bodies_are_parsed_and_broken_ones_refused() {
+    let standin = StandIn::start().await;
+    let form = "chat_id=42&text=%3Cb%3E%E4%BD%A0%E5%A5%BD%3C%2Fb%3E&parse_mode=HTML";
+    let (status, answer) = post_typed(
+        &standin,
+        "sendMessage",
+        "application/x-www-form-urlencoded",
+        form.into(),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(standin.messages(42)[0].text, "你好");
+
+    let multipart = b"--zz\r\nContent-Disposition: form-data; name=\"chat_id\"\r\n\r\n42\r\n--zz\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nhi\r\n--zz--\r\n";
+    let (status, answer) = post_typed(
+        &standin,
+        "sendMessage",
+        "multipart/form-data; boundary=zz",
+        multipart.to_vec(),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    for (content_type, body) in [
+        ("multipart/form-data", multipart.to_vec()),
+        (
+            "multipart/form-data; boundary=zz",
+            b"--zz\r\nno end".to_vec(),
+        ),
+        ("multipart/form-data; boundary=other", multipart.to_vec()),
+        ("application/json", b"[]".to_vec()),
+    ] {
+        let (status, answer) = post_typed(&standin, "sendMessage", content_type, body).await;
+        assert_eq!(status, 400, "{content_type}: {answer}");
+        assert!(answer["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("Bad Request: "));
+    }
+    // Telegram takes at most 50 MB.
+    let (status, answer) = post_typed(
+        &standin,
+        "sendDocument",
+        "multipart/form-data; boundary=zz",
+        vec![b'x'; 51 * 1024 * 1024],
+    )
+    .await;
+    assert_eq!(status, 413);
+    assert_eq!(answer["description"], "Request Entity Too Large");
+    assert_eq!(standin.violations().len(), 5);
+    assert_eq!(standin.messages(42).len(), 2);
 }

@@ -12,7 +12,7 @@ use super::super::html::{Entity, FormattedText};
 use super::super::state::State;
 use super::super::{PhotoSource, SentPhoto};
 use super::body::{RequestBody, Upload};
-use super::{chat_id, check_caption, post_message, set_formatted, ApiFailure, Content, Envelope};
+use super::{check_caption, post_message, set_formatted, ApiFailure, Content, Envelope};
 
 /// Fewest and most items of an album.
 const ALBUM_MIN: usize = 2;
@@ -166,7 +166,6 @@ pub(super) fn copy_message(
     if !COPYABLE.iter().any(|key| source.get(key).is_some()) {
         return Err(ApiFailure::bad_request("message can't be copied"));
     }
-    chat_id(params)?;
     let envelope = Envelope::from_params(state, params)?;
     let mut fields: Map<String, Value> = CONTENT_FIELDS
         .iter()
@@ -274,8 +273,9 @@ fn resolve_photo(
         let Some((width, height)) = image_dimensions(&upload.data) else {
             return Err(ApiFailure::bad_request("IMAGE_PROCESS_FAILED"));
         };
-        let (short, long) = (width.min(height), width.max(height));
-        if short == 0 || width + height > PHOTO_MAX_SIDES_SUM || long > short * PHOTO_MAX_RATIO {
+        let (short, long) = (u64::from(width.min(height)), u64::from(width.max(height)));
+        let too_big = short + long > u64::from(PHOTO_MAX_SIDES_SUM);
+        if short == 0 || too_big || long > short * u64::from(PHOTO_MAX_RATIO) {
             return Err(ApiFailure::bad_request("PHOTO_INVALID_DIMENSIONS"));
         }
         let sizes = new_photo(state, width, height, upload.data.len());
@@ -415,6 +415,10 @@ mod tests {
             Some((640, 480))
         );
         assert_eq!(image_dimensions(b"%PDF-1.4"), None);
+        let mut huge = png[..16].to_vec();
+        huge.extend(u32::MAX.to_be_bytes());
+        huge.extend(u32::MAX.to_be_bytes());
+        assert_eq!(image_dimensions(&huge), Some((u32::MAX, u32::MAX)));
         assert_eq!(image_dimensions(b"\x89PNG\r\n\x1a\n"), None);
     }
 

@@ -233,14 +233,20 @@ async fn drive(shared: Arc<Shared>) {
         let changed = shared.changed.notified();
         tokio::pin!(changed);
         changed.as_mut().enable();
-        // lock(), not update(): waking ourselves here would spin.
-        let jobs = {
+        // lock(), not update(): waking ourselves on every pass would spin. Waiters are woken
+        // only when unwanted updates were dropped (the next pass then drops none).
+        let (jobs, dropped) = {
             let mut state = shared.lock();
             if state.shut_down {
                 return;
             }
-            take_jobs(&mut state)
+            let queued = state.queue.len();
+            let jobs = take_jobs(&mut state);
+            (jobs, state.queue.len() != queued)
         };
+        if dropped {
+            shared.changed.notify_waiters();
+        }
         for job in jobs {
             tokio::spawn(deliver(shared.clone(), post.clone(), job));
         }
