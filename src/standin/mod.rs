@@ -1,8 +1,9 @@
 //! A local stand-in for the Telegram Bot API, for tests, the `demo` command and benchmarks.
 //! No machine here reaches Telegram, so this HTTP server on 127.0.0.1 answers teloxide the way
 //! Telegram would: it validates every request against the Bot API 9.1 spec (see `README.md`),
-//! keeps per-chat message state, serves queued updates by long polling, records everything the
-//! bot did, can inject faults, and renders a human-readable transcript.
+//! keeps per-chat message state, serves queued updates by long polling or pushes them to a
+//! webhook, records everything the bot did, can inject faults, and renders a human-readable
+//! transcript.
 //!
 //! Typical use (the bot under test is any teloxide `Bot` pointed at `api_url()`):
 //! ```

@@ -1,6 +1,8 @@
 //! The HTTP side of the stand-in: an axum server on 127.0.0.1 that answers
 //! `POST /bot{token}/{method}` like Telegram, including the method implementations (sending and
-//! editing messages, long polling getUpdates, ...) and the injected faults. A listener wrapper
+//! editing messages, long polling getUpdates, ...) and the injected faults. Child modules hold
+//! request bodies (`body`: JSON, multipart, forms), photos and copies (`media`), reply
+//! keyboards (`markup`) and webhooks with their delivery driver (`webhook`). A listener wrapper
 //! lets a handler kill its own connection, so `Fault::DropConnection` can close a socket
 //! without writing any HTTP response, even on a keep-alive connection.
 

@@ -1,7 +1,8 @@
 //! Builders for the updates tests push to the bot, in the exact shapes of real Telegram
 //! payloads (see ../shared/telegram/updates/ and the README): messages in groups and private
-//! chats, replies that embed the replied message, photos, locations, callback queries,
-//! membership changes, migrations, edits, forwards, anonymous admins. They are methods on
+//! chats, replies that embed the replied message, photos and albums, locations, venues and
+//! live locations (with their edits), callback queries, membership changes, migrations, edits,
+//! forwards, anonymous admins. They are methods on
 //! StandIn because message ids come from the same per-chat counter as the bot's messages and
 //! replies embed messages the stand-in holds. Builders only build; `push_update` queues.
 
