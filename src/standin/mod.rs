@@ -100,9 +100,10 @@ pub enum Fault {
 pub struct SentMessage {
     pub chat_id: i64,
     pub message_id: i32,
-    /// The text parameter exactly as the bot sent it (HTML when parse_mode was HTML).
+    /// The text parameter exactly as the bot sent it (HTML when parse_mode was HTML); for a
+    /// photo the caption parameter, for a copy the copied text or caption.
     pub html: String,
-    /// The text a person sees (HTML parsed away).
+    /// The text (or caption) a person sees (HTML parsed away).
     pub text: String,
     pub entities: Vec<Entity>,
     /// Users mentioned through tg://user?id= links or text_mention entities.
