@@ -3,8 +3,8 @@
 
 Reads the machine-readable spec (default ../shared/telegram/bot-api-9.1.json, relative to the
 main crate's root) and writes bot_api.json beside this script: for each method its parameters
-(name, types, required) and return types, for each type its fields (name, types, required) or
-its subtypes. Prose descriptions are dropped: the stand-in only needs the facts it validates
+(name, types, required) and return types, for each type its fields (name, types, required, and
+"const" for a discriminator such as InputMediaPhoto.type = "photo") or its subtypes. Prose descriptions are dropped: the stand-in only needs the facts it validates
 requests against, and the result is small enough to embed with include_str!.
 
 Usage (from the crate root): python3 src/standin/extract_spec.py [path/to/bot-api.json]
@@ -12,17 +12,28 @@ Usage (from the crate root): python3 src/standin/extract_spec.py [path/to/bot-ap
 
 import json
 import os
+import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_SOURCE = os.path.join(HERE, "..", "..", "..", "shared", "telegram", "bot-api-9.1.json")
 
 
+# "Type of the result, must be photo": the discriminator value of a union member (InputMedia*,
+# BotCommandScope*, ...). Kept as "const" so the validator can tell the members apart.
+CONST_VALUE = re.compile(r"must be ([a-z0-9_]+)$")
+
+
+def compact_field(f):
+    entry = {"name": f["name"], "types": f["types"], "required": bool(f["required"])}
+    match = CONST_VALUE.search(f.get("description", ""))
+    if match and f["types"] == ["String"]:
+        entry["const"] = match.group(1)
+    return entry
+
+
 def compact_fields(fields):
-    return [
-        {"name": f["name"], "types": f["types"], "required": bool(f["required"])}
-        for f in fields
-    ]
+    return [compact_field(f) for f in fields]
 
 
 def main():

@@ -1,8 +1,9 @@
 //! A local stand-in for the Telegram Bot API, for tests, the `demo` command and benchmarks.
 //! No machine here reaches Telegram, so this HTTP server on 127.0.0.1 answers teloxide the way
 //! Telegram would: it validates every request against the Bot API 9.1 spec (see `README.md`),
-//! keeps per-chat message state, serves queued updates by long polling, records everything the
-//! bot did, can inject faults, and renders a human-readable transcript.
+//! keeps per-chat message state, serves queued updates by long polling or pushes them to a
+//! webhook, records everything the bot did, can inject faults, and renders a human-readable
+//! transcript.
 //!
 //! Typical use (the bot under test is any teloxide `Bot` pointed at `api_url()`):
 //! ```
@@ -99,9 +100,10 @@ pub enum Fault {
 pub struct SentMessage {
     pub chat_id: i64,
     pub message_id: i32,
-    /// The text parameter exactly as the bot sent it (HTML when parse_mode was HTML).
+    /// The text parameter exactly as the bot sent it (HTML when parse_mode was HTML); for a
+    /// photo the caption parameter, for a copy the copied text or caption.
     pub html: String,
-    /// The text a person sees (HTML parsed away).
+    /// The text (or caption) a person sees (HTML parsed away).
     pub text: String,
     pub entities: Vec<Entity>,
     /// Users mentioned through tg://user?id= links or text_mention entities.
@@ -111,6 +113,86 @@ pub struct SentMessage {
     pub keyboard: Vec<Vec<(String, String)>>,
     pub reply_to: Option<i32>,
     pub edit_count: u32,
+    /// For a photo: which photo and how the bot gave it. `html`, `text` and `entities` then
+    /// hold the caption.
+    pub photo: Option<SentPhoto>,
+    /// Set on every message of an album (sendMediaGroup).
+    pub media_group_id: Option<String>,
+    /// What the message did to the chat's reply keyboard (ReplyKeyboardMarkup,
+    /// ReplyKeyboardRemove, ForceReply), if anything.
+    pub reply_keyboard: Option<ReplyKeyboardChange>,
+    /// For copyMessage: the (chat_id, message_id) the copy was made from.
+    pub copied_from: Option<(i64, i32)>,
+}
+
+/// A photo the bot sent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SentPhoto {
+    /// The file_id of the largest size in the Message the stand-in answered with.
+    pub file_id: String,
+    /// How many sizes (PhotoSize) the Message lists.
+    pub sizes: usize,
+    pub source: PhotoSource,
+}
+
+/// How the bot gave a photo.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PhotoSource {
+    /// A file_id of a photo the stand-in knows (sent before, or in a pushed update).
+    FileId(String),
+    /// An HTTP URL for Telegram to download (not fetched by the stand-in).
+    Url(String),
+    /// Bytes uploaded with multipart/form-data.
+    Upload(UploadedFile),
+}
+
+/// A file the bot uploaded with multipart/form-data.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UploadedFile {
+    /// The form part's name (what `attach://` named).
+    pub part: String,
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+    /// The number of bytes uploaded.
+    pub len: usize,
+    /// The first bytes (up to 64), e.g. to check a PNG signature.
+    pub head: Vec<u8>,
+}
+
+/// One button of a reply keyboard.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplyButton {
+    pub text: String,
+    /// Pressing it shares the user's location (private chats only).
+    pub request_location: bool,
+    /// Pressing it shares the user's phone number (private chats only).
+    pub request_contact: bool,
+}
+
+/// A reply keyboard as the bot set it (ReplyKeyboardMarkup).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplyKeyboard {
+    pub rows: Vec<Vec<ReplyButton>>,
+    pub one_time: bool,
+    pub resize: bool,
+    pub persistent: bool,
+    pub selective: bool,
+    pub placeholder: Option<String>,
+}
+
+/// What a message's `reply_markup` did to the chat's reply keyboard.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReplyKeyboardChange {
+    Show(ReplyKeyboard),
+    /// ReplyKeyboardRemove.
+    Remove {
+        selective: bool,
+    },
+    /// ForceReply.
+    ForceReply {
+        placeholder: Option<String>,
+        selective: bool,
+    },
 }
 
 impl SentMessage {
@@ -141,6 +223,31 @@ pub enum TimelineEntry {
         text: String,
         show_alert: bool,
     },
+}
+
+/// The webhook setWebhook set (see `StandIn::webhook`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct WebhookConfig {
+    pub url: String,
+    /// Sent as the X-Telegram-Bot-Api-Secret-Token header of every delivery.
+    pub secret_token: Option<String>,
+    /// Deliveries in flight at most (Telegram's default is 40).
+    pub max_connections: usize,
+    pub ip_address: Option<String>,
+    pub has_custom_certificate: bool,
+}
+
+/// Webhook delivery counters (see `StandIn::webhook_stats`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WebhookStats {
+    /// Updates the webhook accepted (answered 2xx).
+    pub delivered: usize,
+    /// Failed attempts (a non-2xx answer, no connection, a timeout) that were tried again.
+    pub retried: usize,
+    /// All failed attempts, including ones not retried because the webhook changed.
+    pub failed: usize,
+    /// The most deliveries that were in flight at once.
+    pub max_in_flight: usize,
 }
 
 /// The Bot API version the embedded spec describes ("Bot API 9.1").
@@ -239,6 +346,30 @@ impl StandIn {
             .message(chat_id, message_id)?
             .sent
             .clone()
+    }
+
+    /// The reply keyboard the bot's messages left in a chat: the last ReplyKeyboardMarkup
+    /// sent there (selective or not), until a ReplyKeyboardRemove. None if there is none.
+    pub fn reply_keyboard(&self, chat_id: i64) -> Option<ReplyKeyboard> {
+        self.shared
+            .lock()
+            .chats
+            .get(&chat_id)
+            .and_then(|chat| chat.reply_keyboard.clone())
+    }
+
+    /// The webhook setWebhook set, if one is set.
+    pub fn webhook(&self) -> Option<WebhookConfig> {
+        self.shared
+            .lock()
+            .webhook
+            .as_ref()
+            .map(|webhook| webhook.config.clone())
+    }
+
+    /// Webhook delivery counters since the stand-in started.
+    pub fn webhook_stats(&self) -> WebhookStats {
+        self.shared.lock().delivery.stats
     }
 
     /// answerCallbackQuery calls: (callback_query_id, text, show_alert).

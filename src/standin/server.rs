@@ -1,6 +1,8 @@
 //! The HTTP side of the stand-in: an axum server on 127.0.0.1 that answers
 //! `POST /bot{token}/{method}` like Telegram, including the method implementations (sending and
-//! editing messages, long polling getUpdates, ...) and the injected faults. A listener wrapper
+//! editing messages, long polling getUpdates, ...) and the injected faults. Child modules hold
+//! request bodies (`body`: JSON, multipart, forms), photos and copies (`media`), reply
+//! keyboards (`markup`) and webhooks with their delivery driver (`webhook`). A listener wrapper
 //! lets a handler kill its own connection, so `Fault::DropConnection` can close a socket
 //! without writing any HTTP response, even on a keep-alive connection.
 
@@ -12,10 +14,10 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, SystemTime};
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::connect_info::Connected;
 use axum::extract::{ConnectInfo, State as AxumState};
-use axum::http::{header, StatusCode, Uri};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::serve::{IncomingStream, Listener};
 use axum::Router;
@@ -24,13 +26,28 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 
-use super::html::{parse_html, Entity, FormattedText};
+use super::html::{parse_html, utf16_len, Entity, FormattedText};
 use super::spec::spec;
 use super::state::{bot_user_json, unix_now, Shared, State, StoredMessage};
 use super::{
-    Call, CallOutcome, Fault, SentMessage, TimelineEntry, BOT_FIRST_NAME, BOT_ID, BOT_USERNAME,
-    TOKEN,
+    Call, CallOutcome, Fault, ReplyKeyboardChange, SentMessage, SentPhoto, TimelineEntry,
+    BOT_FIRST_NAME, BOT_ID, BOT_USERNAME, TOKEN,
 };
+
+mod body;
+mod markup;
+mod media;
+pub(crate) mod webhook;
+
+use body::RequestBody;
+
+/// The largest request body: Telegram's limit for a multipart upload, 50 MB.
+const MAX_BODY_BYTES: usize = 50 * 1024 * 1024;
+
+/// Longest message text, in UTF-16 code units after entity parsing.
+const TEXT_LIMIT: usize = 4096;
+/// Longest caption, in UTF-16 code units after entity parsing.
+const CAPTION_LIMIT: usize = 1024;
 
 /// Starts the server; returns its address and the sender that stops it.
 pub(crate) async fn start(shared: Arc<Shared>) -> io::Result<(SocketAddr, oneshot::Sender<()>)> {
@@ -239,7 +256,8 @@ async fn handle(
     AxumState(shared): AxumState<Arc<Shared>>,
     ConnectInfo(kill): ConnectInfo<ConnectionKill>,
     uri: Uri,
-    body: Bytes,
+    headers: HeaderMap,
+    body: Body,
 ) -> Response {
     let segments: Vec<&str> = uri.path().split('/').filter(|s| !s.is_empty()).collect();
     let (token, raw_method) = match segments.as_slice() {
@@ -250,21 +268,22 @@ async fn handle(
             return json_response(404, error_body(404, &failure.description, None));
         }
     };
-    let params = match parse_body(&body) {
-        Ok(params) => params,
+    let method = spec()
+        .method_name(raw_method)
+        .unwrap_or(raw_method)
+        .to_string();
+    let request = match read_body(&method, &headers, body).await {
+        Ok(request) => request,
         Err(failure) => {
-            record_rejected(&shared, raw_method, &Value::Null, &failure);
+            record_rejected(&shared, &method, &Value::Null, &failure);
             return json_response(
                 failure.code,
                 error_body(failure.code, &failure.description, None),
             );
         }
     };
+    let params = &request.params;
     let params_value = Value::Object(params.clone());
-    let method = spec()
-        .method_name(raw_method)
-        .unwrap_or(raw_method)
-        .to_string();
     let call_index = shared.update(|state| {
         state.calls.push(Call {
             method: method.clone(),
@@ -291,16 +310,20 @@ async fn handle(
         Err(ApiFailure::not_found())
     } else if method == "getUpdates" {
         // The check runs in its own statement so the lock is released before the long wait.
-        let checked = check_request(&shared.lock(), &method, &params);
+        let checked = check_request(&shared.lock(), &method, &request);
         match checked {
-            Ok(()) => get_updates(&shared, &params).await,
+            Ok(()) => get_updates(&shared, params).await,
             Err(failure) => Err(failure),
         }
     } else {
-        shared.update(|state| {
-            check_request(state, &method, &params)?;
-            apply(state, &method, &params)
-        })
+        let result = shared.update(|state| {
+            check_request(state, &method, &request)?;
+            apply(state, &method, &request)
+        });
+        if method == "setWebhook" && result.is_ok() {
+            webhook::ensure_driver(&shared);
+        }
+        result
     };
 
     match result {
@@ -340,17 +363,24 @@ fn set_outcome(shared: &Shared, index: usize, outcome: CallOutcome) {
     shared.update(|state| state.calls[index].outcome = outcome);
 }
 
-fn parse_body(body: &[u8]) -> Result<Map<String, Value>, ApiFailure> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Map::new());
-    }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => Ok(map),
-        // teloxide sends multipart only for file uploads, which the stand-in does not model.
-        _ => Err(ApiFailure::bad_request(
-            "the stand-in accepts only a JSON object body (multipart uploads are not supported)",
-        )),
-    }
+/// Reads the whole body (up to Telegram's 50 MB upload limit) and parses it.
+async fn read_body(
+    method: &str,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<RequestBody, ApiFailure> {
+    let bytes = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| ApiFailure {
+            code: 413,
+            description: "Request Entity Too Large".to_string(),
+            parameters: None,
+            violation: true,
+        })?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok());
+    body::parse(method, content_type, &bytes)
 }
 
 fn take_fault(shared: &Shared, method: &str) -> Option<Fault> {
@@ -368,11 +398,8 @@ fn take_fault(shared: &Shared, method: &str) -> Option<Fault> {
 }
 
 /// Spec and content checks shared by all methods, before anything is applied.
-fn check_request(
-    state: &State,
-    method: &str,
-    params: &Map<String, Value>,
-) -> Result<(), ApiFailure> {
+fn check_request(state: &State, method: &str, request: &RequestBody) -> Result<(), ApiFailure> {
+    let params = &request.params;
     // A migrated group answers every request naming it with the new id, as Telegram does.
     if let Some(chat_id) = params.get("chat_id").and_then(Value::as_i64) {
         if let Some(new_id) = state.migrated.get(&chat_id) {
@@ -385,6 +412,14 @@ fn check_request(
             });
         }
     }
+    if method == "getUpdates" && state.webhook.is_some() {
+        return Err(ApiFailure {
+            code: 409,
+            description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first".to_string(),
+            parameters: None,
+            violation: true,
+        });
+    }
     if method == "sendMessage" && !params.contains_key("text") {
         return Err(ApiFailure::bad_request("message text is empty"));
     }
@@ -393,13 +428,15 @@ fn check_request(
         .map_err(|reason| ApiFailure::bad_request(&reason))?;
     if matches!(method, "sendMessage" | "editMessageText") {
         let formatted = formatted_text(params, "text", "entities")?;
-        check_length(&formatted, 4096)?;
+        check_length(&formatted, TEXT_LIMIT)?;
     }
     if params.contains_key("caption") {
-        let formatted = formatted_text(params, "caption", "caption_entities")?;
-        if formatted.text.chars().count() > 1024 {
-            return Err(ApiFailure::bad_request("message caption is too long"));
-        }
+        check_caption(params)?;
+    }
+    // Each album item has its own caption.
+    let items = params.get("media").and_then(Value::as_array);
+    for item in items.into_iter().flatten().filter_map(Value::as_object) {
+        check_caption(item)?;
     }
     if method == "answerCallbackQuery" {
         let text = params.get("text").and_then(Value::as_str).unwrap_or("");
@@ -409,21 +446,34 @@ fn check_request(
     }
     if let Some(markup) = params.get("reply_markup") {
         check_inline_keyboard(markup)?;
+        markup::check_reply_keyboard(markup, params.get("chat_id"))?;
     }
+    media::check_attachments(params, &request.uploads)?;
     if method == "setMyCommands" {
         check_commands(params)?;
     }
     Ok(())
 }
 
+/// Telegram measures text in UTF-16 code units of the text after entity parsing: an emoji
+/// outside the BMP counts twice, HTML markup not at all.
 fn check_length(formatted: &FormattedText, limit: usize) -> Result<(), ApiFailure> {
     if formatted.text.trim().is_empty() {
         return Err(ApiFailure::bad_request("message text is empty"));
     }
-    if formatted.text.chars().count() > limit {
+    if utf16_len(&formatted.text) > limit {
         return Err(ApiFailure::bad_request("message is too long"));
     }
     Ok(())
+}
+
+/// A caption (of a message or of one album item): 0-1024 UTF-16 code units after parsing.
+fn check_caption(params: &Map<String, Value>) -> Result<FormattedText, ApiFailure> {
+    let formatted = formatted_text(params, "caption", "caption_entities")?;
+    if utf16_len(&formatted.text) > CAPTION_LIMIT {
+        return Err(ApiFailure::bad_request("message caption is too long"));
+    }
+    Ok(formatted)
 }
 
 /// The text a person sees and its entities, per parse_mode (or the explicit entities).
@@ -510,11 +560,8 @@ fn check_commands(params: &Map<String, Value>) -> Result<(), ApiFailure> {
 }
 
 /// Runs a validated request against the state.
-fn apply(
-    state: &mut State,
-    method: &str,
-    params: &Map<String, Value>,
-) -> Result<Value, ApiFailure> {
+fn apply(state: &mut State, method: &str, request: &RequestBody) -> Result<Value, ApiFailure> {
+    let params = &request.params;
     match method {
         "getMe" => Ok(json!({
             "id": BOT_ID,
@@ -528,8 +575,15 @@ fn apply(
             "has_main_web_app": false,
         })),
         "sendMessage" => send_message(state, params),
-        "editMessageText" => edit_message(state, params, true),
-        "editMessageReplyMarkup" => edit_message(state, params, false),
+        "sendPhoto" => media::send_photo(state, request),
+        "sendMediaGroup" => media::send_media_group(state, request),
+        "copyMessage" => media::copy_message(state, params),
+        "editMessageText" => edit_message(state, params, Edit::Text),
+        "editMessageCaption" => edit_message(state, params, Edit::Caption),
+        "editMessageReplyMarkup" => edit_message(state, params, Edit::Markup),
+        "setWebhook" => webhook::set_webhook(state, request),
+        "deleteWebhook" => webhook::delete_webhook(state, params),
+        "getWebhookInfo" => Ok(webhook::webhook_info(state)),
         "deleteMessage" => delete_message(state, params),
         "answerCallbackQuery" => answer_callback_query(state, params),
         "getChat" => get_chat(state, params),
@@ -626,79 +680,187 @@ fn entities_json(state: &State, formatted: &FormattedText) -> Value {
     Value::Array(list)
 }
 
-fn send_message(state: &mut State, params: &Map<String, Value>) -> Result<Value, ApiFailure> {
-    let chat_id = chat_id(params)?;
-    let formatted = formatted_text(params, "text", "entities")?;
-    let reply_target = params
-        .get("reply_parameters")
-        .and_then(|r| r.get("message_id"))
-        .or_else(|| params.get("reply_to_message_id"))
-        .and_then(Value::as_i64)
-        .map(|id| id as i32);
-    let allow_without_reply = params
-        .get("reply_parameters")
-        .and_then(|r| r.get("allow_sending_without_reply"))
-        .or_else(|| params.get("allow_sending_without_reply"))
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    let reply_json = reply_target.and_then(|id| state.embedded_message(chat_id, id));
-    if reply_target.is_some() && reply_json.is_none() && !allow_without_reply {
-        return Err(ApiFailure::bad_request("message to be replied not found"));
-    }
-    let reply_to = reply_json.as_ref().and(reply_target);
+/// What every new bot message has besides its content: the chat, the message it replies to,
+/// its inline keyboard and what it does to the chat's reply keyboard.
+struct Envelope {
+    chat_id: i64,
+    reply_json: Option<Value>,
+    reply_to: Option<i32>,
+    inline_markup: Option<Value>,
+    reply_keyboard: Option<ReplyKeyboardChange>,
+}
 
+impl Envelope {
+    fn from_params(state: &State, params: &Map<String, Value>) -> Result<Envelope, ApiFailure> {
+        let chat_id = chat_id(params)?;
+        let reply_target = params
+            .get("reply_parameters")
+            .and_then(|r| r.get("message_id"))
+            .or_else(|| params.get("reply_to_message_id"))
+            .and_then(Value::as_i64)
+            .map(|id| id as i32);
+        let allow_without_reply = params
+            .get("reply_parameters")
+            .and_then(|r| r.get("allow_sending_without_reply"))
+            .or_else(|| params.get("allow_sending_without_reply"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let reply_json = reply_target.and_then(|id| state.embedded_message(chat_id, id));
+        if reply_target.is_some() && reply_json.is_none() && !allow_without_reply {
+            return Err(ApiFailure::bad_request("message to be replied not found"));
+        }
+        let reply_to = reply_json.as_ref().and(reply_target);
+        Ok(Envelope {
+            chat_id,
+            reply_json,
+            reply_to,
+            inline_markup: inline_markup(params),
+            reply_keyboard: params
+                .get("reply_markup")
+                .and_then(markup::reply_keyboard_change),
+        })
+    }
+}
+
+/// The content of a new bot message.
+struct Content {
+    /// The text or caption parameter as sent.
+    html: String,
+    /// The text or caption as parsed.
+    formatted: FormattedText,
+    /// The Message fields of the content: text and entities, or photo, caption, ...
+    fields: Map<String, Value>,
+    photo: Option<SentPhoto>,
+    media_group_id: Option<String>,
+    copied_from: Option<(i64, i32)>,
+}
+
+impl Content {
+    fn new(html: &str, formatted: FormattedText) -> Content {
+        Content {
+            html: html.to_string(),
+            formatted,
+            fields: Map::new(),
+            photo: None,
+            media_group_id: None,
+            copied_from: None,
+        }
+    }
+}
+
+/// Posts a message of the bot: allocates its id, stores it, records it in the timeline and
+/// applies its reply keyboard. Returns the Message JSON.
+fn post_message(state: &mut State, envelope: &Envelope, content: Content) -> Value {
+    let chat_id = envelope.chat_id;
     let message_id = state.allocate_message_id(chat_id);
-    let markup = inline_markup(params);
     let mut json = json!({
         "message_id": message_id,
         "from": bot_user_json(),
         "chat": state.chat_json(chat_id),
         "date": unix_now(),
-        "text": formatted.text,
     });
-    if !formatted.entities.is_empty() {
-        json["entities"] = entities_json(state, &formatted);
+    for (key, value) in content.fields {
+        json[key] = value;
     }
-    if let Some(markup) = &markup {
+    if let Some(markup) = &envelope.inline_markup {
         json["reply_markup"] = markup.clone();
     }
-    if let Some(reply) = reply_json {
-        json["reply_to_message"] = reply;
+    if let Some(reply) = &envelope.reply_json {
+        json["reply_to_message"] = reply.clone();
     }
     let sent = SentMessage {
         chat_id,
         message_id,
-        html: params
-            .get("text")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string(),
-        text: formatted.text.clone(),
-        entities: formatted.entities.clone(),
-        mentioned_user_ids: formatted.mentioned_user_ids(),
-        keyboard: keyboard_rows(markup.as_ref()),
-        reply_to,
+        html: content.html,
+        text: content.formatted.text.clone(),
+        entities: content.formatted.entities.clone(),
+        mentioned_user_ids: content.formatted.mentioned_user_ids(),
+        keyboard: keyboard_rows(envelope.inline_markup.as_ref()),
+        reply_to: envelope.reply_to,
         edit_count: 0,
+        photo: content.photo,
+        media_group_id: content.media_group_id,
+        reply_keyboard: envelope.reply_keyboard.clone(),
+        copied_from: content.copied_from,
     };
     state.timeline.push(TimelineEntry::BotSent {
         message: sent.clone(),
     });
-    state.chats.entry(chat_id).or_default().messages.insert(
+    let chat = state.chats.entry(chat_id).or_default();
+    match &envelope.reply_keyboard {
+        Some(ReplyKeyboardChange::Show(keyboard)) => chat.reply_keyboard = Some(keyboard.clone()),
+        Some(ReplyKeyboardChange::Remove { .. }) => chat.reply_keyboard = None,
+        _ => {}
+    }
+    chat.messages.insert(
         message_id,
         StoredMessage {
             json: json.clone(),
             sent: Some(sent),
-            formatted: Some(formatted),
-            reply_markup: markup,
+            formatted: Some(content.formatted),
+            reply_markup: envelope.inline_markup.clone(),
         },
     );
-    Ok(json)
+    json
+}
+
+/// Sets (or, when empty, removes) `key` and its entities on a Message JSON.
+fn set_formatted(
+    state: &State,
+    json: &mut Map<String, Value>,
+    key: &str,
+    entities_key: &str,
+    formatted: &FormattedText,
+) {
+    if formatted.text.is_empty() && key == "caption" {
+        json.remove(key);
+    } else {
+        json.insert(key.to_string(), json!(formatted.text));
+    }
+    match entities_json(state, formatted) {
+        Value::Array(list) if !list.is_empty() => {
+            json.insert(entities_key.to_string(), Value::Array(list));
+        }
+        _ => {
+            json.remove(entities_key);
+        }
+    }
+}
+
+fn send_message(state: &mut State, params: &Map<String, Value>) -> Result<Value, ApiFailure> {
+    let envelope = Envelope::from_params(state, params)?;
+    let formatted = formatted_text(params, "text", "entities")?;
+    let html = params.get("text").and_then(Value::as_str).unwrap_or("");
+    let mut content = Content::new(html, formatted);
+    set_formatted(
+        state,
+        &mut content.fields,
+        "text",
+        "entities",
+        &content.formatted,
+    );
+    Ok(post_message(state, &envelope, content))
+}
+
+/// What an edit method changes.
+#[derive(Clone, Copy, PartialEq)]
+enum Edit {
+    Text,
+    Caption,
+    Markup,
+}
+
+/// Whether a Message JSON carries media that can have a caption.
+fn has_media(json: &Value) -> bool {
+    ["photo", "video", "document", "audio", "animation", "voice"]
+        .iter()
+        .any(|key| json.get(key).is_some())
 }
 
 fn edit_message(
     state: &mut State,
     params: &Map<String, Value>,
-    changes_text: bool,
+    edit: Edit,
 ) -> Result<Value, ApiFailure> {
     if params.contains_key("inline_message_id") {
         // Inline messages are not modelled; Telegram answers True for them.
@@ -713,31 +875,40 @@ fn edit_message(
         ));
     };
     let message_id = message_id as i32;
-    let new_formatted = if changes_text {
-        Some(formatted_text(params, "text", "entities")?)
-    } else {
-        None
+    let new_formatted = match edit {
+        Edit::Text => Some(formatted_text(params, "text", "entities")?),
+        Edit::Caption => Some(formatted_text(params, "caption", "caption_entities")?),
+        Edit::Markup => None,
     };
     let new_markup = inline_markup(params);
-    let entities_value = new_formatted
-        .as_ref()
-        .map(|formatted| entities_json(state, formatted));
-    let Some(stored) = state
-        .chats
-        .get_mut(&chat_id)
-        .and_then(|chat| chat.messages.get_mut(&message_id))
-    else {
+    let Some(stored) = state.message(chat_id, message_id) else {
         return Err(ApiFailure::bad_request("message to edit not found"));
     };
-    let (Some(sent), Some(old_formatted)) = (stored.sent.as_mut(), stored.formatted.as_ref())
-    else {
+    let (Some(_), Some(old_formatted)) = (stored.sent.as_ref(), stored.formatted.as_ref()) else {
         return Err(ApiFailure::bad_request("message can't be edited"));
     };
+    if edit == Edit::Text && stored.json.get("text").is_none() {
+        return Err(ApiFailure::bad_request(
+            "there is no text in the message to edit",
+        ));
+    }
+    if edit == Edit::Caption && !has_media(&stored.json) {
+        return Err(ApiFailure::bad_request(
+            "there is no caption in the message to edit",
+        ));
+    }
     let formatted = new_formatted.unwrap_or_else(|| old_formatted.clone());
     let same_markup = keyboard_rows(new_markup.as_ref())
         == keyboard_rows(stored.reply_markup.as_ref())
         && new_markup.is_some() == stored.reply_markup.is_some();
-    if formatted == *old_formatted && same_markup {
+    let same_placement = params.get("show_caption_above_media").is_none_or(|above| {
+        stored
+            .json
+            .get("show_caption_above_media")
+            .unwrap_or(&json!(false))
+            == above
+    });
+    if formatted == *old_formatted && same_markup && same_placement {
         state.not_modified_count += 1;
         return Err(ApiFailure {
             code: 400,
@@ -746,39 +917,61 @@ fn edit_message(
             violation: false,
         });
     }
-    if changes_text {
+    let mut json = stored.json.as_object().cloned().unwrap_or_default();
+    match edit {
+        Edit::Text => set_formatted(state, &mut json, "text", "entities", &formatted),
+        Edit::Caption => {
+            set_formatted(state, &mut json, "caption", "caption_entities", &formatted);
+            match params.get("show_caption_above_media") {
+                Some(Value::Bool(true)) => {
+                    json.insert("show_caption_above_media".to_string(), json!(true));
+                }
+                Some(_) => {
+                    json.remove("show_caption_above_media");
+                }
+                None => {}
+            }
+        }
+        Edit::Markup => {}
+    }
+    match &new_markup {
+        Some(markup) => {
+            json.insert("reply_markup".to_string(), markup.clone());
+        }
+        None => {
+            json.remove("reply_markup");
+        }
+    }
+    json.insert("edit_date".to_string(), json!(unix_now()));
+    let html_key = if edit == Edit::Text {
+        "text"
+    } else {
+        "caption"
+    };
+    let Some(stored) = state
+        .chats
+        .get_mut(&chat_id)
+        .and_then(|chat| chat.messages.get_mut(&message_id))
+    else {
+        return Err(ApiFailure::bad_request("message to edit not found"));
+    };
+    let Some(sent) = stored.sent.as_mut() else {
+        return Err(ApiFailure::bad_request("message can't be edited"));
+    };
+    if edit != Edit::Markup {
         sent.html = params
-            .get("text")
+            .get(html_key)
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
-        stored.json["text"] = json!(formatted.text);
-        match entities_value {
-            Some(Value::Array(list)) if !list.is_empty() => {
-                stored.json["entities"] = Value::Array(list)
-            }
-            _ => {
-                if let Some(object) = stored.json.as_object_mut() {
-                    object.remove("entities");
-                }
-            }
-        }
     }
-    match &new_markup {
-        Some(markup) => stored.json["reply_markup"] = markup.clone(),
-        None => {
-            if let Some(object) = stored.json.as_object_mut() {
-                object.remove("reply_markup");
-            }
-        }
-    }
-    stored.json["edit_date"] = json!(unix_now());
     sent.text = formatted.text.clone();
     sent.entities = formatted.entities.clone();
     sent.mentioned_user_ids = formatted.mentioned_user_ids();
     sent.keyboard = keyboard_rows(new_markup.as_ref());
     sent.edit_count += 1;
     let snapshot = sent.clone();
+    stored.json = Value::Object(json);
     stored.formatted = Some(formatted);
     stored.reply_markup = new_markup;
     let json = stored.json.clone();
@@ -912,9 +1105,14 @@ async fn get_updates(shared: &Shared, params: &Map<String, Value>) -> Result<Val
         {
             let mut state = shared.lock();
             if state.poll_generation != generation {
+                let description = if state.webhook.is_some() {
+                    "Conflict: terminated by setWebhook request"
+                } else {
+                    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+                };
                 return Err(ApiFailure {
                     code: 409,
-                    description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running".to_string(),
+                    description: description.to_string(),
                     parameters: None,
                     violation: false,
                 });

@@ -47,6 +47,9 @@ pub struct FieldSpec {
     pub name: String,
     pub types: Vec<String>,
     pub required: bool,
+    /// The one value a discriminator field may have ("photo" for InputMediaPhoto.type).
+    #[serde(default, rename = "const")]
+    pub const_value: Option<String>,
 }
 
 /// The parsed spec, built once per process.
@@ -71,6 +74,23 @@ impl Spec {
         self.lower_names
             .get(&any_case.to_lowercase())
             .map(String::as_str)
+    }
+
+    /// The types a method's parameter may have (a legacy parameter's too), if it has it.
+    pub fn param_types(&self, method: &str, name: &str) -> Option<Vec<String>> {
+        let documented = self
+            .methods
+            .get(method)?
+            .params
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.types.clone());
+        documented.or_else(|| {
+            LEGACY_PARAMS
+                .iter()
+                .find(|(legacy, _)| *legacy == name)
+                .map(|(_, kind)| vec![kind.to_string()])
+        })
     }
 
     /// Whether the method's documented return type is a plain Boolean (`True` on success).
@@ -116,28 +136,52 @@ impl Spec {
                 Err(error) => errors.push((type_name, error)),
             }
         }
-        // Several object types may be allowed (reply_markup); report the error of the one
-        // whose field names overlap most with the keys sent, as that is the one meant.
-        let best = errors
-            .iter()
-            .max_by_key(|(type_name, _)| self.key_overlap(value, type_name));
+        // Several object types may be allowed (reply_markup, media); report the error of the
+        // one the sender meant: the one whose discriminator matches, else the one whose field
+        // names overlap most with the keys sent. The first of equals wins.
+        let mut best: Option<(usize, &String)> = None;
+        for (type_name, error) in &errors {
+            let score = self.key_overlap(value, type_name);
+            if best.is_none_or(|(top, _)| score > top) {
+                best = Some((score, error));
+            }
+        }
         match best {
             Some((_, error)) => Err(error.clone()),
             None => Ok(()),
         }
     }
 
+    /// How well a value fits a type: a matching discriminator counts far more than a key
+    /// name; an array is judged by its first element.
     fn key_overlap(&self, value: &Value, type_name: &str) -> usize {
-        let (Some(object), Some(fields)) = (
-            value.as_object(),
-            self.types.get(type_name).and_then(|t| t.fields.as_ref()),
-        ) else {
+        if let Some(element_type) = type_name.strip_prefix("Array of ") {
+            return value
+                .as_array()
+                .and_then(|items| items.first())
+                .map_or(0, |first| self.key_overlap(first, element_type));
+        }
+        let Some(type_spec) = self.types.get(type_name) else {
+            return 0;
+        };
+        if let Some(subtypes) = &type_spec.subtypes {
+            return subtypes
+                .iter()
+                .map(|subtype| self.key_overlap(value, subtype))
+                .max()
+                .unwrap_or(0);
+        }
+        let (Some(object), Some(fields)) = (value.as_object(), type_spec.fields.as_ref()) else {
             return 0;
         };
         fields
             .iter()
-            .filter(|f| object.contains_key(&f.name))
-            .count()
+            .map(|f| match (object.get(&f.name), &f.const_value) {
+                (Some(Value::String(sent)), Some(fixed)) if sent == fixed => 1000,
+                (Some(_), _) => 1,
+                (None, _) => 0,
+            })
+            .sum()
     }
 
     fn check_one(&self, value: &Value, type_name: &str, path: &str) -> Result<(), String> {
@@ -187,7 +231,14 @@ impl Spec {
                     return Err(format!("field \"{field_path}\" is required in {type_name}"));
                 }
                 None | Some(Value::Null) => {}
-                Some(inner) => self.check_value(inner, &field.types, &field_path)?,
+                Some(inner) => {
+                    self.check_value(inner, &field.types, &field_path)?;
+                    if let Some(fixed) = &field.const_value {
+                        if inner.as_str() != Some(fixed.as_str()) {
+                            return Err(format!("field \"{field_path}\" must be \"{fixed}\""));
+                        }
+                    }
+                }
             }
         }
         if let Some(unknown) = object
@@ -239,5 +290,50 @@ mod tests {
             .is_err());
         let scope = json!({"commands": [{"command": "a", "description": "b"}], "scope": {"type": "all_group_chats"}});
         assert_eq!(spec.check_params("setMyCommands", &params(scope)), Ok(()));
+        let typo = json!({"commands": [], "scope": {"type": "all_group_chat"}});
+        let error = spec
+            .check_params("setMyCommands", &params(typo))
+            .unwrap_err();
+        assert!(error.contains("scope.type"), "{error}");
+    }
+
+    #[test]
+    fn discriminators_pick_the_union_member() {
+        let spec = spec();
+        let photos = json!({"chat_id": 1, "media": [
+            {"type": "photo", "media": "a"}, {"type": "photo", "media": "b", "caption": "c"}
+        ]});
+        assert_eq!(spec.check_params("sendMediaGroup", &params(photos)), Ok(()));
+        // A typo in a photo item is reported against InputMediaPhoto, not the last member.
+        let typo =
+            json!({"chat_id": 1, "media": [{"type": "photo", "media": "a", "captoin": "c"}]});
+        let error = spec
+            .check_params("sendMediaGroup", &params(typo))
+            .unwrap_err();
+        assert!(error.contains("InputMediaPhoto"), "{error}");
+        let unknown = json!({"chat_id": 1, "media": [{"type": "picture", "media": "a"}]});
+        assert!(spec
+            .check_params("sendMediaGroup", &params(unknown))
+            .is_err());
+        let keyboard = json!({"chat_id": 1, "text": "x", "reply_markup": {"keyboard": [[{"text": "a", "request_location": true}]], "resize_keyboard": true}});
+        assert_eq!(spec.check_params("sendMessage", &params(keyboard)), Ok(()));
+        let remove = json!({"chat_id": 1, "text": "x", "reply_markup": {"remove_keyboard": true}});
+        assert_eq!(spec.check_params("sendMessage", &params(remove)), Ok(()));
+        let mixed = json!({"chat_id": 1, "text": "x", "reply_markup": {"keyboard": [], "remove_keyboard": true}});
+        assert!(spec.check_params("sendMessage", &params(mixed)).is_err());
+        let bad_button = json!({"chat_id": 1, "text": "x", "reply_markup": {"keyboard": [[{"text": "a", "request_location": "yes"}]]}});
+        let error = spec
+            .check_params("sendMessage", &params(bad_button))
+            .unwrap_err();
+        assert!(error.contains("request_location"), "{error}");
+        assert_eq!(
+            spec.param_types("sendPhoto", "photo"),
+            Some(vec!["InputFile".to_string(), "String".to_string()])
+        );
+        assert_eq!(
+            spec.param_types("sendPhoto", "reply_to_message_id"),
+            Some(vec!["Integer".to_string()])
+        );
+        assert_eq!(spec.param_types("sendPhoto", "colour"), None);
     }
 }

@@ -3,7 +3,7 @@
 //! short and never hold it across an await); a tokio Notify wakes long polls and test waiters
 //! whenever anything changes.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -13,7 +13,8 @@ use tokio::sync::Notify;
 use super::html::FormattedText;
 use super::updates::{TgChat, TgUser};
 use super::{
-    Call, Fault, SentMessage, TimelineEntry, Violation, BOT_FIRST_NAME, BOT_ID, BOT_USERNAME,
+    Call, Fault, ReplyKeyboard, SentMessage, TimelineEntry, Violation, WebhookConfig, WebhookStats,
+    BOT_FIRST_NAME, BOT_ID, BOT_USERNAME,
 };
 
 /// Everything the server and the inspection methods share.
@@ -62,6 +63,26 @@ pub(crate) struct StoredMessage {
 pub(crate) struct ChatState {
     pub next_message_id: i32,
     pub messages: BTreeMap<i32, StoredMessage>,
+    /// The reply keyboard the bot's last ReplyKeyboardMarkup set (None after a remove).
+    pub reply_keyboard: Option<ReplyKeyboard>,
+}
+
+/// The webhook as setWebhook set it.
+#[derive(Clone, Debug)]
+pub(crate) struct Webhook {
+    pub config: WebhookConfig,
+    /// Bumped by every setWebhook/deleteWebhook, so deliveries for an old one stop.
+    pub generation: u64,
+}
+
+/// Delivery bookkeeping of the webhook driver.
+#[derive(Default)]
+pub(crate) struct WebhookDelivery {
+    pub driver_started: bool,
+    /// update_ids being posted right now (each holds one connection).
+    pub in_flight: HashSet<i64>,
+    pub stats: WebhookStats,
+    pub last_error: Option<(i64, String)>,
 }
 
 pub(crate) struct InjectedFault {
@@ -98,6 +119,13 @@ pub(crate) struct State {
     /// setMyCommands by (scope JSON, language_code).
     pub commands: HashMap<(String, String), Value>,
     pub shut_down: bool,
+    /// Photos by file_id (of any of their sizes): the PhotoSize array Telegram would show.
+    pub photos: HashMap<String, Value>,
+    /// Numbers for file ids and media group ids the stand-in makes up.
+    pub next_file_number: u64,
+    pub webhook: Option<Webhook>,
+    pub webhook_generation: u64,
+    pub delivery: WebhookDelivery,
 }
 
 pub(crate) fn unix_now() -> i64 {
@@ -187,6 +215,7 @@ impl State {
             return;
         };
         let message_id = message_id as i32;
+        self.remember_photo(message.get("photo"));
         let chat = self.chats.entry(chat_id).or_default();
         chat.next_message_id = chat.next_message_id.max(message_id + 1);
         chat.messages.insert(
@@ -198,6 +227,26 @@ impl State {
                 reply_markup: None,
             },
         );
+    }
+
+    /// Makes every size of a photo (a PhotoSize array) known by its file_id, so the bot can
+    /// send it again by file_id.
+    pub fn remember_photo(&mut self, sizes: Option<&Value>) {
+        let Some(list) = sizes.and_then(Value::as_array) else {
+            return;
+        };
+        for size in list {
+            if let Some(file_id) = size.get("file_id").and_then(Value::as_str) {
+                self.photos
+                    .insert(file_id.to_string(), Value::Array(list.clone()));
+            }
+        }
+    }
+
+    /// A fresh number for a made-up file id or media group id.
+    pub fn next_number(&mut self) -> u64 {
+        self.next_file_number += 1;
+        self.next_file_number
     }
 
     pub fn record_violation(&mut self, method: &str, params: &Value, description: &str) {

@@ -6,14 +6,16 @@
 //! Legend: a `── title ──` line opens each run of entries in one chat; 💬 a user's message,
 //! 🤖 the bot's, ✏️ an edit (the lines it changed; 🚫🔘 when it only took the buttons away),
 //! 🗑️ a deletion, 🔘 a button press, 💭 a toast (⚠️💭 an alert), ↩️N replies to message N,
-//! ↪️ a forward, 👥 the bot's membership changed.
+//! ↪️ a forward, 📋 a copy, 👥 the bot's membership changed; 🖼️ a photo (🗂️ in an album),
+//! 📍 a location or venue, 📡 a live location; ⌨️ a reply keyboard the bot showed (📍 on a
+//! button that asks for the location), ⌨️🚫 one it removed, ⌨️↩️ a forced reply.
 
 use std::collections::HashMap;
 
 use serde_json::Value;
 
 use super::updates::TgUser;
-use super::{SentMessage, TimelineEntry};
+use super::{ReplyKeyboardChange, SentMessage, TimelineEntry};
 
 const INDENT: &str = "   ";
 
@@ -41,8 +43,13 @@ pub(crate) fn render(
                     .reply_to
                     .map(|id| format!(" ↩️{id}"))
                     .unwrap_or_default();
-                format!("🤖 #{}{reply}: {}", message.message_id, bot_text(message))
-                    + &buttons(message)
+                format!(
+                    "🤖 #{}{reply}: {}{}",
+                    message.message_id,
+                    media_mark(message),
+                    bot_text(message)
+                ) + &buttons(message)
+                    + &reply_keyboard(message)
             }
             TimelineEntry::BotEdited { message } => {
                 let text = bot_text(message);
@@ -202,10 +209,26 @@ fn message_line(message: &Value) -> String {
     let body = if let Some(text) = message["text"].as_str() {
         text.to_string()
     } else if message.get("photo").is_some() {
-        format!("🖼️ {}", message["caption"].as_str().unwrap_or(""))
-    } else if let Some(location) = message.get("location") {
+        let album = if message.get("media_group_id").is_some() {
+            "🗂️"
+        } else {
+            ""
+        };
+        format!("🖼️{album} {}", message["caption"].as_str().unwrap_or(""))
+    } else if let Some(venue) = message.get("venue") {
         format!(
             "📍 {}, {}",
+            venue["title"].as_str().unwrap_or(""),
+            venue["address"].as_str().unwrap_or("")
+        )
+    } else if let Some(location) = message.get("location") {
+        let mark = if location.get("live_period").is_some() {
+            "📡"
+        } else {
+            "📍"
+        };
+        format!(
+            "{mark} {}, {}",
             location["latitude"].as_f64().unwrap_or(0.0),
             location["longitude"].as_f64().unwrap_or(0.0)
         )
@@ -242,6 +265,45 @@ fn bot_text(message: &SentMessage) -> String {
         out.push(*unit);
     }
     indent_lines(&String::from_utf16_lossy(&out))
+}
+
+/// Symbols in front of a bot message's text: a copy, a photo, an album item.
+fn media_mark(message: &SentMessage) -> String {
+    let mut mark = String::new();
+    if message.copied_from.is_some() {
+        mark.push_str("📋 ");
+    }
+    if message.photo.is_some() {
+        mark.push_str("🖼️");
+        if message.media_group_id.is_some() {
+            mark.push_str("🗂️");
+        }
+        mark.push(' ');
+    }
+    mark
+}
+
+/// The reply keyboard a message showed, removed or forced, on lines of its own.
+fn reply_keyboard(message: &SentMessage) -> String {
+    match &message.reply_keyboard {
+        None => String::new(),
+        Some(ReplyKeyboardChange::Remove { .. }) => format!("\n{INDENT}⌨️🚫"),
+        Some(ReplyKeyboardChange::ForceReply { .. }) => format!("\n{INDENT}⌨️↩️"),
+        Some(ReplyKeyboardChange::Show(keyboard)) => keyboard
+            .rows
+            .iter()
+            .map(|row| {
+                let cells: Vec<String> = row
+                    .iter()
+                    .map(|button| {
+                        let pin = if button.request_location { "📍 " } else { "" };
+                        format!("[ {pin}{} ]", button.text)
+                    })
+                    .collect();
+                format!("\n{INDENT}⌨️ {}", cells.join(" "))
+            })
+            .collect(),
+    }
 }
 
 fn buttons(message: &SentMessage) -> String {

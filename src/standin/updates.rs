@@ -1,7 +1,8 @@
 //! Builders for the updates tests push to the bot, in the exact shapes of real Telegram
 //! payloads (see ../shared/telegram/updates/ and the README): messages in groups and private
-//! chats, replies that embed the replied message, photos, locations, callback queries,
-//! membership changes, migrations, edits, forwards, anonymous admins. They are methods on
+//! chats, replies that embed the replied message, photos and albums, locations, venues and
+//! live locations (with their edits), callback queries, membership changes, migrations, edits,
+//! forwards, anonymous admins. They are methods on
 //! StandIn because message ids come from the same per-chat counter as the bot's messages and
 //! replies embed messages the stand-in holds. Builders only build; `push_update` queues.
 
@@ -143,6 +144,34 @@ fn with_text(mut message: Value, text: &str, entities: Vec<Value>) -> Value {
     message
 }
 
+/// Adds three photo sizes (file ids unique per chat and message) and a caption.
+fn with_photo(mut message: Value, caption: Option<&str>) -> Value {
+    let id = message["message_id"].as_i64().unwrap_or(0);
+    let chat = message["chat"]["id"].as_i64().unwrap_or(0).unsigned_abs() % 1_000_000;
+    let sizes: Vec<Value> = [(90, 67, 1_301), (320, 240, 15_873), (800, 600, 62_123)]
+        .iter()
+        .enumerate()
+        .map(|(index, (width, height, size))| {
+            json!({
+                "file_id": format!("AgACAgUAAxkBAAI{chat:06}{id:06}{index}StandInPhoto"),
+                "file_unique_id": format!("AQAD{chat:06}{id:06}{index}"),
+                "file_size": size,
+                "width": width,
+                "height": height,
+            })
+        })
+        .collect();
+    message["photo"] = Value::Array(sizes);
+    if let Some(caption) = caption {
+        message["caption"] = json!(caption);
+        let entities = detected_entities(caption);
+        if !entities.is_empty() {
+            message["caption_entities"] = Value::Array(entities);
+        }
+    }
+    message
+}
+
 fn chat_member(status: &str) -> Value {
     let mut member = json!({"user": TgUser::bot().to_json(), "status": status});
     match status {
@@ -245,30 +274,30 @@ impl StandIn {
 
     /// A photo (three sizes) with an optional caption and its detected entities.
     pub fn photo(&self, chat: &TgChat, from: &TgUser, caption: Option<&str>) -> Value {
-        let mut message = self.new_message(chat, from);
-        let id = message["message_id"].as_i64().unwrap_or(0);
-        let sizes: Vec<Value> = [(90, 67, 1_301), (320, 240, 15_873), (800, 600, 62_123)]
-            .iter()
-            .enumerate()
-            .map(|(index, (width, height, size))| {
-                json!({
-                    "file_id": format!("AgACAgUAAxkBAAI{id:06}{index}StandInPhoto"),
-                    "file_unique_id": format!("AQAD{id:06}{index}"),
-                    "file_size": size,
-                    "width": width,
-                    "height": height,
-                })
+        let message = self.new_message(chat, from);
+        json!({"message": with_photo(message, caption)})
+    }
+
+    /// An album: `count` photos sent together, as Telegram delivers them: one update per
+    /// photo, all sharing a media_group_id, the caption (if any) on the first. Push each.
+    pub fn album(
+        &self,
+        chat: &TgChat,
+        from: &TgUser,
+        count: usize,
+        caption: Option<&str>,
+    ) -> Vec<Value> {
+        let group_id = self
+            .shared
+            .update(|state| format!("{}", 13_600_000_000_000_000u64 + state.next_number()));
+        (0..count)
+            .map(|index| {
+                let caption = caption.filter(|_| index == 0);
+                let mut message = with_photo(self.new_message(chat, from), caption);
+                message["media_group_id"] = json!(group_id);
+                json!({"message": message})
             })
-            .collect();
-        message["photo"] = Value::Array(sizes);
-        if let Some(caption) = caption {
-            message["caption"] = json!(caption);
-            let entities = detected_entities(caption);
-            if !entities.is_empty() {
-                message["caption_entities"] = Value::Array(entities);
-            }
-        }
-        json!({"message": message})
+            .collect()
     }
 
     /// A shared location.
@@ -276,6 +305,86 @@ impl StandIn {
         let mut message = self.new_message(chat, from);
         message["location"] = json!({"latitude": latitude, "longitude": longitude});
         json!({"message": message})
+    }
+
+    /// A location the user shared in their private chat with the bot (e.g. by a
+    /// request_location button).
+    pub fn private_location(&self, from: &TgUser, latitude: f64, longitude: f64) -> Value {
+        self.register_user(from);
+        self.location(&TgChat::private(from), from, latitude, longitude)
+    }
+
+    /// A venue (a place picked on the map). Telegram sends `venue` and, for older clients,
+    /// the same point as `location`; teloxide reads it as MediaKind::Venue.
+    pub fn venue(
+        &self,
+        chat: &TgChat,
+        from: &TgUser,
+        (latitude, longitude): (f64, f64),
+        title: &str,
+        address: &str,
+    ) -> Value {
+        let mut message = self.new_message(chat, from);
+        let point = json!({"latitude": latitude, "longitude": longitude});
+        message["location"] = point.clone();
+        message["venue"] = json!({"location": point, "title": title, "address": address});
+        json!({"message": message})
+    }
+
+    /// A live location the user started sharing for `live_period` seconds.
+    pub fn live_location(
+        &self,
+        chat: &TgChat,
+        from: &TgUser,
+        (latitude, longitude): (f64, f64),
+        live_period: u32,
+    ) -> Value {
+        let mut message = self.new_message(chat, from);
+        message["location"] = json!({
+            "latitude": latitude,
+            "longitude": longitude,
+            "live_period": live_period,
+            "horizontal_accuracy": 12.5,
+        });
+        json!({"message": message})
+    }
+
+    /// A live location moving: Telegram sends each new position as an edited_message of
+    /// the live location message, with its original date and live_period.
+    pub fn live_location_edit(
+        &self,
+        chat: &TgChat,
+        from: &TgUser,
+        message_id: i32,
+        (latitude, longitude): (f64, f64),
+    ) -> Value {
+        let (chat_json, date, live_period) = {
+            let state = self.shared.lock();
+            let original = state.message(chat.id, message_id).map(|m| &m.json);
+            let date = original
+                .and_then(|m| m["date"].as_i64())
+                .unwrap_or_else(unix_now);
+            let live_period = original
+                .and_then(|m| m.pointer("/location/live_period"))
+                .and_then(Value::as_i64)
+                .unwrap_or(900);
+            (state.chat_json(chat.id), date, live_period)
+        };
+        json!({
+            "edited_message": {
+                "message_id": message_id,
+                "from": from.to_json(),
+                "chat": chat_json,
+                "date": date,
+                "edit_date": unix_now(),
+                "location": {
+                    "latitude": latitude,
+                    "longitude": longitude,
+                    "live_period": live_period,
+                    "horizontal_accuracy": 8.0,
+                },
+            }
+        })
     }
 
     /// A press on a button of the bot's message, with that message embedded. None if the
