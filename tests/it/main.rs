@@ -1,5 +1,6 @@
 //! The integration tests, in one binary: the storage contract on both backends, the command
 //! line, and the bot end to end against the local Bot API stand-in.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod acts;
 mod cli;
@@ -16,5 +17,6 @@ mod e2e_regressions;
 mod e2e_report;
 mod e2e_roster;
 mod e2e_whistle;
+mod invariants;
 mod storage_contract;
 mod support;
