@@ -207,20 +207,68 @@ pub(crate) async fn save_change(
     Ok(())
 }
 
-/// The order `id` when `allowed` lets the person act on it; else why not.
-pub(crate) async fn permitted(
+/// Who may act on an order (a rule of `domain::access`).
+pub(crate) type Rule = fn(&Organisation, TelegramUserId, &WhistleOrder) -> bool;
+/// What someone the rule refuses is told.
+pub(crate) type Refuse = fn(&Organisation, TelegramUserId, &WhistleOrder) -> Refusal;
+
+/// The order `id` when `rule` lets `person` act on it; else why not.
+pub(crate) async fn check_permitted(
     ctx: &Ctx,
+    org: &Organisation,
+    person: TelegramUserId,
     id: OrderId,
-    allowed: impl FnOnce(&WhistleOrder) -> bool,
-    refused: impl FnOnce(&WhistleOrder) -> Refusal,
+    rule: Rule,
+    refuse: Refuse,
 ) -> Result<Outcome<StoredOrder>> {
     let Some(stored) = ctx.store.order(id).await? else {
         return Ok(Outcome::NoSuchOrder(id));
     };
-    if !allowed(&stored.order) {
-        return Ok(Outcome::Refused(refused(&stored.order)));
+    if !rule(org, person, &stored.order) {
+        return Ok(Outcome::Refused(refuse(org, person, &stored.order)));
     }
     Ok(Outcome::Done(stored))
+}
+
+/// `permitted`, returning the refusal from the calling act.
+macro_rules! permitted {
+    ($ctx:expr, $org:expr, $person:expr, $id:expr, $rule:expr, $refuse:expr) => {
+        match $crate::acts::check_permitted($ctx, $org, $person, $id, $rule, $refuse).await? {
+            $crate::acts::Outcome::Done(stored) => stored,
+            $crate::acts::Outcome::Refused(r) => return Ok($crate::acts::Outcome::Refused(r)),
+            $crate::acts::Outcome::NoSuchOrder(id) => {
+                return Ok($crate::acts::Outcome::NoSuchOrder(id))
+            }
+        }
+    };
+}
+pub(crate) use permitted;
+
+/// Maps an outcome's value, keeping refusals as they are.
+pub(crate) fn map<T, U>(o: Outcome<T>, f: impl FnOnce(T) -> U) -> Outcome<U> {
+    match o {
+        Outcome::Done(t) => Outcome::Done(f(t)),
+        Outcome::Refused(r) => Outcome::Refused(r),
+        Outcome::NoSuchOrder(id) => Outcome::NoSuchOrder(id),
+    }
+}
+
+/// `apply` for a change that makes one event and causes no message besides the cards.
+pub(crate) async fn apply_one(
+    ctx: &Ctx,
+    org: &Organisation,
+    id: OrderId,
+    mut change: impl FnMut(&mut WhistleOrder) -> std::result::Result<Event, TransitionError>,
+) -> Result<Outcome> {
+    let result = apply(
+        ctx,
+        org,
+        id,
+        |o, _| Ok((vec![change(o)?], ())),
+        |_, _, _| vec![],
+    )
+    .await?;
+    Ok(map(result, |_| ()))
 }
 
 /// "Only the people summoned …": with the roles the person holds in or around the order's unit.
@@ -239,6 +287,21 @@ pub(crate) fn not_summoned(
         .map(|m| m.role.clone())
         .collect();
     Refusal::NotSummoned { roles }
+}
+
+/// "Only the whistler, the unit's leaders and admins may verify or reopen."
+pub(crate) fn not_whistler(_: &Organisation, _: TelegramUserId, _: &WhistleOrder) -> Refusal {
+    Refusal::NotWhistler
+}
+
+/// "Only the whistler, the unit's leaders and admins may cancel."
+pub(crate) fn not_canceller(_: &Organisation, _: TelegramUserId, _: &WhistleOrder) -> Refusal {
+    Refusal::NotCanceller
+}
+
+/// "Only the whistler, the unit's leaders and admins may escalate."
+pub(crate) fn not_escalator(_: &Organisation, _: TelegramUserId, _: &WhistleOrder) -> Refusal {
+    Refusal::NotEscalator
 }
 
 /// Whether `person` may write on the timeline of an order from this chat: people of the chat's

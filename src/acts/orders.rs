@@ -5,7 +5,10 @@
 use chrono::{DateTime, Utc};
 
 use super::notices::{self, reply, reply_to_card};
-use super::{apply, not_summoned, permitted, Actor, Ctx, Here, Outcome, Refusal, Result};
+use super::{
+    apply, apply_one, map, not_canceller, not_escalator, not_summoned, not_whistler, permitted,
+    Actor, Ctx, Here, Outcome, Refusal, Result,
+};
 use crate::domain::plan;
 use crate::domain::policy::Level;
 use crate::domain::{
@@ -29,39 +32,11 @@ pub enum Reported {
     },
 }
 
-/// Maps an outcome's value, keeping refusals as they are.
-fn map<T, U>(o: Outcome<T>, f: impl FnOnce(T) -> U) -> Outcome<U> {
-    match o {
-        Outcome::Done(t) => Outcome::Done(f(t)),
-        Outcome::Refused(r) => Outcome::Refused(r),
-        Outcome::NoSuchOrder(id) => Outcome::NoSuchOrder(id),
-    }
-}
-
-/// Runs `then` with the order when `permitted`; passes a refusal on.
-macro_rules! permitted_or_return {
-    ($e:expr) => {
-        match $e {
-            Outcome::Done(stored) => stored,
-            Outcome::Refused(r) => return Ok(Outcome::Refused(r)),
-            Outcome::NoSuchOrder(id) => return Ok(Outcome::NoSuchOrder(id)),
-        }
-    };
-}
-
 /// A summoned person reports for duty (for every party of the order they may report for).
 pub async fn report(ctx: &Ctx, here: &Here, who: &Actor, id: OrderId) -> Result<Outcome<Reported>> {
     let org = &here.org;
     let now = ctx.now();
-    let stored = permitted_or_return!(
-        permitted(
-            ctx,
-            id,
-            |o| !access::reportable_parties(org, who.id, o).is_empty(),
-            |o| not_summoned(org, who.id, o),
-        )
-        .await?
-    );
+    let stored = permitted!(ctx, org, who.id, id, access::may_report, not_summoned);
     let mine = access::reportable_parties(org, who.id, &stored.order);
     let result = apply(
         ctx,
@@ -101,15 +76,7 @@ pub async fn resolve(
 ) -> Result<Outcome> {
     let org = &here.org;
     let now = ctx.now();
-    let stored = permitted_or_return!(
-        permitted(
-            ctx,
-            id,
-            |o| access::can_resolve(org, who.id, o),
-            |o| not_summoned(org, who.id, o),
-        )
-        .await?
-    );
+    let stored = permitted!(ctx, org, who.id, id, access::can_resolve, not_summoned);
     let chats = notices::notice_chats(ctx, org, here.chat_id, &stored.order).await?;
     let result = apply(
         ctx,
@@ -148,24 +115,8 @@ pub async fn resolve(
 pub async fn verify(ctx: &Ctx, here: &Here, who: &Actor, id: OrderId) -> Result<Outcome> {
     let org = &here.org;
     let now = ctx.now();
-    permitted_or_return!(
-        permitted(
-            ctx,
-            id,
-            |o| access::can_verify(org, who.id, o),
-            |_| Refusal::NotWhistler,
-        )
-        .await?
-    );
-    let result = apply(
-        ctx,
-        org,
-        id,
-        |o, _| Ok((vec![o.verify(who.id, now)?], ())),
-        |_, _, _| vec![],
-    )
-    .await?;
-    Ok(map(result, |_| ()))
+    permitted!(ctx, org, who.id, id, access::can_verify, not_whistler);
+    apply_one(ctx, org, id, |o| o.verify(who.id, now)).await
 }
 
 /// The mentions of everyone who worked on an order: who reported for each party, or the
@@ -198,15 +149,7 @@ pub async fn reopen(
 ) -> Result<Outcome> {
     let org = &here.org;
     let now = ctx.now();
-    let stored = permitted_or_return!(
-        permitted(
-            ctx,
-            id,
-            |o| access::can_verify(org, who.id, o),
-            |_| Refusal::NotWhistler,
-        )
-        .await?
-    );
+    let stored = permitted!(ctx, org, who.id, id, access::can_verify, not_whistler);
     let chats = notices::notice_chats(ctx, org, here.chat_id, &stored.order).await?;
     let up = notices::chat_above(ctx, org, &stored.order).await?;
     let why = EscalationReason::ReopenedTwice;
@@ -266,24 +209,8 @@ pub async fn cancel(
 ) -> Result<Outcome> {
     let org = &here.org;
     let now = ctx.now();
-    permitted_or_return!(
-        permitted(
-            ctx,
-            id,
-            |o| access::can_cancel(org, who.id, o),
-            |_| Refusal::NotCanceller,
-        )
-        .await?
-    );
-    let result = apply(
-        ctx,
-        org,
-        id,
-        |o, _| Ok((vec![o.cancel(who.id, reason.clone(), now)?], ())),
-        |_, _, _| vec![],
-    )
-    .await?;
-    Ok(map(result, |_| ()))
+    permitted!(ctx, org, who.id, id, access::can_cancel, not_canceller);
+    apply_one(ctx, org, id, |o| o.cancel(who.id, reason.clone(), now)).await
 }
 
 /// `/escalate 42 reason`: one level up by hand, with the escalation notice in the chat above
@@ -297,15 +224,7 @@ pub async fn escalate(
 ) -> Result<Outcome> {
     let org = &here.org;
     let now = ctx.now();
-    let stored = permitted_or_return!(
-        permitted(
-            ctx,
-            id,
-            |o| access::can_verify(org, who.id, o),
-            |_| Refusal::NotEscalator,
-        )
-        .await?
-    );
+    let stored = permitted!(ctx, org, who.id, id, access::can_verify, not_escalator);
     let up = notices::chat_above(ctx, org, &stored.order).await?;
     let result = apply(
         ctx,

@@ -267,9 +267,5 @@ async fn add_parties(
         },
     )
     .await?;
-    Ok(match result {
-        Outcome::Done(_) => Outcome::Done(()),
-        Outcome::Refused(r) => Outcome::Refused(r),
-        Outcome::NoSuchOrder(id) => Outcome::NoSuchOrder(id),
-    })
+    Ok(super::map(result, |_| ()))
 }

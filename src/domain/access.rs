@@ -89,6 +89,11 @@ pub fn reportable_parties(
         .collect()
 }
 
+/// May report for duty on the order: summoned to at least one of its parties.
+pub fn may_report(org: &Organisation, person: TelegramUserId, order: &WhistleOrder) -> bool {
+    !reportable_parties(org, person, order).is_empty()
+}
+
 /// Leaders of a unit: its grid leader and duty officers, and duty officers of units above it.
 pub fn leads(org: &Organisation, person: TelegramUserId, unit: &UnitId) -> bool {
     let own = Scope::Unit(unit.clone());
