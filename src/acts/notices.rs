@@ -289,7 +289,7 @@ pub fn department_refs(org: &Organisation) -> Vec<DepartmentRef> {
     org.departments
         .iter()
         .map(|d| DepartmentRef {
-            id: d.id.0.clone(),
+            id: d.id.to_string(),
             names: std::iter::once(d.name.clone())
                 .chain(d.aliases.iter().cloned())
                 .collect(),
@@ -324,7 +324,7 @@ pub fn department_buttons(
         )
     };
     let ids: Vec<String> = if routed.is_empty() {
-        org.departments.iter().map(|d| d.id.0.clone()).collect()
+        org.departments.iter().map(|d| d.id.to_string()).collect()
     } else {
         routed
     };

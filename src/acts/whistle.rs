@@ -51,7 +51,7 @@ fn grid_refs(org: &Organisation, community: &UnitId) -> Vec<GridRef> {
         .into_iter()
         .filter(|u| u.kind == Level::Grid)
         .map(|u| GridRef {
-            id: u.id.0.clone(),
+            id: u.id.to_string(),
             names: std::iter::once(u.name.clone())
                 .chain(u.aliases.iter().cloned())
                 .collect(),

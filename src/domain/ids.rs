@@ -23,9 +23,11 @@ macro_rules! str_id {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
-        pub struct $name(pub String);
+        pub struct $name(String);
 
         impl $name {
+            /// An id already checked: read from the store (checked at import) or written in
+            /// code. Text from a person or a file goes through [`Self::parse`].
             pub fn new(id: impl Into<String>) -> Self {
                 Self(id.into())
             }

@@ -172,7 +172,7 @@ fn rows_of(org: &Organisation) -> Rows {
                 ("kind", t(u.kind.as_str())),
                 (
                     "parent_id",
-                    V::OptText(u.parent.as_ref().map(|p| p.0.clone())),
+                    V::OptText(u.parent.as_ref().map(|p| p.to_string())),
                 ),
                 ("name", t(&u.name)),
                 ("aliases", t(json(&u.aliases))),
@@ -200,7 +200,7 @@ fn rows_of(org: &Organisation) -> Rows {
                 ("chat_id", V::OptInt(a.chat_id)),
                 (
                     "parent_id",
-                    V::OptText(a.parent.as_ref().map(|p| p.0.clone())),
+                    V::OptText(a.parent.as_ref().map(|p| p.to_string())),
                 ),
             ],
         ));

@@ -183,11 +183,11 @@ impl Organisation {
             Scope::Unit(u) => self
                 .unit(u)
                 .map(|u| u.name.clone())
-                .unwrap_or_else(|| u.0.clone()),
+                .unwrap_or_else(|| u.to_string()),
             Scope::Department(d) => self
                 .department(d)
                 .map(|d| d.name.clone())
-                .unwrap_or_else(|| d.0.clone()),
+                .unwrap_or_else(|| d.to_string()),
         }
     }
 }

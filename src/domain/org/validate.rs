@@ -280,8 +280,8 @@ fn check_parents_exist(
                 return err(
                     lines.at(span),
                     OrgProblem::UnknownParent {
-                        id: u.id.0.clone(),
-                        parent: p.0.clone(),
+                        id: u.id.to_string(),
+                        parent: p.to_string(),
                     },
                 );
             }
@@ -330,7 +330,7 @@ fn check_parent_kinds(
             (Some(_), None) => {
                 return err(
                     lines.at(&r.id),
-                    OrgProblem::DistrictWithParent { id: u.id.0.clone() },
+                    OrgProblem::DistrictWithParent { id: u.id.to_string() },
                 )
             }
             (Some(p), Some(expected)) => {
@@ -339,9 +339,9 @@ fn check_parent_kinds(
                     return err(
                         lines.at(r.parent.as_ref().unwrap_or(&r.id)),
                         OrgProblem::ParentKind {
-                            id: u.id.0.clone(),
+                            id: u.id.to_string(),
                             kind: u.kind.as_str(),
-                            parent: p.0.clone(),
+                            parent: p.to_string(),
                             parent_kind: parent.kind.as_str(),
                             expected: expected.as_str(),
                         },
