@@ -74,15 +74,203 @@ pub fn capitalise(s: &str) -> String {
     }
 }
 
-/// Cuts text to at most `max` characters, marking the cut.
+/// Telegram's limit on a message's text, in UTF-16 code units of the visible text (after the
+/// HTML is parsed: markup counts nothing, `&lt;` counts one, an emoji outside the BMP two).
+pub const TEXT_LIMIT: usize = 4096;
+/// Telegram's limit on a caption, measured the same way.
+pub const CAPTION_LIMIT: usize = 1024;
+
+/// The longest name or username shown, in UTF-16 units (Telegram's own are at most 64 and 32;
+/// the organisation file's may be anything).
+pub const NAME_MAX: usize = 64;
+
+/// Length in UTF-16 code units, the unit Telegram measures text in.
+pub fn utf16_len(s: &str) -> usize {
+    s.chars().map(char::len_utf16).sum()
+}
+
+/// Cuts plain text to at most `max` UTF-16 code units, marking the cut with "…". Measured
+/// before escaping: escaping does not change what Telegram counts.
 pub fn clip(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
+    if utf16_len(s) <= max {
+        return s.to_string();
     }
+    if max == 0 {
+        return String::new();
+    }
+    let budget = max - 1; // "…" is one unit
+    let mut t = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        used += c.len_utf16();
+        if used > budget {
+            break;
+        }
+        t.push(c);
+    }
+    // A joiner left dangling at the cut would glue the "…" to half an emoji.
+    while t.ends_with('\u{200D}') {
+        t.pop();
+    }
+    t.push('…');
+    t
+}
+
+/// One piece of our own HTML: a tag, or one visible character (an entity is one).
+enum Piece<'a> {
+    Open(&'a str),
+    Close,
+    Text(&'a str, usize),
+}
+
+/// Splits HTML as `render` writes it (tags, `&…;` entities, text) into pieces. A `&` that
+/// starts no entity and a `<` without its `>` are text, as Telegram would keep them.
+fn pieces(html: &str) -> impl Iterator<Item = Piece<'_>> {
+    let mut rest = html;
+    std::iter::from_fn(move || {
+        let c = rest.chars().next()?;
+        let (piece, len) = match c {
+            '<' if rest.contains('>') => {
+                let end = rest.find('>').unwrap_or(0) + 1;
+                let tag = &rest[..end];
+                if tag.starts_with("</") {
+                    (Piece::Close, end)
+                } else {
+                    let name_end = tag[1..]
+                        .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                        .map_or(tag.len(), |i| i + 1);
+                    (Piece::Open(&tag[1..name_end]), end)
+                }
+            }
+            '&' => match entity_width(rest) {
+                Some((len, units)) => (Piece::Text(&rest[..len], units), len),
+                None => (Piece::Text("&", 1), 1),
+            },
+            _ => (
+                Piece::Text(&rest[..c.len_utf8()], c.len_utf16()),
+                c.len_utf8(),
+            ),
+        };
+        rest = &rest[len..];
+        Some(piece)
+    })
+}
+
+/// The byte length of the entity `s` starts with, and the UTF-16 units it stands for.
+fn entity_width(s: &str) -> Option<(usize, usize)> {
+    let end = s.char_indices().take(12).find(|(_, c)| *c == ';')?.0;
+    let name = &s[1..end];
+    let units = match name {
+        "amp" | "lt" | "gt" | "quot" => 1,
+        _ => {
+            let n = name.strip_prefix('#')?;
+            let code = match n.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => n.parse().ok()?,
+            };
+            char::from_u32(code)?.len_utf16()
+        }
+    };
+    Some((end + 1, units))
+}
+
+/// The length Telegram measures of our HTML: UTF-16 units of its visible text.
+pub fn visible_len(html: &str) -> usize {
+    pieces(html)
+        .map(|p| match p {
+            Piece::Text(_, units) => units,
+            _ => 0,
+        })
+        .sum()
+}
+
+/// Cuts HTML to at most `max` UTF-16 units of visible text, marking the cut with "…" and
+/// closing the tags left open, so the result still parses. The last guard before a message
+/// leaves: whatever a text holds, it fits Telegram's limit.
+pub fn clip_html(html: &str, max: usize) -> String {
+    if visible_len(html) <= max {
+        return html.to_string();
+    }
+    let budget = max.saturating_sub(1);
+    let mut out = String::new();
+    let mut open: Vec<&str> = Vec::new();
+    let mut used = 0;
+    let mut rest = html;
+    for p in pieces(html) {
+        let (piece_len, stop) = match p {
+            Piece::Open(name) => {
+                open.push(name);
+                (rest.find('>').map_or(rest.len(), |i| i + 1), false)
+            }
+            Piece::Close => {
+                open.pop();
+                (rest.find('>').map_or(rest.len(), |i| i + 1), false)
+            }
+            Piece::Text(t, units) => {
+                used += units;
+                (t.len(), used > budget)
+            }
+        };
+        if stop {
+            break;
+        }
+        out.push_str(&rest[..piece_len]);
+        rest = &rest[piece_len..];
+    }
+    while out.ends_with('\u{200D}') {
+        out.pop();
+    }
+    if max > 0 {
+        out.push('…');
+    }
+    for name in open.iter().rev() {
+        out.push_str(&format!("</{name}>"));
+    }
+    out
+}
+
+/// Lines of HTML joined to fit in `max` visible units: all of them when they fit; else the
+/// first, "…" for those left out, and as many of the latest as fit (the latest matter most),
+/// with a line too long for the room clipped. A line never loses a closing tag.
+pub fn fit_lines(lines: &[String], max: usize) -> String {
+    let joined = lines.join("\n");
+    if visible_len(&joined) <= max {
+        return joined;
+    }
+    let Some((first, later)) = lines.split_first() else {
+        return String::new();
+    };
+    if later.is_empty() {
+        return clip_html(first, max);
+    }
+    // "…" and the newlines around it.
+    let room = max.saturating_sub(3);
+    let first = clip_html(first, room / 2);
+    let mut left = room.saturating_sub(visible_len(&first));
+    let mut tail: Vec<String> = Vec::new();
+    for line in later.iter().rev() {
+        let len = visible_len(line) + usize::from(!tail.is_empty());
+        if len <= left {
+            left -= len;
+            tail.push(line.clone());
+        } else {
+            if tail.is_empty() && left > 0 {
+                tail.push(clip_html(line, left));
+            }
+            break;
+        }
+    }
+    let all_later = tail.len() == later.len();
+    tail.reverse();
+    let mut out = first;
+    if !all_later {
+        out.push_str("\n…"); // lines left out
+    }
+    if !tail.is_empty() {
+        out.push('\n');
+        out.push_str(&tail.join("\n"));
+    }
+    clip_html(&out, max)
 }
 
 /// Everything rendering needs besides the order.
@@ -97,23 +285,20 @@ impl View<'_> {
         self.org.timezone
     }
 
-    /// A person's name, escaped.
+    /// A person's name, escaped (and clipped: a name is not a place for a story).
     pub fn name(&self, id: TelegramUserId) -> String {
-        escape(
-            &self
-                .org
-                .person(id)
-                .map(|p| p.name.clone())
-                .unwrap_or_else(|| id.0.to_string()),
-        )
+        match self.org.person(id) {
+            Some(p) => escape(&clip(&p.name, NAME_MAX)),
+            None => id.0.to_string(),
+        }
     }
 
     /// A mention that notifies the person by id: `@username` as its text when known.
     pub fn mention(&self, id: TelegramUserId) -> String {
         let text = match self.org.person(id) {
             Some(p) => match &p.username {
-                Some(u) => format!("@{}", escape(u)),
-                None => escape(&p.name),
+                Some(u) => format!("@{}", escape(&clip(u, NAME_MAX))),
+                None => escape(&clip(&p.name, NAME_MAX)),
             },
             None => id.0.to_string(),
         };
@@ -123,7 +308,7 @@ impl View<'_> {
     /// A mention followed by the person's name, when the link text is a username.
     pub fn mention_named(&self, id: TelegramUserId) -> String {
         match self.org.person(id) {
-            Some(p) if p.username.is_some() => format!("{} {}", self.mention(id), escape(&p.name)),
+            Some(p) if p.username.is_some() => format!("{} {}", self.mention(id), self.name(id)),
             _ => self.mention(id),
         }
     }
@@ -227,7 +412,10 @@ pub fn card(v: &View, order: &WhistleOrder, events: &[Event]) -> (String, Vec<Ve
     out.push_str("\n\n");
     out.push_str(&checklist(v, order));
     out.push_str(&card_state(v, order, events));
-    (out.trim_end().to_string(), card_buttons(v.lang, order))
+    (
+        clip_html(out.trim_end(), TEXT_LIMIT),
+        card_buttons(v.lang, order),
+    )
 }
 
 /// The card's title, text, place and deadlines, whistler, and the level it was raised to.
@@ -486,50 +674,52 @@ pub fn event_line(v: &View, order: &WhistleOrder, e: &Event) -> String {
             tr!(lang, ids::EV_REMINDED, party = v.party_label(order, target))
         }
         EventKind::DeliveryFailed { reason, .. } => {
-            tr!(lang, ids::EV_DELIVERY_FAILED, reason = escape(reason))
+            tr!(
+                lang,
+                ids::EV_DELIVERY_FAILED,
+                reason = escape(&clip(reason, 300))
+            )
         }
     };
     format!("{} {what}", v.time(e.at))
 }
 
-/// `/show`: the card's text, then the timeline and how long is left.
+/// `/show`: the card's text, then the timeline and how long is left; within Telegram's limit,
+/// leaving out lines in the middle of a long timeline (and cutting the card's text when even
+/// the room for a few lines is missing).
 pub fn details(v: &View, order: &WhistleOrder, events: &[Event]) -> String {
+    /// The room the timeline gets at least (when it needs it), taken from the card.
+    const TIMELINE_ROOM: usize = 1000;
     let (card_text, _) = card(v, order, events);
-    let mut out = card_text;
-    out.push_str(&format!("\n\n<b>{}</b>\n", tr!(v.lang, ids::SHOW_TIMELINE)));
-    for e in events {
-        out.push_str(&event_line(v, order, e));
-        out.push('\n');
-    }
+    let header = format!("<b>{}</b>", tr!(v.lang, ids::SHOW_TIMELINE));
+    let lines: Vec<String> = events.iter().map(|e| event_line(v, order, e)).collect();
+    let mut tail = Vec::new();
     if order.state.is_active() {
         if let Some(first_due) = order.waiting().map(|(_, p)| p.ack_due).min() {
-            out.push_str(&tr!(v.lang, ids::SHOW_ACK_LEFT, left = v.left(first_due)));
-            out.push('\n');
+            tail.push(tr!(v.lang, ids::SHOW_ACK_LEFT, left = v.left(first_due)));
         }
-        out.push_str(&tr!(
+        tail.push(tr!(
             v.lang,
             ids::SHOW_RESOLVE_LEFT,
             left = v.left(order.resolve_due)
         ));
     }
-    clip_html_lines(out.trim_end(), 4000)
-}
-
-/// Keeps whole lines up to `max` characters, so a long timeline never breaks a tag.
-pub fn clip_html_lines(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    for line in s.lines() {
-        if out.chars().count() + line.chars().count() + 2 > max {
-            out.push('…');
-            break;
+    let tail = tail.join("\n");
+    // "\n\n" after the card, "\n" after the header and before the tail.
+    let fixed = visible_len(&header) + visible_len(&tail) + 4;
+    let wanted = visible_len(&lines.join("\n")).min(TIMELINE_ROOM);
+    let card_room = TEXT_LIMIT.saturating_sub(fixed + wanted);
+    let card_text = clip_html(&card_text, card_room);
+    let room = TEXT_LIMIT.saturating_sub(fixed + visible_len(&card_text));
+    let timeline = fit_lines(&lines, room);
+    let mut out = format!("{card_text}\n\n{header}");
+    for part in [timeline, tail] {
+        if !part.is_empty() {
+            out.push('\n');
+            out.push_str(&part);
         }
-        out.push_str(line);
-        out.push('\n');
     }
-    out
+    clip_html(out.trim_end(), TEXT_LIMIT)
 }
 
 /// `/list`: one line per order.
@@ -551,3 +741,8 @@ pub fn order_line(v: &View, order: &WhistleOrder) -> String {
         v.left(order.resolve_due)
     )
 }
+
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod tests;

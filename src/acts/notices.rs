@@ -20,12 +20,22 @@ use crate::render::{self, escape, Button, View};
 use crate::storage::{Outgoing, Payload};
 use crate::tr;
 
+/// The last guard before a text is queued: whatever it holds, it fits Telegram's limit on a
+/// message (the renderers clip each part; this catches what their sum would exceed).
+fn fit(html: String) -> String {
+    if render::visible_len(&html) <= render::TEXT_LIMIT {
+        html
+    } else {
+        render::clip_html(&html, render::TEXT_LIMIT)
+    }
+}
+
 /// A new message in a chat.
 pub fn send(chat_id: i64, html: String) -> Outgoing {
     Outgoing {
         chat_id,
         payload: Payload::Send {
-            html,
+            html: fit(html),
             buttons: vec![],
             card: None,
             reply_to_card: None,
@@ -39,7 +49,7 @@ pub fn reply(chat_id: i64, message_id: i64, html: String) -> Outgoing {
     Outgoing {
         chat_id,
         payload: Payload::Send {
-            html,
+            html: fit(html),
             buttons: vec![],
             card: None,
             reply_to_card: None,
@@ -59,7 +69,7 @@ pub fn reply_to_card(
     Outgoing {
         chat_id,
         payload: Payload::Send {
-            html,
+            html: fit(html),
             buttons,
             card: None,
             reply_to_card: Some(order),
@@ -73,7 +83,7 @@ pub fn new_card(chat_id: i64, order: OrderId, html: String, buttons: Vec<Vec<But
     Outgoing {
         chat_id,
         payload: Payload::Send {
-            html,
+            html: fit(html),
             buttons,
             card: Some(order),
             reply_to_card: None,
@@ -175,7 +185,7 @@ pub async fn refresh_cards(
                 chat_id: chat,
                 payload: Payload::EditCard {
                     order: order.id,
-                    html,
+                    html: fit(html),
                     buttons,
                 },
             });
@@ -278,7 +288,7 @@ pub fn escalation_notice(
         from = escape(&from),
         to = escape(&to_unit.name),
         reason = render::escalation_reason(&view, order, why),
-        timeline = render::clip_html_lines(&timeline.join("\n"), 2500),
+        timeline = render::fit_lines(&timeline, 2500),
         people = people.join(" ")
     );
     Some(reply_to_card(chat, order.id, html, buttons))
