@@ -16,6 +16,7 @@ use crate::domain::org::{parse_org, Organisation};
 use crate::domain::{Lang, Scope, TelegramUserId, UnitId};
 use crate::standin::{SentMessage, StandIn, TgChat, TgUser};
 use crate::storage::Store;
+use crate::telegram::sender::Pacing;
 use crate::telegram::{PollConfig, Telegram};
 
 /// How long `settle` waits for the bot before giving up (a bound, not a sleep).
@@ -27,16 +28,29 @@ pub struct Sandbox {
     pub clock: ManualClock,
     pub org: Organisation,
     running: Option<Running>,
+    pacing: Pacing,
     pushed: i64,
     _dir: Option<tempfile::TempDir>,
 }
 
 impl Sandbox {
-    /// Starts a world with `org_toml` imported, on `database_url` or a fresh temporary SQLite.
+    /// Starts a world with `org_toml` imported, on `database_url` or a fresh temporary SQLite;
+    /// the bot sends unpaced.
     pub async fn start(
         org_toml: &str,
         database_url: Option<String>,
         now: DateTime<Utc>,
+    ) -> anyhow::Result<Sandbox> {
+        Self::start_paced(org_toml, database_url, now, Pacing::NONE).await
+    }
+
+    /// Like `start`, with the sender keeping `pacing` (`Pacing::TELEGRAM`, or it `faster`): for
+    /// what happens under Telegram's limits. Pacing waits real time, not the manual clock.
+    pub async fn start_paced(
+        org_toml: &str,
+        database_url: Option<String>,
+        now: DateTime<Utc>,
+        pacing: Pacing,
     ) -> anyhow::Result<Sandbox> {
         let (url, dir) = match database_url {
             Some(u) => (u, None),
@@ -63,13 +77,14 @@ impl Sandbox {
             }
         }
         let clock = ManualClock::new(now);
-        let running = Self::start_with(&standin, store.clone(), &clock, Parts::ALL).await?;
+        let running = Self::start_with(&standin, store.clone(), &clock, Parts::ALL, pacing).await?;
         Ok(Sandbox {
             standin,
             store,
             clock,
             org,
             running: Some(running),
+            pacing,
             pushed: 0,
             _dir: dir,
         })
@@ -81,27 +96,29 @@ impl Sandbox {
         standin: &StandIn,
         store: &Store,
         clock: &ManualClock,
+        pacing: Pacing,
     ) -> anyhow::Result<Running> {
         let parts = Parts {
             polling: true,
             scheduling: false,
         };
-        Self::start_with(standin, store.clone(), clock, parts).await
+        Self::start_with(standin, store.clone(), clock, parts, pacing).await
     }
 
-    /// The bot on `store` against the stand-in, unpaced, running `parts`.
+    /// The bot on `store` against the stand-in, sending at `pacing`, running `parts`.
     async fn start_with(
         standin: &StandIn,
         store: Store,
         clock: &ManualClock,
         parts: Parts,
+        pacing: Pacing,
     ) -> anyhow::Result<Running> {
         let telegram = Telegram::with_bot(standin.bot())
             .await
             .context("bot start")?;
         let config = PollConfig {
             timeout_secs: 10,
-            pacing: crate::telegram::sender::Pacing::NONE,
+            pacing,
         };
         Ok(app::start(telegram, store, Arc::new(clock.clone()), config, parts).await)
     }
@@ -112,7 +129,8 @@ impl Sandbox {
         if let Some(r) = self.running.take() {
             r.shutdown().await;
         }
-        self.running = Some(Self::start_bot(&self.standin, &self.store, &self.clock).await?);
+        self.running =
+            Some(Self::start_bot(&self.standin, &self.store, &self.clock, self.pacing).await?);
         Ok(())
     }
 
@@ -126,7 +144,7 @@ impl Sandbox {
             polling: false,
             scheduling: false,
         };
-        Self::start_with(&self.standin, store, &self.clock, parts).await
+        Self::start_with(&self.standin, store, &self.clock, parts, self.pacing).await
     }
 
     /// Sets every chat of the organisation to `lang`.

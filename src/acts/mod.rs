@@ -24,7 +24,8 @@ use crate::domain::org::Organisation;
 use crate::domain::{
     access, Event, Lang, OrderId, RoleId, Scope, TelegramUserId, TransitionError, WhistleOrder,
 };
-use crate::storage::{Commit, Outgoing, Store, StoreError, StoredOrder};
+use crate::i18n::ids;
+use crate::storage::{Commit, Outgoing, Store, StoreError, StoredOrder, Throttle};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -79,6 +80,23 @@ pub enum Refusal {
     Transition(TransitionError),
 }
 
+impl Refusal {
+    /// The kind of refusal, for keeping repeats of it to one person quiet
+    /// (`Ctx::queue_throttled`): the id of the message that says it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Refusal::NotSummoned { .. } => ids::REFUSE_NOT_SUMMONED,
+            Refusal::NotWhistler => ids::REFUSE_NOT_WHISTLER,
+            Refusal::NotCanceller => ids::REFUSE_CANCEL,
+            Refusal::NotEscalator => ids::REFUSE_ESCALATE,
+            Refusal::NotDutyOfficer => ids::REFUSE_DEPARTMENT_WHISTLE,
+            Refusal::Elsewhere => ids::ORDER_ELSEWHERE,
+            Refusal::StaleButton => ids::STALE_BUTTON,
+            Refusal::Transition(_) => "transition",
+        }
+    }
+}
+
 /// The outcome of an act on an order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome<T = ()> {
@@ -131,6 +149,24 @@ impl Ctx {
             self.wake.notify_one();
         }
         Ok(())
+    }
+
+    /// Queues a refusal or hint (`notices::refusal`) unless one of the same `kind` went to the
+    /// same person in that chat within `notices::HINT_QUIET` (the state is in the database, so
+    /// that several processes agree). Returns whether it was queued.
+    pub async fn queue_throttled(&self, out: Outgoing, person: i64, kind: &str) -> Result<bool> {
+        let now = self.now();
+        let throttle = Throttle {
+            chat_id: out.chat_id,
+            person,
+            kind,
+            until: now + notices::HINT_QUIET,
+        };
+        let queued = self.store.enqueue_throttled(&[out], throttle, now).await?;
+        if queued {
+            self.wake.notify_one();
+        }
+        Ok(queued)
     }
 
     /// Remembers a person's name and username (for mentions and `/assign @username`).

@@ -17,7 +17,7 @@ use crate::domain::{
 };
 use crate::i18n::ids;
 use crate::render::{self, escape, Button, View};
-use crate::storage::{Outgoing, Payload};
+use crate::storage::{Outgoing, Payload, Priority};
 use crate::tr;
 
 /// The last guard before a text is queued: whatever it holds, it fits Telegram's limit on a
@@ -30,7 +30,12 @@ fn fit(html: String) -> String {
     }
 }
 
-/// A new message in a chat.
+/// How long one kind of refusal or hint to one person in one chat stays quiet after it was
+/// sent (a flood of unknown commands is answered once).
+pub const HINT_QUIET: chrono::Duration = chrono::Duration::minutes(3);
+
+/// A new message in a chat that the bot posts on its own: a notice (a private reminder), in the
+/// first class. Answers are `reply`, refusals `refusal`, greetings `greeting`.
 pub fn send(chat_id: i64, html: String) -> Outgoing {
     Outgoing {
         chat_id,
@@ -41,10 +46,11 @@ pub fn send(chat_id: i64, html: String) -> Outgoing {
             reply_to_card: None,
             reply_to: None,
         },
+        priority: Priority::Notice,
     }
 }
 
-/// A reply to message `message_id` of a chat.
+/// A reply to message `message_id` of a chat: the answer to a person's command or reply.
 pub fn reply(chat_id: i64, message_id: i64, html: String) -> Outgoing {
     Outgoing {
         chat_id,
@@ -55,11 +61,23 @@ pub fn reply(chat_id: i64, message_id: i64, html: String) -> Outgoing {
             reply_to_card: None,
             reply_to: Some(message_id),
         },
+        priority: Priority::Answer,
     }
 }
 
+/// A refusal, "unknown command", a usage hint or help, replying to message `message_id`: the
+/// last class, after everything that matters to others.
+pub fn refusal(chat_id: i64, message_id: i64, html: String) -> Outgoing {
+    reply(chat_id, message_id, html).with_priority(Priority::Hint)
+}
+
+/// A greeting in a chat the bot was added to: the last class.
+pub fn greeting(chat_id: i64, html: String) -> Outgoing {
+    send(chat_id, html).with_priority(Priority::Hint)
+}
+
 /// A reply to the order's card in a chat: a new message, so that the people it mentions are
-/// notified (a card edit notifies nobody).
+/// notified (a card edit notifies nobody). A notice: the first class, after the card's send.
 pub fn reply_to_card(
     chat_id: i64,
     order: OrderId,
@@ -75,10 +93,11 @@ pub fn reply_to_card(
             reply_to_card: Some(order),
             reply_to: None,
         },
+        priority: Priority::Notice,
     }
 }
 
-/// A new card of the order in a chat.
+/// A new card of the order in a chat: it mentions everyone summoned, the first class.
 pub fn new_card(chat_id: i64, order: OrderId, html: String, buttons: Vec<Vec<Button>>) -> Outgoing {
     Outgoing {
         chat_id,
@@ -89,6 +108,35 @@ pub fn new_card(chat_id: i64, order: OrderId, html: String, buttons: Vec<Vec<But
             reply_to_card: None,
             reply_to: None,
         },
+        priority: Priority::Notice,
+    }
+}
+
+/// The order's card in a chat brought up to date: an answer's class (it notifies nobody); only
+/// the latest of several queued edits goes out.
+pub fn edit_card(
+    chat_id: i64,
+    order: OrderId,
+    html: String,
+    buttons: Vec<Vec<Button>>,
+) -> Outgoing {
+    Outgoing {
+        chat_id,
+        payload: Payload::EditCard {
+            order,
+            html: fit(html),
+            buttons,
+        },
+        priority: Priority::Answer,
+    }
+}
+
+/// The buttons taken off a notice about the order (`message_id` in a chat): like an edit.
+pub fn clear_buttons(chat_id: i64, order: OrderId, message_id: i64) -> Outgoing {
+    Outgoing {
+        chat_id,
+        payload: Payload::ClearButtons { order, message_id },
+        priority: Priority::Answer,
     }
 }
 
@@ -162,13 +210,7 @@ pub async fn refresh_cards(
             !order.state.is_active()
         };
         if stale {
-            out.push(Outgoing {
-                chat_id: chat,
-                payload: Payload::ClearButtons {
-                    order: order.id,
-                    message_id,
-                },
-            });
+            out.push(clear_buttons(chat, order.id, message_id));
         }
     }
     let mut new_cards = Vec::new();
@@ -181,14 +223,7 @@ pub async fn refresh_cards(
         };
         let (html, buttons) = render::card(&view, order, events);
         if existing.contains(&chat) {
-            out.push(Outgoing {
-                chat_id: chat,
-                payload: Payload::EditCard {
-                    order: order.id,
-                    html: fit(html),
-                    buttons,
-                },
-            });
+            out.push(edit_card(chat, order.id, html, buttons));
         } else {
             new_cards.push(chat);
             out.push(new_card(chat, order.id, html, buttons));

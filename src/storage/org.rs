@@ -437,7 +437,7 @@ impl Store {
             .await?;
         for sql in [
             "UPDATE chats SET chat_id = $1 WHERE chat_id = $2",
-            "UPDATE cards SET chat_id = $1, message_id = NULL WHERE chat_id = $2",
+            "UPDATE cards SET chat_id = $1, message_id = NULL, shown = NULL WHERE chat_id = $2",
             "UPDATE outbox SET chat_id = $1 WHERE chat_id = $2 AND status = 'pending'",
         ] {
             sqlx::query(sql)

@@ -1,12 +1,17 @@
 //! The outbox: every message the bot must send because of a state change is written here in the
 //! same transaction as the change; the sender claims, delivers and marks it.
+//!
+//! A chat's queue has priority classes (`Priority`), first in, first out within a class; a
+//! card's own send goes before its edits and the replies to it whatever their class. Edits that
+//! a newer edit supersedes, or that would show what the card shows already, are dropped when
+//! claimed, so they spend none of Telegram's pace.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::Any;
 
 use super::orders::insert_events;
-use super::{col, from_json, from_ms, json, ms, Backend, Result, Store};
+use super::{col, from_json, from_ms, json, ms, Backend, Result, Store, StoreError};
 use crate::domain::{Event, OrderId};
 use crate::render::Button;
 
@@ -35,12 +40,48 @@ pub enum Payload {
 
 impl Payload {
     /// The payload's kind, stored in its own column (`outbox.kind`). Renaming one needs a
-    /// migration of the stored rows, like any serialized variant.
+    /// migration of the stored rows, like any serialized variant. A card's send is `card`: its
+    /// edits and the replies to it wait for it.
     pub fn kind(&self) -> &'static str {
         match self {
+            Payload::Send { card: Some(_), .. } => "card",
             Payload::Send { .. } => "send",
             Payload::EditCard { .. } => "edit_card",
             Payload::ClearButtons { .. } => "clear_buttons",
+        }
+    }
+}
+
+/// A message's class in its chat's queue: a chat's messages go out class by class, first in,
+/// first out within one (stored as its rank, `outbox.priority`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Priority {
+    /// P0: what mentions people: new cards, escalation notices, reminders, "summoned more",
+    /// resolved and reopened notices.
+    Notice,
+    /// P1: the answer to a person's command or reply, and card edits (only the latest goes).
+    Answer,
+    /// P2: refusals, "unknown command", help and greetings.
+    Hint,
+}
+
+impl Priority {
+    /// The stored rank: 0, 1, 2.
+    pub fn rank(self) -> i64 {
+        match self {
+            Priority::Notice => 0,
+            Priority::Answer => 1,
+            Priority::Hint => 2,
+        }
+    }
+
+    /// The class of a stored rank.
+    pub fn from_rank(rank: i64) -> Option<Priority> {
+        match rank {
+            0 => Some(Priority::Notice),
+            1 => Some(Priority::Answer),
+            2 => Some(Priority::Hint),
+            _ => None,
         }
     }
 }
@@ -50,6 +91,14 @@ impl Payload {
 pub struct Outgoing {
     pub chat_id: i64,
     pub payload: Payload,
+    pub priority: Priority,
+}
+
+impl Outgoing {
+    /// The same message in another class.
+    pub fn with_priority(self, priority: Priority) -> Outgoing {
+        Outgoing { priority, ..self }
+    }
 }
 
 /// A claimed outbox row.
@@ -58,7 +107,32 @@ pub struct OutboxRow {
     pub id: i64,
     pub chat_id: i64,
     pub payload: Payload,
+    pub priority: Priority,
     pub attempts: i64,
+}
+
+/// One kind of hint to one person in one chat, kept quiet until `until` once sent
+/// (`Store::enqueue_throttled`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Throttle<'a> {
+    pub chat_id: i64,
+    pub person: i64,
+    pub kind: &'a str,
+    pub until: DateTime<Utc>,
+}
+
+/// The condition that outbox row `h` may go in its chat's order: it is not an edit of a card, or
+/// a reply to one, whose send is still pending.
+const READY: &str = "NOT (h.kind <> 'card' AND h.order_id IS NOT NULL AND EXISTS (
+        SELECT 1 FROM outbox c WHERE c.order_id = h.order_id AND c.chat_id = h.chat_id
+          AND c.kind = 'card' AND c.status = 'pending'))";
+
+/// The id of the head of row `o`'s chat queue: its first ready pending row by (priority, id).
+fn head_of_chat() -> String {
+    format!(
+        "(SELECT h.id FROM outbox h WHERE h.chat_id = o.chat_id AND h.status = 'pending' AND {READY}
+          ORDER BY h.priority, h.id LIMIT 1)"
+    )
 }
 
 pub(crate) async fn insert_outgoing(
@@ -95,12 +169,13 @@ pub(crate) async fn insert_outgoing(
             Payload::EditCard { order, .. } | Payload::ClearButtons { order, .. } => Some(*order),
         };
         sqlx::query(
-            "INSERT INTO outbox (chat_id, order_id, kind, payload, created_at)
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO outbox (chat_id, order_id, kind, priority, payload, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(o.chat_id)
         .bind(order.map(|o| o.0))
         .bind(o.payload.kind())
+        .bind(o.priority.rank())
         .bind(json(&o.payload))
         .bind(ms(now))
         .execute(&mut **tx)
@@ -130,27 +205,67 @@ impl Store {
         Ok(())
     }
 
-    /// Claims the head of each chat's queue that is due, for `lease_ms`: messages of one chat
-    /// go out in order, and two senders never hold the same message.
+    /// Queues `out` unless a message of `throttle.kind` went to the same person in the same chat
+    /// and its quiet time has not ended; then the quiet time starts again until `throttle.until`.
+    /// Both in one transaction, so that several processes agree. Returns whether it was queued.
+    pub async fn enqueue_throttled(
+        &self,
+        out: &[Outgoing],
+        throttle: Throttle<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        // On a conflict the row is updated only when its quiet time is over; PostgreSQL makes a
+        // concurrent second writer wait for the first and then re-check, so one of two wins.
+        let open = sqlx::query(
+            "INSERT INTO throttles (chat_id, person_id, kind, until_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (chat_id, person_id, kind)
+             DO UPDATE SET until_at = excluded.until_at WHERE throttles.until_at <= $5",
+        )
+        .bind(throttle.chat_id)
+        .bind(throttle.person)
+        .bind(throttle.kind)
+        .bind(ms(throttle.until))
+        .bind(ms(now))
+        .execute(&mut *tx)
+        .await?;
+        if open.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        insert_outgoing(&mut tx, out, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Claims the head of each chat's queue that is due, for `lease_ms`: the chat's first
+    /// pending row by (priority, id) that does not wait for its card's send, so that a chat's
+    /// messages go out class by class and in order within a class; none while another message
+    /// of the chat is held, so two senders never hold the same message, nor two of one chat. Edits superseded by a newer one, or identical to
+    /// what the card shows, are dropped first: they never reach the pacer.
     pub async fn claim_outbox(
         &self,
         now: DateTime<Utc>,
         lease_ms: i64,
         limit: i64,
     ) -> Result<Vec<OutboxRow>> {
+        self.drop_needless_edits(now).await?;
         let lock = match self.backend {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
+        let head = head_of_chat();
         let sql = format!(
             "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1
              WHERE id IN (
                 SELECT id FROM outbox o
                 WHERE status = 'pending' AND not_before <= $2 AND claimed_until <= $2
-                  AND id = (SELECT MIN(id) FROM outbox h WHERE h.chat_id = o.chat_id AND h.status = 'pending')
-                ORDER BY id LIMIT $3 {lock})
-               AND claimed_until <= $2
-             RETURNING id, chat_id, payload, attempts"
+                  AND id = {head}
+                  AND NOT EXISTS (SELECT 1 FROM outbox f WHERE f.chat_id = o.chat_id
+                      AND f.status = 'pending' AND f.claimed_until > $2)
+                ORDER BY priority, id LIMIT $3 {lock})
+               AND status = 'pending' AND claimed_until <= $2
+             RETURNING id, chat_id, payload, priority, attempts"
         );
         let mut rows: Vec<OutboxRow> = sqlx::query(&sql)
             .bind(ms(now) + lease_ms)
@@ -160,30 +275,68 @@ impl Store {
             .await?
             .iter()
             .map(|r| {
+                let rank: i64 = col(r, "priority")?;
                 Ok(OutboxRow {
                     id: col(r, "id")?,
                     chat_id: col(r, "chat_id")?,
                     payload: from_json(&col::<String>(r, "payload")?)?,
+                    priority: Priority::from_rank(rank)
+                        .ok_or_else(|| StoreError::Corrupt(format!("priority {rank}")))?,
                     attempts: col(r, "attempts")?,
                 })
             })
             .collect::<Result<_>>()?;
-        rows.sort_by_key(|r| r.id);
+        rows.sort_by_key(|r| (r.priority, r.id));
         Ok(rows)
     }
 
-    /// The earliest moment a pending message becomes due, for the sender to sleep until.
-    pub async fn next_outbox_due(&self) -> Result<Option<DateTime<Utc>>> {
-        let row = sqlx::query(
-            "SELECT MIN(CASE WHEN not_before > claimed_until THEN not_before ELSE claimed_until END) AS due
-             FROM outbox WHERE status = 'pending'",
+    /// Drops the pending card edits nobody needs: one a newer edit (or a newer send of the card)
+    /// supersedes, and one that would show what the card shows already. An edit held by a
+    /// sender is left alone; an edit is compared with what the card shows only when no older
+    /// edit or send of the card is still on its way.
+    async fn drop_needless_edits(&self, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query(
+            "UPDATE outbox SET status = 'dropped', error = 'superseded'
+             WHERE status = 'pending' AND kind = 'edit_card' AND claimed_until <= $1
+               AND EXISTS (SELECT 1 FROM outbox n
+                   WHERE n.order_id = outbox.order_id AND n.chat_id = outbox.chat_id
+                     AND n.id > outbox.id
+                     AND ((n.kind = 'edit_card' AND n.status = 'pending') OR n.kind = 'card'))",
         )
+        .bind(ms(now))
+        .execute(&self.pool)
+        .await?;
+        sqlx::query(
+            "UPDATE outbox SET status = 'dropped', error = 'unchanged'
+             WHERE status = 'pending' AND kind = 'edit_card' AND claimed_until <= $1
+               AND payload = (SELECT c.shown FROM cards c
+                   WHERE c.order_id = outbox.order_id AND c.chat_id = outbox.chat_id)
+               AND NOT EXISTS (SELECT 1 FROM outbox p
+                   WHERE p.order_id = outbox.order_id AND p.chat_id = outbox.chat_id
+                     AND p.id < outbox.id AND p.status = 'pending'
+                     AND p.kind IN ('edit_card', 'card'))",
+        )
+        .bind(ms(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The earliest moment the head of a chat's queue becomes due, for the sender to sleep
+    /// until (rows behind a head wait for it, not for the clock).
+    pub async fn next_outbox_due(&self) -> Result<Option<DateTime<Utc>>> {
+        let head = head_of_chat();
+        let row = sqlx::query(&format!(
+            "SELECT MIN(CASE WHEN not_before > claimed_until THEN not_before ELSE claimed_until END) AS due
+             FROM outbox o WHERE status = 'pending' AND id = {head}"
+        ))
         .fetch_one(&self.pool)
         .await?;
         col::<Option<i64>>(&row, "due")?.map(from_ms).transpose()
     }
 
-    /// Delivered: remembers the message id (and, for a card, where the card is).
+    /// Delivered: remembers the message id (and, for a card, where the card is) and what a card
+    /// shows now.
     pub async fn outbox_sent(&self, row: &OutboxRow, message_id: Option<i64>) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE outbox SET status = 'sent', message_id = $1 WHERE id = $2")
@@ -191,19 +344,41 @@ impl Store {
             .bind(row.id)
             .execute(&mut *tx)
             .await?;
-        if let (
-            Payload::Send {
-                card: Some(order), ..
-            },
-            Some(mid),
-        ) = (&row.payload, message_id)
-        {
-            sqlx::query("UPDATE cards SET message_id = $1 WHERE order_id = $2 AND chat_id = $3")
+        match (&row.payload, message_id) {
+            (
+                Payload::Send {
+                    card: Some(order),
+                    html,
+                    buttons,
+                    ..
+                },
+                Some(mid),
+            ) => {
+                // What the card shows, as the edit that would show it is stored.
+                let shown = Payload::EditCard {
+                    order: *order,
+                    html: html.clone(),
+                    buttons: buttons.clone(),
+                };
+                sqlx::query(
+                    "UPDATE cards SET message_id = $1, shown = $2 WHERE order_id = $3 AND chat_id = $4",
+                )
                 .bind(mid)
+                .bind(json(&shown))
                 .bind(order.0)
                 .bind(row.chat_id)
                 .execute(&mut *tx)
                 .await?;
+            }
+            (Payload::EditCard { order, .. }, _) => {
+                sqlx::query("UPDATE cards SET shown = $1 WHERE order_id = $2 AND chat_id = $3")
+                    .bind(json(&row.payload))
+                    .bind(order.0)
+                    .bind(row.chat_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            _ => {}
         }
         tx.commit().await?;
         Ok(())
@@ -324,23 +499,6 @@ impl Store {
         Ok(col::<i64>(&r, "n")? > 0)
     }
 
-    /// Whether a newer edit of the same card waits behind this one (this one can be skipped).
-    pub async fn newer_edit_pending(&self, row: &OutboxRow) -> Result<bool> {
-        let Payload::EditCard { order, .. } = &row.payload else {
-            return Ok(false);
-        };
-        let r = sqlx::query(
-            "SELECT COUNT(*) AS n FROM outbox WHERE chat_id = $1 AND order_id = $2 AND id > $3
-             AND status = 'pending' AND kind = 'edit_card'",
-        )
-        .bind(row.chat_id)
-        .bind(order.0)
-        .bind(row.id)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(col::<i64>(&r, "n")? > 0)
-    }
-
     /// Counts of outbox rows by status, for tests and `/status`.
     pub async fn outbox_counts(&self) -> Result<(i64, i64, i64)> {
         let r = sqlx::query(
@@ -352,5 +510,39 @@ impl Store {
         .await?;
         let get = |n: &str| -> Result<i64> { Ok(col::<Option<i64>>(&r, n)?.unwrap_or(0)) };
         Ok((get("p")?, get("s")?, get("f")?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_priority_round_trips_through_its_rank_in_class_order() {
+        let all = [Priority::Notice, Priority::Answer, Priority::Hint];
+        for p in all {
+            assert_eq!(Priority::from_rank(p.rank()), Some(p));
+        }
+        let ranks: Vec<i64> = all.iter().map(|p| p.rank()).collect();
+        assert_eq!(
+            ranks,
+            [0, 1, 2],
+            "the stored ranks are the issue's P0, P1, P2"
+        );
+        assert!(Priority::Notice < Priority::Answer && Priority::Answer < Priority::Hint);
+        assert_eq!(Priority::from_rank(3), None);
+    }
+
+    #[test]
+    fn a_cards_send_has_its_own_kind() {
+        let send = |card| Payload::Send {
+            html: String::new(),
+            buttons: vec![],
+            card,
+            reply_to_card: None,
+            reply_to: None,
+        };
+        assert_eq!(send(Some(OrderId(1))).kind(), "card");
+        assert_eq!(send(None).kind(), "send");
     }
 }

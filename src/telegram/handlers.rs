@@ -3,9 +3,9 @@
 //! themselves live in `crate::acts`; the read-only answers in `views`.
 
 use crate::acts::orders::{self, NoteRequest};
-use crate::acts::roster::{self, Assignee, Assignment};
-use crate::acts::whistle::{self, WhistleRequest};
-use crate::acts::{may_note, notices, Actor, Ctx, Here, Result};
+use crate::acts::roster::{self, Assigned, Assignee, Assignment, Bound, LangSet};
+use crate::acts::whistle::{self, WhistleRequest, Whistled};
+use crate::acts::{may_note, notices, Actor, Ctx, Here, Outcome, Refusal, Result};
 use crate::domain::button::ButtonAction;
 use crate::domain::parse;
 use crate::domain::{EscalationReason, Lang, OrderId, OrderState, TransitionError};
@@ -70,6 +70,65 @@ async fn answer(ctx: &Ctx, inc: &Incoming, html: String) -> Result<()> {
         .await
 }
 
+/// Refuses, or answers with a hint (unknown command, usage): a reply in the last class, and at
+/// most one of a `kind` to the same person in this chat within `notices::HINT_QUIET`.
+async fn refuse(ctx: &Ctx, inc: &Incoming, kind: &str, html: String) -> Result<()> {
+    let out = notices::refusal(inc.chat_id, inc.message_id, html);
+    // Anonymous admins all write as the chat: one sender.
+    let person = inc.from.as_ref().map_or(0, |f| f.id.0);
+    ctx.queue_throttled(out, person, kind).await.map(|_| ())
+}
+
+/// Help, in the last class: in a group once a few minutes per person (`refuse`), in a
+/// private chat every time.
+async fn help(ctx: &Ctx, inc: &Incoming, html: String) -> Result<()> {
+    if inc.group {
+        return refuse(ctx, inc, "help", html).await;
+    }
+    let out = notices::refusal(inc.chat_id, inc.message_id, html);
+    ctx.queue(vec![out]).await
+}
+
+/// Says how an act on order `id` went: a refusal as `refuse`, anything else as an answer.
+async fn answer_outcome<T>(
+    ctx: &Ctx,
+    inc: &Incoming,
+    id: OrderId,
+    o: &Outcome<T>,
+    html: Option<String>,
+) -> Result<()> {
+    match (o, html) {
+        (_, None) => Ok(()),
+        (Outcome::Refused(r), Some(h)) => refuse(ctx, inc, &refusal_kind(id, r), h).await,
+        (_, Some(h)) => answer(ctx, inc, h).await,
+    }
+}
+
+/// The throttle kind of a refusal: a refused transition names its order (each says something
+/// else), a refusal of who the person is does not.
+fn refusal_kind(id: OrderId, r: &Refusal) -> String {
+    match r {
+        Refusal::Transition(_) => format!("{}-{}", r.kind(), id.0),
+        _ => r.kind().to_string(),
+    }
+}
+
+/// The throttle kind of a whistle that was refused, None when it was not.
+fn whistle_refusal_kind(w: &Whistled) -> Option<String> {
+    match w {
+        Whistled::Added {
+            order,
+            outcome: Outcome::Refused(r),
+        } => Some(refusal_kind(*order, r)),
+        Whistled::NotBound => Some(ids::NOT_BOUND.into()),
+        Whistled::NotMember => Some(ids::WHISTLE_NOT_MEMBER.into()),
+        Whistled::FromDepartment => Some(ids::WHISTLE_FROM_DEPARTMENT.into()),
+        Whistled::Empty => Some(ids::WHISTLE_EMPTY.into()),
+        Whistled::Refused(_) => Some("whistle-refused".into()),
+        _ => None,
+    }
+}
+
 /// Replies when there is something to say.
 async fn answer_some(ctx: &Ctx, inc: &Incoming, html: Option<String>) -> Result<()> {
     match html {
@@ -107,7 +166,7 @@ pub async fn on_message(ctx: &Ctx, me: &Me, inc: &Incoming) -> Result<()> {
                 ids::UNKNOWN_COMMAND,
                 command = escape(&render::clip(cmd, 60))
             );
-            answer(ctx, inc, html).await
+            refuse(ctx, inc, ids::UNKNOWN_COMMAND, html).await
         }
         Err(_) => on_plain(ctx, inc).await,
     }
@@ -117,11 +176,11 @@ pub async fn on_message(ctx: &Ctx, me: &Me, inc: &Incoming) -> Result<()> {
 async fn person_here(ctx: &Ctx, inc: &Incoming) -> Result<Option<(Here, Actor)>> {
     let here = ctx.here(inc.chat_id).await?;
     let Some(from) = inc.from.clone() else {
-        answer(ctx, inc, tr!(here.lang, ids::ANONYMOUS)).await?;
+        refuse(ctx, inc, ids::ANONYMOUS, tr!(here.lang, ids::ANONYMOUS)).await?;
         return Ok(None);
     };
     if here.scope.is_none() {
-        answer(ctx, inc, tr!(here.lang, ids::NOT_BOUND)).await?;
+        refuse(ctx, inc, ids::NOT_BOUND, tr!(here.lang, ids::NOT_BOUND)).await?;
         return Ok(None);
     }
     Ok(Some((here, from)))
@@ -131,7 +190,7 @@ async fn person_here(ctx: &Ctx, inc: &Incoming) -> Result<Option<(Here, Actor)>>
 async fn on_plain(ctx: &Ctx, inc: &Incoming) -> Result<()> {
     if !inc.group {
         let here = ctx.here(inc.chat_id).await?;
-        return answer(ctx, inc, views::help(&here, inc)).await;
+        return help(ctx, inc, views::help(&here, inc)).await;
     }
     if let Some(rest) = parse::strip_trigger(&inc.text) {
         let Some((here, from)) = person_here(ctx, inc).await? else {
@@ -158,7 +217,7 @@ async fn on_plain(ctx: &Ctx, inc: &Incoming) -> Result<()> {
     // Only people of this chat's unit (or summoned to the order) write its timeline.
     let order = ctx.store.order(id).await?.map(|s| s.order);
     if !may_note(&here, from.id, order.as_ref()) {
-        return answer(ctx, inc, tr!(here.lang, ids::REFUSE_NOTE)).await;
+        return refuse(ctx, inc, ids::REFUSE_NOTE, tr!(here.lang, ids::REFUSE_NOTE)).await;
     }
     let note = NoteRequest {
         message_id: inc.message_id,
@@ -167,7 +226,8 @@ async fn on_plain(ctx: &Ctx, inc: &Incoming) -> Result<()> {
         has_photo: inc.has_photo,
     };
     let done = orders::note(ctx, &here, &from, id, note).await?;
-    answer_some(ctx, inc, replies::outcome(&here, id, &done, |_| None)).await
+    let html = replies::outcome(&here, id, &done, |_| None);
+    answer_outcome(ctx, inc, id, &done, html).await
 }
 
 async fn whistle(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, text: &str) -> Result<()> {
@@ -176,22 +236,26 @@ async fn whistle(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, text: &st
         location: inc.location,
     };
     let done = whistle::whistle(ctx, here, from, req).await?;
-    answer_some(ctx, inc, replies::whistled(here, &from.name, &done)).await
+    let html = replies::whistled(here, &from.name, &done);
+    match (whistle_refusal_kind(&done), html) {
+        (Some(kind), Some(h)) => refuse(ctx, inc, &kind, h).await,
+        (_, html) => answer_some(ctx, inc, html).await,
+    }
 }
 
 async fn on_command(ctx: &Ctx, inc: &Incoming, cmd: Command) -> Result<()> {
     let here = ctx.here(inc.chat_id).await?;
     let lang = here.lang;
     let Some(from) = inc.from.clone() else {
-        return answer(ctx, inc, tr!(lang, ids::ANONYMOUS)).await;
+        return refuse(ctx, inc, ids::ANONYMOUS, tr!(lang, ids::ANONYMOUS)).await;
     };
     // Where a command may be used is checked before its arguments.
     let anywhere = matches!(cmd, Command::Start(_) | Command::Help(_) | Command::Lang(_));
     if !anywhere && !inc.group {
-        return answer(ctx, inc, tr!(lang, ids::GROUP_ONLY)).await;
+        return refuse(ctx, inc, ids::GROUP_ONLY, tr!(lang, ids::GROUP_ONLY)).await;
     }
     if !anywhere && !matches!(cmd, Command::Bind(_)) && here.scope.is_none() {
-        return answer(ctx, inc, tr!(lang, ids::NOT_BOUND)).await;
+        return refuse(ctx, inc, ids::NOT_BOUND, tr!(lang, ids::NOT_BOUND)).await;
     }
     let typed = match cmd.typed() {
         Ok(t) => t,
@@ -199,7 +263,7 @@ async fn on_command(ctx: &Ctx, inc: &Incoming, cmd: Command) -> Result<()> {
         Err(ArgError::ListUsage(_)) => Typed::List(ListArg::default()),
         Err(e) => {
             let id = e.message_id().unwrap_or(ids::NEED_ORDER_NUMBER);
-            return answer(ctx, inc, tr!(lang, id)).await;
+            return refuse(ctx, inc, id, tr!(lang, id)).await;
         }
     };
     on_typed(ctx, inc, &here, &from, typed).await
@@ -213,15 +277,26 @@ async fn on_typed(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, cmd: Typ
             if !inc.group {
                 ctx.store.set_private_chat(from.id).await?;
             }
-            answer(ctx, inc, views::help(here, inc)).await
+            help(ctx, inc, views::help(here, inc)).await
         }
         Typed::Lang(l) => {
             let set = roster::set_lang(ctx, here, from, inc.group, l).await?;
-            answer(ctx, inc, replies::lang_set(here, set)).await
+            match set {
+                LangSet::Refused => {
+                    refuse(ctx, inc, ids::REFUSE_LANG, replies::lang_set(here, set)).await
+                }
+                LangSet::Set(_) => answer(ctx, inc, replies::lang_set(here, set)).await,
+            }
         }
         Typed::Bind(key) => {
             let b = roster::bind(ctx, here, from, &key).await?;
-            answer(ctx, inc, replies::bound(here, &b)).await
+            let html = replies::bound(here, &b);
+            match &b {
+                Bound::Bound(_) => answer(ctx, inc, html).await,
+                Bound::Usage => refuse(ctx, inc, ids::BIND_USAGE, html).await,
+                Bound::Unknown(_) => refuse(ctx, inc, ids::BIND_UNKNOWN, html).await,
+                Bound::Refused(_) => refuse(ctx, inc, ids::REFUSE_BIND, html).await,
+            }
         }
         Typed::Whistle(text) => whistle(ctx, inc, here, from, &text).await,
         Typed::Ack(arg) => match order_of(ctx, inc, here, &arg).await? {
@@ -251,7 +326,7 @@ async fn on_typed(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, cmd: Typ
             let html = replies::outcome(here, id, &done, |_| {
                 Some(tr!(lang, ids::CANCELLED_OK, id = id))
             });
-            answer_some(ctx, inc, html).await
+            answer_outcome(ctx, inc, id, &done, html).await
         }
         Typed::Escalate(arg) => {
             let Some(id) = order_of(ctx, inc, here, &arg).await? else {
@@ -262,7 +337,8 @@ async fn on_typed(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, cmd: Typ
             };
             let done = orders::escalate(ctx, here, from, id, why).await?;
             // The notice in the chat above is the answer.
-            answer_some(ctx, inc, replies::outcome(here, id, &done, |_| None)).await
+            let html = replies::outcome(here, id, &done, |_| None);
+            answer_outcome(ctx, inc, id, &done, html).await
         }
         Typed::List(_) => answer(ctx, inc, views::list(ctx, here).await?).await,
         Typed::Show(arg) => match order_of(ctx, inc, here, &arg).await? {
@@ -301,7 +377,8 @@ async fn order_of(
                 _ => None,
             };
             let Some(id) = from_card else {
-                answer(ctx, inc, tr!(lang, ids::NEED_ORDER_NUMBER)).await?;
+                let html = tr!(lang, ids::NEED_ORDER_NUMBER);
+                refuse(ctx, inc, ids::NEED_ORDER_NUMBER, html).await?;
                 return Ok(None);
             };
             id
@@ -312,7 +389,8 @@ async fn order_of(
         return Ok(None);
     };
     if !orders::visible(here, &stored.order) {
-        answer(ctx, inc, tr!(lang, ids::ORDER_ELSEWHERE, id = id)).await?;
+        let html = tr!(lang, ids::ORDER_ELSEWHERE, id = id);
+        refuse(ctx, inc, ids::ORDER_ELSEWHERE, html).await?;
         return Ok(None);
     }
     Ok(Some(id))
@@ -337,7 +415,13 @@ async fn assign(
         .as_ref()
         .is_some_and(|s| crate::domain::access::can_manage_roster(&here.org, from.id, s))
     {
-        return answer(ctx, inc, tr!(here.lang, ids::REFUSE_ROSTER)).await;
+        return refuse(
+            ctx,
+            inc,
+            ids::REFUSE_ROSTER,
+            tr!(here.lang, ids::REFUSE_ROSTER),
+        )
+        .await;
     }
     // The person: a text mention (whose words are not part of the role), an @username, or the
     // author of the message replied to.
@@ -356,10 +440,14 @@ async fn assign(
         (None, arg.role.clone())
     };
     let Some(who) = who.filter(|_| !role.trim().is_empty()) else {
-        return answer(ctx, inc, tr!(here.lang, usage)).await;
+        return refuse(ctx, inc, usage, tr!(here.lang, usage)).await;
     };
     let done = roster::assign(ctx, here, from, Assignment { add, role, who }).await?;
-    answer(ctx, inc, replies::assigned(here, add, &done)).await
+    let html = replies::assigned(here, add, &done);
+    match done {
+        Assigned::Refused => refuse(ctx, inc, ids::REFUSE_ROSTER, html).await,
+        _ => answer(ctx, inc, html).await,
+    }
 }
 
 // ---- acts answered by a reply or a toast ---------------------------------------------------
@@ -382,6 +470,20 @@ impl Answer<'_> {
         }
     }
 
+    /// Says how an act on order `id` went: in a chat, a refusal as `refuse`.
+    async fn say_outcome<T>(
+        self,
+        ctx: &Ctx,
+        id: OrderId,
+        o: &Outcome<T>,
+        html: Option<String>,
+    ) -> Result<()> {
+        match self {
+            Answer::Reply(inc) => answer_outcome(ctx, inc, id, o, html).await,
+            toast => toast.say(ctx, html).await,
+        }
+    }
+
     fn is_toast(&self) -> bool {
         matches!(self, Answer::Toast(_))
     }
@@ -393,7 +495,7 @@ async fn report(ctx: &Ctx, here: &Here, from: &Actor, id: OrderId, a: Answer<'_>
     let html = replies::outcome(here, id, &done, |r| {
         Some(replies::reported(here, id, r, now))
     });
-    a.say(ctx, html).await
+    a.say_outcome(ctx, id, &done, html).await
 }
 
 async fn resolve(
@@ -410,7 +512,7 @@ async fn resolve(
     let html = replies::outcome(here, id, &done, |_| {
         toast.then(|| tr!(here.lang, ids::RESOLVED_OK, id = id))
     });
-    a.say(ctx, html).await
+    a.say_outcome(ctx, id, &done, html).await
 }
 
 async fn verify(ctx: &Ctx, here: &Here, from: &Actor, id: OrderId, a: Answer<'_>) -> Result<()> {
@@ -418,7 +520,7 @@ async fn verify(ctx: &Ctx, here: &Here, from: &Actor, id: OrderId, a: Answer<'_>
     let html = replies::outcome(here, id, &done, |_| {
         Some(tr!(here.lang, ids::VERIFIED_OK, id = id))
     });
-    a.say(ctx, html).await
+    a.say_outcome(ctx, id, &done, html).await
 }
 
 async fn reopen(
@@ -434,7 +536,7 @@ async fn reopen(
     let html = replies::outcome(here, id, &done, |_| {
         toast.then(|| tr!(here.lang, ids::REOPENED_OK, id = id))
     });
-    a.say(ctx, html).await
+    a.say_outcome(ctx, id, &done, html).await
 }
 
 // ---- buttons, membership, failures ---------------------------------------------------------
@@ -514,7 +616,7 @@ pub async fn on_added(ctx: &Ctx, chat_id: i64) -> Result<()> {
         ),
         None => tr!(here.lang, ids::GREETING),
     };
-    ctx.queue(vec![notices::send(chat_id, text)]).await
+    ctx.queue(vec![notices::greeting(chat_id, text)]).await
 }
 
 /// Something went wrong that is not the person's fault: say so, politely.

@@ -1,5 +1,5 @@
-//! The sender: delivers the outbox to Telegram. Messages of one chat go out in order; a 429 is
-//! waited out, network errors and 5xx are retried with backoff, a group's move to a supergroup
+//! The sender: delivers the outbox to Telegram. Messages of one chat go out class by class
+//! (`storage::Priority`), in order within a class; a 429 is waited out, network errors and 5xx are retried with backoff, a group's move to a supergroup
 //! is followed, and permanent failures are recorded on the order's timeline instead of being
 //! retried forever.
 
@@ -18,7 +18,7 @@ use tokio::sync::{watch, Notify};
 
 use crate::clock::Clock;
 use crate::domain::{Event, EventKind, OrderId};
-use crate::storage::{Button, OutboxRow, Payload, Store};
+use crate::storage::{Button, OutboxRow, Payload, Priority, Store};
 
 /// How long a claimed message is ours before another sender may take it.
 const LEASE_MS: i64 = 60_000;
@@ -30,10 +30,15 @@ const BATCH: i64 = 16;
 pub struct Pacing {
     /// The least time between two messages (sends or edits) in one chat.
     pub chat_gap: Duration,
-    /// At most this many messages a minute in one group (edits count).
+    /// At most this many messages a `minute` in one group (edits count). Hints (the last class)
+    /// may take only three quarters of them: the rest stays free for cards, notices and answers.
     pub group_per_minute: usize,
-    /// At most this many messages a second in all.
+    /// At most this many messages a `second` in all.
     pub global_per_second: usize,
+    /// The length of the group window: a minute, shorter only to replay Telegram's pace faster.
+    pub minute: Duration,
+    /// The length of the global window: a second, likewise.
+    pub second: Duration,
 }
 
 impl Pacing {
@@ -42,13 +47,36 @@ impl Pacing {
         chat_gap: Duration::from_secs(1),
         group_per_minute: 20,
         global_per_second: 30,
+        minute: Duration::from_secs(60),
+        second: Duration::from_secs(1),
     };
     /// No pacing (tests that are not about it).
     pub const NONE: Pacing = Pacing {
         chat_gap: Duration::ZERO,
         group_per_minute: usize::MAX,
         global_per_second: usize::MAX,
+        minute: Duration::from_secs(60),
+        second: Duration::from_secs(1),
     };
+
+    /// The same limits with every span `divisor` times shorter: Telegram's pace, replayed faster.
+    pub fn faster(self, divisor: u32) -> Pacing {
+        let d = divisor.max(1);
+        Pacing {
+            chat_gap: self.chat_gap / d,
+            minute: self.minute / d,
+            second: self.second / d,
+            ..self
+        }
+    }
+
+    /// How many messages of class `p` a group may take in one window.
+    fn group_cap(&self, p: Priority) -> usize {
+        match p {
+            Priority::Hint => (self.group_per_minute - self.group_per_minute / 4).max(1),
+            Priority::Notice | Priority::Answer => self.group_per_minute,
+        }
+    }
 }
 
 /// Remembers recent sends and says how long the next one to a chat must wait.
@@ -68,10 +96,10 @@ impl Pacer {
         }
     }
 
-    /// How long a message to `chat` must wait from `now` (zero: it may go now).
-    pub fn wait(&mut self, chat: i64, now: Instant) -> Duration {
-        let minute = Duration::from_secs(60);
-        let second = Duration::from_secs(1);
+    /// How long a message of class `p` to `chat` must wait from `now` (zero: it may go now).
+    pub fn wait(&mut self, chat: i64, p: Priority, now: Instant) -> Duration {
+        let minute = self.pacing.minute;
+        let second = self.pacing.second;
         while self
             .global
             .front()
@@ -96,8 +124,9 @@ impl Pacer {
                 ready = ready.max(*last + self.pacing.chat_gap);
             }
             // Groups and supergroups have negative ids; private chats have no per-minute cap.
-            if chat < 0 && sent.len() >= self.pacing.group_per_minute {
-                let idx = sent.len() - self.pacing.group_per_minute;
+            let cap = self.pacing.group_cap(p);
+            if chat < 0 && sent.len() >= cap {
+                let idx = sent.len() - cap;
                 ready = ready.max(sent[idx] + minute);
             }
         }
@@ -200,17 +229,7 @@ async fn deliver(bot: &Bot, store: &Store, row: &OutboxRow) -> Outcome {
             html,
             buttons,
         } => {
-            // A newer edit of the same card waits behind this one: it alone matters.
-            match store.newer_edit_pending(row).await {
-                Ok(true) => return Outcome::Sent(None),
-                Ok(false) => {}
-                Err(e) => {
-                    return Outcome::Retry {
-                        after_ms: backoff_ms(row.attempts),
-                        error: e.to_string(),
-                    }
-                }
-            }
+            // Superseded and unchanged edits were dropped when claimed (before the pacer).
             let mid = match store.card_message(*order, row.chat_id).await {
                 Ok(Some(m)) => m,
                 Ok(None) => return Outcome::Failed("the card was never delivered".into()),
@@ -279,7 +298,7 @@ pub async fn deliver_round(
     let now = Instant::now();
     let mut rows = Vec::new();
     for row in claimed {
-        let wait = pacer.wait(row.chat_id, now);
+        let wait = pacer.wait(row.chat_id, row.priority, now);
         if wait.is_zero() {
             pacer.record(row.chat_id, now);
             rows.push(row);
@@ -402,35 +421,76 @@ mod tests {
             chat_gap: ms(1000),
             group_per_minute: 3,
             global_per_second: 4,
+            ..Pacing::TELEGRAM
         });
-        assert_eq!(p.wait(-1, t0), Duration::ZERO);
+        let a = Priority::Answer;
+        assert_eq!(p.wait(-1, a, t0), Duration::ZERO);
         p.record(-1, t0);
         assert_eq!(
-            p.wait(-1, t0 + ms(300)),
+            p.wait(-1, a, t0 + ms(300)),
             ms(700),
             "one message a second per chat"
         );
         assert_eq!(
-            p.wait(-2, t0 + ms(300)),
+            p.wait(-2, a, t0 + ms(300)),
             Duration::ZERO,
             "another chat is free"
         );
         p.record(-1, t0 + ms(1000));
         p.record(-1, t0 + ms(2000));
         // three in the last minute: the fourth waits until the first is a minute old
-        assert_eq!(p.wait(-1, t0 + ms(3000)), ms(57_000));
-        assert_eq!(p.wait(-1, t0 + ms(60_000)), Duration::ZERO);
+        assert_eq!(p.wait(-1, a, t0 + ms(3000)), ms(57_000));
+        assert_eq!(p.wait(-1, a, t0 + ms(60_000)), Duration::ZERO);
         // private chats have no per-minute cap
         for i in 0..3 {
             p.record(7, t0 + ms(10_000 + i * 1000));
         }
-        assert_eq!(p.wait(7, t0 + ms(13_000)), Duration::ZERO);
+        assert_eq!(p.wait(7, a, t0 + ms(13_000)), Duration::ZERO);
         // four in the last second in all: the fifth waits
         let t1 = t0 + ms(100_000);
         for c in 1..=4 {
             p.record(100 + c, t1);
         }
-        assert_eq!(p.wait(200, t1 + ms(10)), ms(990));
-        assert_eq!(Pacer::new(Pacing::NONE).wait(-1, t1), Duration::ZERO);
+        assert_eq!(p.wait(200, a, t1 + ms(10)), ms(990));
+        assert_eq!(
+            Pacer::new(Pacing::NONE).wait(-1, Priority::Hint, t1),
+            Duration::ZERO
+        );
+    }
+
+    #[test]
+    fn hints_leave_a_quarter_of_a_groups_minute_to_cards_notices_and_answers() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(Pacing::TELEGRAM);
+        for i in 0..15 {
+            assert_eq!(
+                p.wait(-1, Priority::Hint, t0 + ms(i * 1000)),
+                Duration::ZERO
+            );
+            p.record(-1, t0 + ms(i * 1000));
+        }
+        let now = t0 + ms(15_000);
+        assert_eq!(
+            p.wait(-1, Priority::Hint, now),
+            ms(45_000),
+            "the sixteenth hint waits until the first is a minute old"
+        );
+        assert_eq!(p.wait(-1, Priority::Notice, now), Duration::ZERO);
+        assert_eq!(p.wait(-1, Priority::Answer, now), Duration::ZERO);
+    }
+
+    #[test]
+    fn faster_pacing_keeps_the_limits_and_shortens_the_spans() {
+        let f = Pacing::TELEGRAM.faster(100);
+        assert_eq!(f.chat_gap, ms(10));
+        assert_eq!(f.minute, ms(600));
+        assert_eq!(f.second, ms(10));
+        assert_eq!(f.group_per_minute, 20);
+        let t0 = Instant::now();
+        let mut p = Pacer::new(f);
+        for i in 0..20 {
+            p.record(-1, t0 + ms(i * 10));
+        }
+        assert_eq!(p.wait(-1, Priority::Notice, t0 + ms(200)), ms(400));
     }
 }

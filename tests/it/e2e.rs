@@ -21,6 +21,13 @@ pub async fn world_at(now: chrono::DateTime<Utc>) -> Sandbox {
     Sandbox::start(HUASHAN, None, now).await.expect("sandbox")
 }
 
+/// Lets the quiet time of hints pass on the bot's clock (a refusal or hint of one kind goes to
+/// one person in a chat once within `notices::HINT_QUIET`), without running the scheduler: for
+/// tests that ask the same person to be refused again.
+pub fn after_hint_quiet_time(w: &Sandbox) {
+    w.clock.advance(gridwhistle::acts::notices::HINT_QUIET);
+}
+
 /// Every request the bot sent was valid by the Bot API's facts.
 pub fn assert_no_violations(w: &Sandbox) {
     let v = w.standin.violations();

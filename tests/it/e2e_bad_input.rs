@@ -14,6 +14,13 @@ async fn an_unknown_command_gets_an_answer_and_another_bots_command_is_ignored()
         ask(&mut w, &grid, 1001, "/frobnicate now").await,
         "不认识的命令 /frobnicate。发送 /help 查看可用命令。"
     );
+    assert!(
+        say_as(&mut w, &grid, 1001, "/frobnicate again")
+            .await
+            .is_empty(),
+        "the same hint to the same person is not repeated within its quiet time"
+    );
+    after_hint_quiet_time(&w);
     assert_eq!(
         ask(&mut w, &grid, 1001, "/<b>x</b>").await,
         "不认识的命令 /<b>x</b>。发送 /help 查看可用命令。"
@@ -72,6 +79,7 @@ async fn an_order_of_another_unit_is_refused() {
         "吹哨 #1 @城管",
     ] {
         assert_eq!(ask(&mut w, &grid, 1001, text).await, elsewhere, "{text}");
+        after_hint_quiet_time(&w);
     }
     let card = card_now(&w, &other_grid, 1).await;
     assert_eq!(card.edit_count, 0);

@@ -20,6 +20,7 @@ async fn an_unbound_chat_answers_commands_with_how_to_bind() {
         let answer = answer_to(&mut w, &group, &leader, text).await;
         assert!(answer.contains("本群还没有绑定单位"), "{text}: {answer}");
         assert!(answer.contains("/bind cuihu-1"), "{text}: {answer}");
+        after_hint_quiet_time(&w);
     }
     let help = answer_to(&mut w, &group, &leader, "/help").await;
     assert!(help.contains("/bind"), "{help}");
@@ -184,6 +185,7 @@ async fn anonymous_admin_messages_get_a_polite_answer_and_record_nothing() {
         assert_eq!(answers.len(), 1, "{text}: {answers:#?}");
         assert_eq!(answers[0].text, polite);
         assert!(answers[0].reply_to.is_some());
+        after_hint_quiet_time(&w);
     }
     assert!(
         w.store.all_orders().await.unwrap().is_empty(),

@@ -246,6 +246,7 @@ async fn cancel_without_a_reason_answers_with_the_usage() {
             answer, "请写明撤销原因，例如 /cancel 42 与 #41 重复",
             "{text}"
         );
+        after_hint_quiet_time(&w);
     }
     assert_eq!(order_state(&w, 1).await, OrderState::Open);
     assert_no_violations(&w);

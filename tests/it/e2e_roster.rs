@@ -167,6 +167,7 @@ async fn roster_changes_are_refused_to_anyone_but_leaders_and_admins() {
     for who in [1002, 5555, 1021] {
         let answer = ask(&mut w, &grid, who, "/assign 环卫 @qianduo").await;
         assert_eq!(answer, refusal, "{who}");
+        after_hint_quiet_time(&w);
         let answer = ask(&mut w, &grid, who, "/unassign 城管 @liuyang").await;
         assert_eq!(answer, refusal, "{who}");
     }

@@ -8,7 +8,7 @@ use gridwhistle::domain::{
     EventKind, Lang, OrderId, OrderState, Party, PartyTarget, RoleId, Scope, TelegramUserId,
     UnitId, WhistleOrder,
 };
-use gridwhistle::storage::{Commit, Outgoing, Payload, StoreError};
+use gridwhistle::storage::{Commit, OutboxRow, Outgoing, Payload, Priority, StoreError, Throttle};
 
 use crate::support::TestDb;
 
@@ -18,6 +18,7 @@ fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 28, 6, 0, 0).unwrap()
 }
 
+/// A message in `chat`: the order's card when `card` names one (first class), else an answer.
 fn send(chat: i64, text: &str, card: Option<OrderId>) -> Outgoing {
     Outgoing {
         chat_id: chat,
@@ -28,7 +29,80 @@ fn send(chat: i64, text: &str, card: Option<OrderId>) -> Outgoing {
             reply_to_card: None,
             reply_to: None,
         },
+        priority: if card.is_some() {
+            Priority::Notice
+        } else {
+            Priority::Answer
+        },
     }
+}
+
+/// A message of class `p` in `chat`.
+fn send_as(chat: i64, text: &str, p: Priority) -> Outgoing {
+    send(chat, text, None).with_priority(p)
+}
+
+/// A reply to the order's card in `chat` (a notice).
+fn reply_to_card(chat: i64, text: &str, order: OrderId) -> Outgoing {
+    Outgoing {
+        chat_id: chat,
+        payload: Payload::Send {
+            html: text.into(),
+            buttons: vec![],
+            card: None,
+            reply_to_card: Some(order),
+            reply_to: None,
+        },
+        priority: Priority::Notice,
+    }
+}
+
+/// An edit of the order's card in `chat`.
+fn edit(chat: i64, text: &str, order: OrderId) -> Outgoing {
+    Outgoing {
+        chat_id: chat,
+        payload: Payload::EditCard {
+            order,
+            html: text.into(),
+            buttons: vec![],
+        },
+        priority: Priority::Answer,
+    }
+}
+
+/// The text of a claimed row.
+fn text_of(row: &OutboxRow) -> &str {
+    match &row.payload {
+        Payload::Send { html, .. } | Payload::EditCard { html, .. } => html,
+        Payload::ClearButtons { .. } => "(clear buttons)",
+    }
+}
+
+/// Claims and delivers everything due in turn (each claimed row marked sent at once, as message
+/// `n`), returning (chat, text) in the order the rows were claimed.
+async fn drain(db: &TestDb, now: DateTime<Utc>) -> Vec<(i64, String)> {
+    let mut order = Vec::new();
+    let mut mid = 1000;
+    loop {
+        let rows = db.store.claim_outbox(now, 30_000, 10).await.unwrap();
+        if rows.is_empty() {
+            return order;
+        }
+        for r in rows {
+            mid += 1;
+            order.push((r.chat_id, text_of(&r).to_string()));
+            db.store.outbox_sent(&r, Some(mid)).await.unwrap();
+        }
+    }
+}
+
+/// The texts claimed in one chat, in order.
+fn in_chat(order: &[(i64, String)], chat: i64) -> Vec<&str> {
+    order
+        .iter()
+        .filter(|(c, _)| *c == chat)
+        .map(|(_, t)| t.as_str())
+        .collect()
 }
 
 fn commit(events: &[gridwhistle::domain::Event], now: DateTime<Utc>) -> Commit<'_> {
@@ -307,6 +381,7 @@ async fn orders_are_numbered_saved_with_events_and_guarded_by_version(db: &TestD
     );
 }
 
+/// A chat's queue in one class (a card, then an answer after it): in order, each once.
 async fn the_outbox_delivers_each_chat_in_order_and_never_twice(db: &TestDb) {
     let o = crate::support::create_order(&db.store, new_order(&["sanitation"]), &[], |o| {
         (
@@ -537,7 +612,275 @@ async fn a_replayed_update_cannot_write_its_messages_twice(db: &TestDb) {
     assert_eq!(db.store.outbox_counts().await.unwrap().0, 3);
 }
 
+async fn the_outbox_goes_class_by_class_and_in_order_within_a_class(db: &TestDb) {
+    use Priority::{Answer, Hint, Notice};
+    let queued = [
+        send_as(-1, "hint 1", Hint),
+        send_as(-1, "answer 1", Answer),
+        send_as(-1, "hint 2", Hint),
+        send_as(-1, "notice 1", Notice),
+        send_as(-2, "other chat hint", Hint),
+        send_as(-1, "answer 2", Answer),
+        send_as(-1, "notice 2", Notice),
+        send_as(-2, "other chat notice", Notice),
+    ];
+    db.store.enqueue(&queued, t0()).await.unwrap();
+    // Each class is stored and read back as it was queued.
+    let first = db.store.claim_outbox(t0(), 30_000, 10).await.unwrap();
+    let got: Vec<(i64, &str, Priority)> = first
+        .iter()
+        .map(|r| (r.chat_id, text_of(r), r.priority))
+        .collect();
+    assert_eq!(
+        got,
+        vec![(-1, "notice 1", Notice), (-2, "other chat notice", Notice)],
+        "the head of each chat is its first row of the first class"
+    );
+    // A later notice does not overtake one of its chat's messages on its way (one held per chat).
+    db.store
+        .enqueue(&[send_as(-1, "notice 3", Notice)], t0())
+        .await
+        .unwrap();
+    assert!(db
+        .store
+        .claim_outbox(t0(), 30_000, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    for r in &first {
+        db.store.outbox_sent(r, Some(r.id)).await.unwrap();
+    }
+    let rest = drain(db, t0()).await;
+    assert_eq!(
+        in_chat(&rest, -1),
+        ["notice 2", "notice 3", "answer 1", "answer 2", "hint 1", "hint 2"]
+    );
+    assert_eq!(in_chat(&rest, -2), ["other chat hint"]);
+    // The class of a row waiting for a retry still holds its chat's order: nothing overtakes
+    // the head while it waits, except a higher class.
+    db.store
+        .enqueue(&[send_as(-3, "answer", Answer)], t0())
+        .await
+        .unwrap();
+    let held = db.store.claim_outbox(t0(), 30_000, 10).await.unwrap();
+    db.store
+        .outbox_retry(held[0].id, Some(t0() + Duration::seconds(5)), "429")
+        .await
+        .unwrap();
+    db.store
+        .enqueue(
+            &[send_as(-3, "hint", Hint), send_as(-3, "notice", Notice)],
+            t0(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(in_chat(&drain(db, t0()).await, -3), ["notice"]);
+    assert_eq!(
+        db.store.next_outbox_due().await.unwrap(),
+        Some(t0() + Duration::seconds(5)),
+        "the chat waits for its head, not for the rows behind it"
+    );
+    assert_eq!(
+        in_chat(&drain(db, t0() + Duration::seconds(5)).await, -3),
+        ["answer", "hint"]
+    );
+    assert_eq!(db.store.outbox_counts().await.unwrap(), (0, 12, 0));
+}
+
+async fn an_edit_or_a_reply_never_goes_before_its_cards_send(db: &TestDb) {
+    let o = crate::support::create_order(&db.store, new_order(&["sanitation"]), &[], |o| {
+        (vec![], vec![send(-1, "card", Some(o.id))])
+    })
+    .await;
+    // The card waits out a 429; its notice and edit, and an answer, wait behind it.
+    let card = db.store.claim_outbox(t0(), 30_000, 10).await.unwrap();
+    assert_eq!(card.len(), 1);
+    assert_eq!(card[0].payload.kind(), "card");
+    db.store
+        .outbox_retry(card[0].id, Some(t0() + Duration::seconds(3)), "429")
+        .await
+        .unwrap();
+    db.store
+        .enqueue(
+            &[
+                reply_to_card(-1, "notice", o.id),
+                edit(-1, "edit", o.id),
+                send(-1, "answer", None),
+            ],
+            t0(),
+        )
+        .await
+        .unwrap();
+    assert!(db
+        .store
+        .claim_outbox(t0(), 30_000, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        in_chat(&drain(db, t0() + Duration::seconds(3)).await, -1),
+        ["card", "notice", "edit", "answer"]
+    );
+    // A chat that moved to a supergroup: the queued notice about the order (older than the
+    // card posted afresh there) waits for the new card; the edit of the old card is dropped.
+    let o2 = crate::support::create_order(&db.store, new_order(&["sanitation"]), &[], |o| {
+        (
+            vec![],
+            vec![
+                reply_to_card(-4, "old notice", o.id),
+                edit(-4, "old edit", o.id),
+            ],
+        )
+    })
+    .await;
+    db.store
+        .enqueue(&[send(-4, "card posted afresh", Some(o2.id))], t0())
+        .await
+        .unwrap();
+    assert_eq!(
+        in_chat(&drain(db, t0() + Duration::seconds(3)).await, -4),
+        ["card posted afresh", "old notice"]
+    );
+    assert_eq!(db.store.outbox_counts().await.unwrap(), (0, 6, 0));
+}
+
+async fn superseded_and_unchanged_edits_are_dropped_before_they_are_claimed(db: &TestDb) {
+    let o = crate::support::create_order(&db.store, new_order(&["sanitation"]), &[], |o| {
+        (vec![], vec![send(-1, "as posted", Some(o.id))])
+    })
+    .await;
+    assert_eq!(in_chat(&drain(db, t0()).await, -1), ["as posted"]);
+    // Three edits queued before the sender came round: only the last goes.
+    db.store
+        .enqueue(
+            &[
+                edit(-1, "edit 1", o.id),
+                edit(-1, "edit 2", o.id),
+                edit(-1, "edit 3", o.id),
+            ],
+            t0(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(in_chat(&drain(db, t0()).await, -1), ["edit 3"]);
+    assert_eq!(
+        db.store.outbox_counts().await.unwrap(),
+        (0, 2, 0),
+        "the superseded edits are neither pending, sent nor failed"
+    );
+    // An edit showing what the card shows goes nowhere; one that changes it back goes.
+    db.store
+        .enqueue(&[edit(-1, "edit 3", o.id)], t0())
+        .await
+        .unwrap();
+    assert!(db
+        .store
+        .claim_outbox(t0(), 30_000, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    db.store
+        .enqueue(&[edit(-1, "as posted", o.id)], t0())
+        .await
+        .unwrap();
+    assert_eq!(in_chat(&drain(db, t0()).await, -1), ["as posted"]);
+    // Right after the card's own send, an edit to what it posted is dropped too.
+    let o2 = crate::support::create_order(&db.store, new_order(&["sanitation"]), &[], |o| {
+        (vec![], vec![send(-2, "card 2", Some(o.id))])
+    })
+    .await;
+    db.store
+        .enqueue(&[edit(-2, "card 2", o2.id)], t0())
+        .await
+        .unwrap();
+    assert_eq!(in_chat(&drain(db, t0()).await, -2), ["card 2"]);
+    // An edit held by a sender is not dropped under it; the newer one waits its turn.
+    db.store
+        .enqueue(&[edit(-2, "held", o2.id)], t0())
+        .await
+        .unwrap();
+    let held = db.store.claim_outbox(t0(), 30_000, 10).await.unwrap();
+    assert_eq!(held.len(), 1);
+    db.store
+        .enqueue(&[edit(-2, "card 2", o2.id)], t0())
+        .await
+        .unwrap();
+    assert!(db
+        .store
+        .claim_outbox(t0(), 30_000, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    db.store.outbox_sent(&held[0], None).await.unwrap();
+    assert_eq!(
+        in_chat(&drain(db, t0()).await, -2),
+        ["card 2"],
+        "changing the card back is needed after the held edit went"
+    );
+    assert_eq!(db.store.outbox_counts().await.unwrap(), (0, 6, 0));
+}
+
+async fn a_hint_goes_once_per_person_chat_and_kind_until_its_quiet_time_ends(db: &TestDb) {
+    let hint = |chat| [send_as(chat, "不认识的命令", Priority::Hint)];
+    let quiet = |chat, person, kind, now: DateTime<Utc>| Throttle {
+        chat_id: chat,
+        person,
+        kind,
+        until: now + Duration::minutes(3),
+    };
+    let at = |m| t0() + Duration::minutes(m);
+    let s = &db.store;
+    assert!(s
+        .enqueue_throttled(&hint(-1), quiet(-1, 7, "unknown-command", at(0)), at(0))
+        .await
+        .unwrap());
+    for (chat, person, kind, m, expected, why) in [
+        (-1, 7, "unknown-command", 1, false, "the same again"),
+        (-1, 7, "not-bound", 1, true, "another kind"),
+        (-1, 8, "unknown-command", 1, true, "another person"),
+        (-2, 7, "unknown-command", 1, true, "another chat"),
+        (-1, 7, "unknown-command", 2, false, "still quiet"),
+        (-1, 7, "unknown-command", 3, true, "the quiet time is over"),
+        (
+            -1,
+            7,
+            "unknown-command",
+            4,
+            false,
+            "quiet again from the last one",
+        ),
+    ] {
+        let queued = s
+            .enqueue_throttled(&hint(chat), quiet(chat, person, kind, at(m)), at(m))
+            .await
+            .unwrap();
+        assert_eq!(queued, expected, "{why}");
+    }
+    assert_eq!(
+        s.outbox_counts().await.unwrap().0,
+        5,
+        "only what was queued"
+    );
+    // Two processes answering the same person at once: one hint.
+    let key = quiet(-3, 9, "unknown-command", at(10));
+    let (one, other) = (hint(-3), hint(-3));
+    let (a, b) = tokio::join!(
+        s.enqueue_throttled(&one, key, at(10)),
+        s.enqueue_throttled(&other, key, at(10))
+    );
+    assert_eq!(
+        [a.unwrap(), b.unwrap()].iter().filter(|q| **q).count(),
+        1,
+        "exactly one of two at once"
+    );
+    assert_eq!(s.outbox_counts().await.unwrap().0, 6);
+}
+
 crate::contract!(
+    the_outbox_goes_class_by_class_and_in_order_within_a_class,
+    an_edit_or_a_reply_never_goes_before_its_cards_send,
+    superseded_and_unchanged_edits_are_dropped_before_they_are_claimed,
+    a_hint_goes_once_per_person_chat_and_kind_until_its_quiet_time_ends,
     jobs_are_claimed_by_one_scheduler_and_done_once,
     a_replayed_update_cannot_write_its_messages_twice,
     import_twice_changes_nothing,
