@@ -391,7 +391,7 @@ async fn report(ctx: &Ctx, here: &Here, from: &Actor, id: OrderId, a: Answer<'_>
     let now = ctx.now();
     let done = orders::report(ctx, here, from, id).await?;
     let html = replies::outcome(here, id, &done, |r| {
-        Some(replies::reported(here, id, r, now))
+        Some(replies::reported(here, id, from.id, r, now))
     });
     a.say(ctx, html).await
 }
