@@ -42,6 +42,9 @@ pub enum Whistled {
     FromDepartment,
     /// The text says nothing.
     Empty,
+    /// The text starts with `#N` where N cannot be an order number (0, or too large): the
+    /// digits as typed (full-width ones folded), for "没有 #N".
+    NoSuchNumber(String),
     /// The plan was refused.
     Refused(PlanRefusal),
 }
@@ -108,6 +111,10 @@ pub async fn whistle(ctx: &Ctx, here: &Here, who: &Actor, req: WhistleRequest) -
         if let Some((lat, lon)) = req.location {
             draft.location = Some(format!("{lat:.5}, {lon:.5}"));
         }
+    }
+    // "#0 …" or "#99999999999999999999 …" names an order that cannot exist: not a new one.
+    if let (None, Some(digits)) = (draft.order_ref, &draft.order_ref_text) {
+        return Ok(Whistled::NoSuchNumber(digits.clone()));
     }
     // "#42" alone names an order but nobody to add: as empty as a whistle with no text.
     if draft.text.trim().is_empty()

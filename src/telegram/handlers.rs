@@ -13,7 +13,9 @@ use crate::i18n::ids;
 use crate::render::{self, escape};
 use crate::tr;
 
-use super::commands::{ArgError, AssignArg, Command, ListArg, OrderArg, OrderNumber, Typed};
+use super::commands::{
+    parse_command, ArgError, AssignArg, Command, ListArg, OrderArg, OrderNumber, Typed,
+};
 use super::{replies, views};
 
 /// The message a message replies to.
@@ -94,9 +96,9 @@ pub async fn on_message(ctx: &Ctx, me: &Me, inc: &Incoming) -> Result<()> {
     if inc.forwarded {
         return Ok(()); // someone else's words: never a whistle, a report or a note
     }
-    use teloxide::utils::command::{BotCommands, ParseError};
+    use teloxide::utils::command::ParseError;
     let text = inc.text.trim();
-    match Command::parse(text, &me.username) {
+    match parse_command(text, &me.username) {
         Ok(cmd) => on_command(ctx, inc, cmd).await,
         Err(ParseError::WrongBotName(_)) => Ok(()),
         Err(_) if text.starts_with('/') => {

@@ -118,6 +118,12 @@ pub fn whistled(here: &Here, who_name: &str, w: &Whistled) -> Option<String> {
         Whistled::NotMember => Some(tr!(lang, ids::WHISTLE_NOT_MEMBER, name = escape(who_name))),
         Whistled::FromDepartment => Some(tr!(lang, ids::WHISTLE_FROM_DEPARTMENT)),
         Whistled::Empty => Some(tr!(lang, ids::WHISTLE_EMPTY)),
+        // The digits as typed: a number no order can have is never rounded or re-read.
+        Whistled::NoSuchNumber(digits) => Some(tr!(
+            lang,
+            ids::NO_SUCH_ORDER,
+            id = escape(&render::clip(digits, 30))
+        )),
         Whistled::Refused(PlanRefusal::DepartmentsNotAllowed) => {
             Some(tr!(lang, ids::REFUSE_DEPARTMENT_WHISTLE))
         }

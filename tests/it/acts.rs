@@ -1721,3 +1721,24 @@ async fn a_whistle_of_an_order_number_alone_adds_nobody() {
     let done = w.whistle(GRID, 1002, &format!("#{}", id.0)).await;
     assert_eq!(done, Whistled::Empty);
 }
+
+#[tokio::test]
+async fn a_whistle_naming_a_number_no_order_can_have_creates_nothing() {
+    let w = world().await;
+    for (text, digits) in [
+        ("#0 @城管 还有流动摊贩", "0"),
+        (
+            "＃９９９９９９９９９９９９９９９９９９９９ @城管",
+            "99999999999999999999",
+        ),
+        ("#9223372036854775808 垃圾", "9223372036854775808"),
+    ] {
+        assert_eq!(
+            w.whistle(GRID, 1002, text).await,
+            Whistled::NoSuchNumber(digits.into()),
+            "{text}"
+        );
+    }
+    assert!(w.ctx.store.all_orders().await.unwrap().is_empty());
+    assert!(w.drain().await.is_empty());
+}
