@@ -250,6 +250,7 @@ ids! {
     REFUSE_LANG = "refuse-lang",
     REPORTED_OK = "reported-ok",
     ALREADY_REPORTED = "already-reported",
+    ALREADY_REPORTED_BY = "already-reported-by",
     RESOLVED_OK = "resolved-ok",
     RESOLVED_NOTICE = "resolved-notice",
     VERIFIED_OK = "verified-ok",

@@ -133,6 +133,7 @@ refuse-bind = Only an admin or { $unit }'s grid leader, duty officer or liaison 
 refuse-lang = Only people on this unit's roster can change this group's language.
 reported-ok = ✅ Reported for #{ $id }
 already-reported = You reported for #{ $id } at { $time } already.
+already-reported-by = { $name } reported for #{ $id } at { $time } already.
 resolved-ok = ✅ #{ $id } marked resolved; waiting for verification.
 resolved-notice =
     ✅ Resolved #{ $id } — { $name } { $time }{ $note }

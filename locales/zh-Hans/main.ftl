@@ -127,6 +127,7 @@ refuse-bind = 只有管理员或{ $unit }的网格长、值班员、联络人可
 refuse-lang = 只有本单位名册上的人可以更改本群语言。
 reported-ok = ✅ 已报到 #{ $id }
 already-reported = 你已于 { $time } 报到 #{ $id }。
+already-reported-by = { $name }已于 { $time } 报到 #{ $id }。
 resolved-ok = ✅ #{ $id } 已标记为已处置，等待吹哨人确认。
 resolved-notice =
     ✅ 已处置 #{ $id } — { $name } { $time }{ $note }

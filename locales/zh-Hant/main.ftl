@@ -127,6 +127,7 @@ refuse-bind = 只有管理員或{ $unit }的網格長、值班員、聯絡人可
 refuse-lang = 只有本單位名冊上的人可以更改本群語言。
 reported-ok = ✅ 已報到 #{ $id }
 already-reported = 你已於 { $time } 報到 #{ $id }。
+already-reported-by = { $name }已於 { $time } 報到 #{ $id }。
 resolved-ok = ✅ #{ $id } 已標記為已處置，等待吹哨人確認。
 resolved-notice =
     ✅ 已處置 #{ $id } — { $name } { $time }{ $note }

@@ -11,6 +11,7 @@ use super::{
 };
 use crate::domain::plan;
 use crate::domain::policy::Level;
+use crate::domain::text;
 use crate::domain::{
     access, escalation, DepartmentId, EscalationReason, Event, EventKind, OrderId, PartyTarget,
     ReportOutcome, TelegramUserId, WhistleOrder,
@@ -356,14 +357,15 @@ pub async fn note(
     }
     let text = if let Some((lat, lon)) = n.location {
         format!("📍 {lat:.5}, {lon:.5}")
-    } else if n.text.trim().is_empty() && n.has_photo {
+    } else if text::is_visibly_empty(&n.text) && n.has_photo {
         tr!(lang, ids::NOTE_PHOTO)
     } else if n.has_photo {
         format!("{} {}", tr!(lang, ids::NOTE_PHOTO), n.text.trim())
     } else {
         n.text.trim().to_string()
     };
-    if text.is_empty() {
+    // A reply of zero-width characters says nothing.
+    if text::is_visibly_empty(&text) {
         return Ok(Outcome::Done(()));
     }
     ctx.store.record(&[event(text)], &[confirm()], now).await?;

@@ -9,6 +9,7 @@ use crate::domain::org::Organisation;
 use crate::domain::parse::{self, Draft, GridRef, ParseContext};
 use crate::domain::plan::{self, Plan, PlanRefusal};
 use crate::domain::policy::Level;
+use crate::domain::text;
 use crate::domain::{
     access, Event, EventKind, OrderId, OrderState, Party, PartyTarget, Scope, UnitId, WhistleOrder,
 };
@@ -40,8 +41,11 @@ pub enum Whistled {
     NotMember,
     /// A department's chat cannot whistle.
     FromDepartment,
-    /// The text says nothing.
+    /// The text says nothing (visibly: zero-width characters alone are nothing).
     Empty,
+    /// The text starts with `#N` where N cannot be an order number (0, or too large): the
+    /// digits as typed (full-width ones folded), for "没有 #N".
+    NoSuchNumber(String),
     /// The plan was refused.
     Refused(PlanRefusal),
 }
@@ -109,8 +113,12 @@ pub async fn whistle(ctx: &Ctx, here: &Here, who: &Actor, req: WhistleRequest) -
             draft.location = Some(format!("{lat:.5}, {lon:.5}"));
         }
     }
+    // "#0 …" or "#99999999999999999999 …" names an order that cannot exist: not a new one.
+    if let (None, Some(digits)) = (draft.order_ref, &draft.order_ref_text) {
+        return Ok(Whistled::NoSuchNumber(digits.clone()));
+    }
     // "#42" alone names an order but nobody to add: as empty as a whistle with no text.
-    if draft.text.trim().is_empty()
+    if text::is_visibly_empty(&draft.text)
         && (draft.order_ref.is_none() || draft.role_source == parse::RoleSource::Default)
     {
         return Ok(Whistled::Empty);

@@ -1,10 +1,10 @@
 //! The bot's commands. Each takes the rest of the line as its argument, so a stray word after a
 //! command never turns it into "unknown command".
 //!
-//! Parsing is two steps. First the caller folds the whole message with [`fold_command_text`]
-//! (full-width digits and ＃, and the ideographic and other Unicode spaces, become ASCII), then
-//! teloxide's derive ([`Command::parse`]) finds the command, checks the `@botname` and hands the rest
-//! of the line over as a `String`. Second, [`Command::typed`] parses that string into a typed
+//! Parsing is two steps. First [`parse_command`] folds the whole message with
+//! [`fold_command_text`] (full-width digits and ＃, and the ideographic and other Unicode spaces,
+//! become ASCII), teloxide's derive ([`Command::parse`]) finds the command in it and checks the
+//! `@botname`, and the rest of the line is handed over as the person typed it. Second, [`Command::typed`] parses that string into a typed
 //! argument ([`OrderArg`], [`AssignArg`], [`ListArg`], [`Lang`], …) or a usage error
 //! ([`ArgError`], one per kind of mistake). I chose this `typed()` step over teloxide's
 //! `#[command(parse_with = path)]`: a custom parser's failure fails the whole `parse` with
@@ -290,20 +290,59 @@ pub fn start_payload(arg: &str) -> Option<String> {
 
 /// Folds what phones and Chinese input methods type into what the parsers read: full-width
 /// digits → ASCII, `＃` → `#`, and U+3000 (ideographic space), U+00A0, U+2000–U+200A, U+202F,
-/// U+205F → an ASCII space. The caller applies it to the whole message before
-/// [`Command::parse`], which splits the command from its argument only at an ASCII space.
+/// U+205F → an ASCII space; one character for one character ([`crate::domain::text::fold_for_parse`],
+/// the same folding the whistle parser uses). [`parse_command`] applies it to the whole message
+/// before [`Command::parse`], which splits the command from its argument only at an ASCII space.
 pub fn fold_command_text(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
-            '＃' => '#',
-            '\u{3000}' | '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => ' ',
-            c => c,
-        })
-        .collect()
+    crate::domain::text::fold_for_parse(text)
+}
+
+/// A message as a command: the command found in the folded message (so that `/show　42`, with
+/// the ideographic space a Chinese input method types, is `/show`), with its argument as the
+/// person typed it (a `/whistle` text or a `/done` note keeps its full-width characters; the
+/// argument parsers fold what they read themselves).
+pub fn parse_command(
+    text: &str,
+    bot_username: &str,
+) -> Result<Command, teloxide::utils::command::ParseError> {
+    let folded = fold_command_text(text);
+    let mut cmd = Command::parse(&folded, bot_username)?;
+    // Folding is one char for one char and the argument is a suffix of the folded text, so
+    // the argument as typed is the suffix of the same number of chars.
+    let arg = cmd.arg_mut();
+    let n = arg.chars().count();
+    let total = text.chars().count();
+    let start = text
+        .char_indices()
+        .nth(total - n)
+        .map_or(text.len(), |(i, _)| i);
+    *arg = text[start..].to_string();
+    Ok(cmd)
 }
 
 impl Command {
+    /// The rest of the line after the command.
+    fn arg_mut(&mut self) -> &mut String {
+        match self {
+            Command::Start(a)
+            | Command::Help(a)
+            | Command::Whistle(a)
+            | Command::Ack(a)
+            | Command::Done(a)
+            | Command::Verify(a)
+            | Command::Reopen(a)
+            | Command::Cancel(a)
+            | Command::Escalate(a)
+            | Command::List(a)
+            | Command::Show(a)
+            | Command::Roster(a)
+            | Command::Assign(a)
+            | Command::Unassign(a)
+            | Command::Bind(a)
+            | Command::Lang(a) => a,
+        }
+    }
+
     /// Parses the argument into its type, or says which usage was broken.
     pub fn typed(self) -> Result<Typed, ArgError> {
         Ok(match self {
@@ -371,8 +410,8 @@ mod tests {
 
     /// Folds, parses and types a message as the handler will.
     fn typed(text: &str) -> Result<Typed, ArgError> {
-        let cmd = Command::parse(&fold_command_text(text), BOT)
-            .unwrap_or_else(|e| panic!("{text:?} does not parse: {e}"));
+        let cmd =
+            parse_command(text, BOT).unwrap_or_else(|e| panic!("{text:?} does not parse: {e}"));
         cmd.typed()
     }
 
@@ -549,6 +588,16 @@ mod tests {
                 Ok(T::Whistle("3号楼 楼道堵塞 @环卫".into())),
             ),
             ("/whistle", Ok(T::Whistle(String::new()))),
+            // The command is found in the folded text; its argument stays as typed.
+            (
+                "/whistle　２号楼　漏水",
+                Ok(T::Whistle("２号楼　漏水".into())),
+            ),
+            ("/show　42", Ok(T::Show(oa(valid(42), "")))),
+            (
+                "/show 9223372036854775807",
+                Ok(T::Show(oa(valid(i64::MAX), ""))),
+            ),
             ("/show@GridWhistle_Bot 42", Ok(T::Show(oa(valid(42), "")))),
         ];
         for (text, want) in table {
@@ -563,7 +612,7 @@ mod tests {
             "/report@otherbot",
             "/list@otherbot all",
         ] {
-            let got = Command::parse(&fold_command_text(text), BOT);
+            let got = parse_command(text, BOT);
             assert!(
                 matches!(&got, Err(ParseError::WrongBotName(n)) if n == "otherbot"),
                 "{text:?} → {got:?}"

@@ -13,7 +13,9 @@ use crate::i18n::ids;
 use crate::render::{self, escape};
 use crate::tr;
 
-use super::commands::{ArgError, AssignArg, Command, ListArg, OrderArg, OrderNumber, Typed};
+use super::commands::{
+    parse_command, ArgError, AssignArg, Command, ListArg, OrderArg, OrderNumber, Typed,
+};
 use super::{replies, views};
 
 /// The message a message replies to.
@@ -153,9 +155,9 @@ pub async fn on_message(ctx: &Ctx, me: &Me, inc: &Incoming) -> Result<()> {
     if inc.forwarded {
         return Ok(()); // someone else's words: never a whistle, a report or a note
     }
-    use teloxide::utils::command::{BotCommands, ParseError};
+    use teloxide::utils::command::ParseError;
     let text = inc.text.trim();
-    match Command::parse(text, &me.username) {
+    match parse_command(text, &me.username) {
         Ok(cmd) => on_command(ctx, inc, cmd).await,
         Err(ParseError::WrongBotName(_)) => Ok(()),
         Err(_) if text.starts_with('/') => {
@@ -493,7 +495,7 @@ async fn report(ctx: &Ctx, here: &Here, from: &Actor, id: OrderId, a: Answer<'_>
     let now = ctx.now();
     let done = orders::report(ctx, here, from, id).await?;
     let html = replies::outcome(here, id, &done, |r| {
-        Some(replies::reported(here, id, r, now))
+        Some(replies::reported(here, id, from.id, r, now))
     });
     a.say_outcome(ctx, id, &done, html).await
 }

@@ -22,7 +22,7 @@ use teloxide::types::{
 use tokio::sync::watch;
 
 use crate::acts::{Actor, Ctx};
-use crate::domain::{Lang, TelegramUserId};
+use crate::domain::{text, Lang, TelegramUserId};
 use handlers::{Incoming, Me, Press, RepliedTo};
 
 /// A Telegram request error in words that never contain the token: reqwest's own message names
@@ -50,29 +50,42 @@ pub fn describe(e: &teloxide::RequestError) -> String {
 /// Telegram's id of the "GroupAnonymousBot" that stands in for anonymous admins.
 const ANONYMOUS_ADMIN: u64 = 1087968824;
 
+/// A person as the bot keeps them: name and username through the one normaliser (a NUL that
+/// PostgreSQL would refuse, a right-to-left override that would turn the lines they appear in
+/// around), so both backends store the same. A name that shows nothing is the username, else
+/// the id.
 fn sender(u: &User) -> Actor {
-    Actor {
-        id: TelegramUserId(u.id.0 as i64),
-        name: u.full_name(),
-        username: u.username.clone(),
-    }
+    let id = TelegramUserId(u.id.0 as i64);
+    let username = u
+        .username
+        .as_deref()
+        .map(text::normalize)
+        .filter(|n| !text::is_visibly_empty(n));
+    let name = Some(text::normalize(&u.full_name()))
+        .filter(|n| !text::is_visibly_empty(n))
+        .or_else(|| username.clone())
+        .unwrap_or_else(|| id.0.to_string());
+    Actor { id, name, username }
 }
 
 fn is_person(u: &User) -> bool {
     !u.is_bot && u.id.0 != ANONYMOUS_ADMIN
 }
 
-/// The message as the bot acts on it.
+/// The message as the bot acts on it: its text (or caption) and the names in it through the
+/// one normaliser ([`crate::domain::text::normalize`]), so that nothing downstream meets a NUL,
+/// another control character or a bidi override, and SQLite and PostgreSQL store the same.
 pub fn incoming(m: &Message, bot_id: u64) -> Incoming {
     let from = match (m.sender_chat.as_ref(), m.from.as_ref()) {
         (Some(_), _) => None,
         (None, Some(u)) if is_person(u) => Some(sender(u)),
         _ => None,
     };
-    let text = m.text().or(m.caption()).unwrap_or_default().to_string();
+    let raw = m.text().or(m.caption()).unwrap_or_default();
     let entities = m.entities().or(m.caption_entities()).unwrap_or_default();
-    // Entity offsets count UTF-16 code units.
-    let units: Vec<u16> = text.encode_utf16().collect();
+    // Entity offsets count UTF-16 code units of the text as Telegram has it, before it is
+    // normalised.
+    let units: Vec<u16> = raw.encode_utf16().collect();
     let text_mentions = entities
         .iter()
         .filter_map(|e| match &e.kind {
@@ -81,13 +94,14 @@ pub fn incoming(m: &Message, bot_id: u64) -> Incoming {
                     who: sender(user),
                     text: units
                         .get(e.offset..e.offset.saturating_add(e.length))
-                        .map(String::from_utf16_lossy)
+                        .map(|u| text::normalize(&String::from_utf16_lossy(u)))
                         .unwrap_or_default(),
                 })
             }
             _ => None,
         })
         .collect();
+    let text = text::normalize(raw);
     let reply_to = m.reply_to_message().map(|r| RepliedTo {
         message_id: r.id.0 as i64,
         from_bot: r.from.as_ref().is_some_and(|u| u.id.0 == bot_id),
@@ -171,6 +185,9 @@ async fn on_callback(tg: &Telegram, ctx: &Ctx, q: &teloxide::types::CallbackQuer
         }
         return;
     };
+    // The presser's name is normalised (`sender`); the data is not: it is our own machine text,
+    // parsed strictly (`ButtonAction::parse`), stored nowhere, and cleaning it up could only
+    // turn garbage into a button.
     let press = Press {
         chat_id: msg.chat().id.0,
         message_id: msg.id().0 as i64,

@@ -6,7 +6,7 @@ use crate::acts::roster::{Assigned, Bound, LangSet};
 use crate::acts::whistle::Whistled;
 use crate::acts::{Here, Outcome, Refusal};
 use crate::domain::plan::PlanRefusal;
-use crate::domain::{Lang, OrderId, OrderState, TransitionError};
+use crate::domain::{Lang, OrderId, OrderState, TelegramUserId, TransitionError};
 use crate::i18n::ids;
 use crate::render::{self, escape, View};
 use crate::tr;
@@ -71,27 +71,39 @@ pub fn outcome<T>(
     }
 }
 
-/// "Reported", or "already reported at …".
+/// "Reported", or "already reported at …": by you, or by the colleague who did (a co-holder
+/// of the role pressing 报到 after them did not report themselves).
 pub fn reported(
     here: &Here,
     id: OrderId,
+    who: TelegramUserId,
     r: &Reported,
     now: chrono::DateTime<chrono::Utc>,
 ) -> String {
     match r {
         Reported::Now => tr!(here.lang, ids::REPORTED_OK, id = id),
-        Reported::Already { at, .. } => {
+        Reported::Already { by, at } => {
             let view = View {
                 org: &here.org,
                 lang: here.lang,
                 now,
             };
-            tr!(
-                here.lang,
-                ids::ALREADY_REPORTED,
-                id = id,
-                time = view.time(*at)
-            )
+            if *by == who {
+                tr!(
+                    here.lang,
+                    ids::ALREADY_REPORTED,
+                    id = id,
+                    time = view.time(*at)
+                )
+            } else {
+                tr!(
+                    here.lang,
+                    ids::ALREADY_REPORTED_BY,
+                    id = id,
+                    name = view.name(*by),
+                    time = view.time(*at)
+                )
+            }
         }
     }
 }
@@ -106,6 +118,12 @@ pub fn whistled(here: &Here, who_name: &str, w: &Whistled) -> Option<String> {
         Whistled::NotMember => Some(tr!(lang, ids::WHISTLE_NOT_MEMBER, name = escape(who_name))),
         Whistled::FromDepartment => Some(tr!(lang, ids::WHISTLE_FROM_DEPARTMENT)),
         Whistled::Empty => Some(tr!(lang, ids::WHISTLE_EMPTY)),
+        // The digits as typed: a number no order can have is never rounded or re-read.
+        Whistled::NoSuchNumber(digits) => Some(tr!(
+            lang,
+            ids::NO_SUCH_ORDER,
+            id = escape(&render::clip(digits, 30))
+        )),
         Whistled::Refused(PlanRefusal::DepartmentsNotAllowed) => {
             Some(tr!(lang, ids::REFUSE_DEPARTMENT_WHISTLE))
         }

@@ -1721,3 +1721,57 @@ async fn a_whistle_of_an_order_number_alone_adds_nobody() {
     let done = w.whistle(GRID, 1002, &format!("#{}", id.0)).await;
     assert_eq!(done, Whistled::Empty);
 }
+
+#[tokio::test]
+async fn a_whistle_naming_a_number_no_order_can_have_creates_nothing() {
+    let w = world().await;
+    for (text, digits) in [
+        ("#0 @城管 还有流动摊贩", "0"),
+        (
+            "＃９９９９９９９９９９９９９９９９９９９９ @城管",
+            "99999999999999999999",
+        ),
+        ("#9223372036854775808 垃圾", "9223372036854775808"),
+    ] {
+        assert_eq!(
+            w.whistle(GRID, 1002, text).await,
+            Whistled::NoSuchNumber(digits.into()),
+            "{text}"
+        );
+    }
+    assert!(w.ctx.store.all_orders().await.unwrap().is_empty());
+    assert!(w.drain().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_whistle_of_invisible_characters_alone_is_empty() {
+    let w = world().await;
+    for text in [
+        "\u{200B}",
+        "\u{200B}\u{FEFF}\u{2060} \u{3000}",
+        "\u{FE0F}\u{0}\u{202E}",
+    ] {
+        assert_eq!(
+            w.whistle(GRID, 1002, text).await,
+            Whistled::Empty,
+            "{text:?}"
+        );
+    }
+    assert!(w.ctx.store.all_orders().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_note_of_invisible_characters_records_nothing() {
+    let w = world().await;
+    let id = w.new_order(GRID, 1002, "翠湖南路垃圾堆积").await;
+    let before = w.events(id).await.len();
+    let n = NoteRequest {
+        message_id: 5,
+        text: "\u{200B}\u{FE0F}".into(),
+        location: None,
+        has_photo: false,
+    };
+    assert_eq!(w.note(GRID, 1003, id, n).await, Outcome::Done(()));
+    assert_eq!(w.events(id).await.len(), before);
+    assert!(w.drain().await.is_empty(), "no confirmation of nothing");
+}

@@ -202,9 +202,9 @@ async fn repeated_reports_are_harmless() {
     assert_eq!(toast, "你已于 14:02 报到 #1。");
     let answer = ask(&mut w, &grid, 1002, "/ack 1").await;
     assert_eq!(answer, "你已于 14:02 报到 #1。");
-    // 赵桂英 holds the same role: the party has reported already.
+    // 赵桂英 holds the same role: the party has reported already, by her colleague.
     let answer = ask(&mut w, &grid, 1003, "/ack 1").await;
-    assert_eq!(answer, "你已于 14:02 报到 #1。");
+    assert_eq!(answer, "王芳已于 14:02 报到 #1。");
     let now = card_now(&w, &grid, 1).await;
     assert_eq!(now.edit_count, after_first.edit_count, "no extra edit");
     assert_eq!(now.text, after_first.text);

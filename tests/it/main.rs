@@ -13,6 +13,7 @@ mod e2e_delivery;
 mod e2e_departments;
 mod e2e_follow;
 mod e2e_long_texts;
+mod e2e_odd_input;
 mod e2e_processes;
 mod e2e_regressions;
 mod e2e_report;
