@@ -488,6 +488,14 @@ pub fn event_line(v: &View, order: &WhistleOrder, e: &Event) -> String {
         EventKind::DeliveryFailed { reason, .. } => {
             tr!(lang, ids::EV_DELIVERY_FAILED, reason = escape(reason))
         }
+        EventKind::ResolveDueSet { to, .. } => {
+            tr!(
+                lang,
+                ids::EV_RESOLVE_DUE_SET,
+                name = who,
+                time = v.time(*to)
+            )
+        }
     };
     format!("{} {what}", v.time(e.at))
 }

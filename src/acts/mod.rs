@@ -69,6 +69,8 @@ pub enum Refusal {
     NotCanceller,
     /// Only the whistler, the unit's leaders and admins may escalate by hand.
     NotEscalator,
+    /// Only the whistler, the unit's leaders and admins may change the resolve deadline.
+    NotDeadlineSetter,
     /// Only duty officers (and admins) summon departments.
     NotDutyOfficer,
     /// The order belongs to other chats.
