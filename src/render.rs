@@ -680,6 +680,14 @@ pub fn event_line(v: &View, order: &WhistleOrder, e: &Event) -> String {
                 reason = escape(&clip(reason, 300))
             )
         }
+        EventKind::ResolveDueSet { to, .. } => {
+            tr!(
+                lang,
+                ids::EV_RESOLVE_DUE_SET,
+                name = who,
+                time = v.time(*to)
+            )
+        }
     };
     format!("{} {what}", v.time(e.at))
 }

@@ -70,6 +70,8 @@ pub enum Refusal {
     NotCanceller,
     /// Only the whistler, the unit's leaders and admins may escalate by hand.
     NotEscalator,
+    /// Only the whistler, the unit's leaders and admins may change the resolve deadline.
+    NotDeadlineSetter,
     /// Only duty officers (and admins) summon departments.
     NotDutyOfficer,
     /// The order belongs to other chats.
@@ -89,6 +91,7 @@ impl Refusal {
             Refusal::NotWhistler => ids::REFUSE_NOT_WHISTLER,
             Refusal::NotCanceller => ids::REFUSE_CANCEL,
             Refusal::NotEscalator => ids::REFUSE_ESCALATE,
+            Refusal::NotDeadlineSetter => ids::REFUSE_SET_DUE,
             Refusal::NotDutyOfficer => ids::REFUSE_DEPARTMENT_WHISTLE,
             Refusal::Elsewhere => ids::ORDER_ELSEWHERE,
             Refusal::StaleButton => ids::STALE_BUTTON,
@@ -338,6 +341,15 @@ pub(crate) fn not_canceller(_: &Organisation, _: TelegramUserId, _: &WhistleOrde
 /// "Only the whistler, the unit's leaders and admins may escalate."
 pub(crate) fn not_escalator(_: &Organisation, _: TelegramUserId, _: &WhistleOrder) -> Refusal {
     Refusal::NotEscalator
+}
+
+/// "Only the whistler, the unit's leaders and admins may change the resolve deadline."
+pub(crate) fn not_deadline_setter(
+    _: &Organisation,
+    _: TelegramUserId,
+    _: &WhistleOrder,
+) -> Refusal {
+    Refusal::NotDeadlineSetter
 }
 
 /// Whether `person` may write on the timeline of an order from this chat: people of the chat's

@@ -195,8 +195,8 @@ pub async fn refresh_cards(
         }
     }
     let mut out = Vec::new();
-    // 确认/退回 are stale once the order is no longer resolved; 接手 and the department buttons
-    // once it is no longer being handled.
+    // 确认/退回 are stale once the order is no longer resolved; 接手, the department buttons and
+    // the one setting the resolve deadline once it is no longer being handled.
     for (chat, message_id, data) in ctx.store.notices_with_buttons(order.id).await? {
         let verify = data.iter().any(|d| {
             matches!(
@@ -204,8 +204,17 @@ pub async fn refresh_cards(
                 Ok(ButtonAction::Verify(_) | ButtonAction::Reopen(_))
             )
         });
+        // The button setting the resolve deadline to a time: done once the deadline is that.
+        let set_due = data.iter().find_map(|d| match ButtonAction::parse(d) {
+            Ok(ButtonAction::SetResolveDue {
+                at_unix_minutes, ..
+            }) => Some(at_unix_minutes),
+            _ => None,
+        });
         let stale = if verify {
             order.state != OrderState::Resolved
+        } else if let Some(minutes) = set_due {
+            !order.state.is_active() || order.resolve_due.timestamp().div_euclid(60) == minutes
         } else {
             !order.state.is_active()
         };

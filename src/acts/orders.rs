@@ -1,14 +1,16 @@
 //! The acts on an existing order: report for duty, resolve, verify, reopen, cancel, escalate by
-//! hand, whistle a department from an escalation, and progress notes. Each checks who may do it
+//! hand, whistle a department from an escalation, set the resolve deadline the bot offered, and
+//! progress notes. Each checks who may do it
 //! (`domain::access`), changes the order through `apply`, and says in its outcome what happened.
 
 use chrono::{DateTime, Utc};
 
 use super::notices::{self, reply, reply_to_card};
 use super::{
-    apply, apply_one, map, not_canceller, not_escalator, not_summoned, not_whistler, permitted,
-    Actor, Ctx, Here, Outcome, Refusal, Result,
+    apply, apply_one, map, not_canceller, not_deadline_setter, not_escalator, not_summoned,
+    not_whistler, permitted, Actor, Ctx, Here, Outcome, Refusal, Result,
 };
+use crate::domain::button::ButtonAction;
 use crate::domain::plan;
 use crate::domain::policy::Level;
 use crate::domain::text;
@@ -118,6 +120,64 @@ pub async fn verify(ctx: &Ctx, here: &Here, who: &Actor, id: OrderId) -> Result<
     let now = ctx.now();
     permitted!(ctx, org, who.id, id, access::can_verify, not_whistler);
     apply_one(ctx, org, id, |o| o.verify(who.id, now)).await
+}
+
+/// The button offered when the time a whistle named had passed: the whistler (or a leader)
+/// sets the order's resolve deadline to the time it names (`at_unix_minutes`). Only a button the
+/// bot put on that message (`message_id` in this chat) counts, only while its time is ahead;
+/// the card shows the new deadline and the button goes (it is stale once the deadline is set).
+pub async fn set_resolve_due(
+    ctx: &Ctx,
+    here: &Here,
+    who: &Actor,
+    id: OrderId,
+    message_id: i64,
+    at_unix_minutes: i64,
+) -> Result<Outcome<DateTime<Utc>>> {
+    let org = &here.org;
+    let now = ctx.now();
+    permitted!(
+        ctx,
+        org,
+        who.id,
+        id,
+        access::can_verify,
+        not_deadline_setter
+    );
+    let data = ButtonAction::SetResolveDue {
+        order: id,
+        at_unix_minutes,
+    }
+    .encode();
+    let offered = ctx
+        .store
+        .notices_with_buttons(id)
+        .await?
+        .iter()
+        .any(|(chat, m, buttons)| {
+            *chat == here.chat_id && *m == message_id && buttons.contains(&data)
+        });
+    let at = at_unix_minutes
+        .checked_mul(60)
+        .and_then(|s| DateTime::from_timestamp(s, 0))
+        .filter(|at| offered && *at > now);
+    let Some(at) = at else {
+        return Ok(Outcome::Refused(Refusal::StaleButton));
+    };
+    let result = apply(
+        ctx,
+        org,
+        id,
+        |o, _| {
+            Ok((
+                o.set_resolve_due(who.id, at, now)?.into_iter().collect(),
+                (),
+            ))
+        },
+        |_, _, _| vec![],
+    )
+    .await?;
+    Ok(map(result, |_| at))
 }
 
 /// The mentions of everyone who worked on an order: who reported for each party, or the

@@ -1,12 +1,14 @@
 //! Whistling: a message in a unit's chat becomes a whistle order (or adds parties to one it
 //! names), planned by `domain::plan`, numbered by storage, its cards rendered here and saved
-//! with the order in one transaction.
+//! with the order in one transaction; so is the reply on the card saying which deadline applies
+//! when the time the whistle names has passed or cannot be read.
 
 use super::notices::{self, department_refs, reply_to_card};
 use super::{apply, Actor, Ctx, Here, Outcome, Refusal, Result};
+use crate::domain::button::ButtonAction;
 use crate::domain::escalation::jobs_for;
 use crate::domain::org::Organisation;
-use crate::domain::parse::{self, Draft, GridRef, ParseContext};
+use crate::domain::parse::{self, Draft, DueNote, GridRef, ParseContext};
 use crate::domain::plan::{self, Plan, PlanRefusal};
 use crate::domain::policy::Level;
 use crate::domain::text;
@@ -14,8 +16,8 @@ use crate::domain::{
     access, Event, EventKind, OrderId, OrderState, Party, PartyTarget, Scope, UnitId, WhistleOrder,
 };
 use crate::i18n::ids;
-use crate::render::{self, View};
-use crate::storage::NewOrder;
+use crate::render::{self, Button, View};
+use crate::storage::{NewOrder, Outgoing};
 use crate::tr;
 
 /// A whistle as a person sent it.
@@ -203,6 +205,14 @@ async fn create(ctx: &Ctx, here: &Here, who: &Actor, plan: Plan, draft: Draft) -
         let (html, buttons) = render::card(&view, &order, &events);
         out.push(notices::new_card(chat, id, html, buttons));
     }
+    if let Some(note) = &draft.due_note {
+        let view = View {
+            org,
+            lang: here.lang,
+            now,
+        };
+        out.push(due_note_reply(&view, here.chat_id, &order, note));
+    }
     let jobs = jobs_for(org, &order);
     ctx.store
         .create_order(NewOrder {
@@ -215,6 +225,62 @@ async fn create(ctx: &Ctx, here: &Here, who: &Actor, plan: Plan, draft: Draft) -
     tracing::info!(order = id.0, unit = %order.unit, parties = order.parties.len(), "whistle");
     ctx.saved();
     Ok(id)
+}
+
+/// The reply to a new card whose whistle named a time that cannot be its deadline: the order
+/// went ahead with the default deadlines (it never waits for an answer), and this says so.
+/// When the time had passed today, one button offers the same time on the next day as the
+/// resolve deadline ("18:00 已过 · 改为明天 18:00").
+fn due_note_reply(view: &View, chat: i64, order: &WhistleOrder, note: &DueNote) -> Outgoing {
+    let lang = view.lang;
+    let (id, resolve) = (order.id, view.time(order.resolve_due));
+    let quoted = |t: &str| render::escape(&render::clip(t, 60));
+    let (html, buttons) = match note {
+        DueNote::Passed { wanted, next } => {
+            let (wanted, next_at) = (view.time(*wanted), *next);
+            let label = tr!(
+                lang,
+                ids::BUTTON_SET_DUE,
+                wanted = wanted.clone(),
+                next = view.time(next_at)
+            );
+            let action = ButtonAction::SetResolveDue {
+                order: id,
+                at_unix_minutes: next_at.timestamp().div_euclid(60),
+            };
+            (
+                tr!(
+                    lang,
+                    ids::DUE_PASSED,
+                    id = id,
+                    wanted = wanted,
+                    resolve = resolve
+                ),
+                vec![vec![Button::new(label, action)]],
+            )
+        }
+        DueNote::Unreadable { text } => (
+            tr!(
+                lang,
+                ids::DUE_UNREADABLE,
+                id = id,
+                text = quoted(text),
+                resolve = resolve
+            ),
+            vec![],
+        ),
+        DueNote::InPast { text } => (
+            tr!(
+                lang,
+                ids::DUE_IN_PAST,
+                id = id,
+                text = quoted(text),
+                resolve = resolve
+            ),
+            vec![],
+        ),
+    };
+    reply_to_card(chat, id, html, buttons)
 }
 
 /// A whistle that names an existing order (`#42 …`): adds the parties it names, and mentions the

@@ -600,9 +600,24 @@ pub async fn on_press(ctx: &Ctx, press: &Press) -> Result<Option<String>> {
             });
             a.say(ctx, html).await?
         }
-        ButtonAction::AskResident(_)
-        | ButtonAction::ListPage(_)
-        | ButtonAction::SetResolveDue { .. } => return stale(), // not offered yet
+        ButtonAction::SetResolveDue {
+            at_unix_minutes, ..
+        } => {
+            let done =
+                orders::set_resolve_due(ctx, &here, &from, id, press.message_id, at_unix_minutes)
+                    .await?;
+            let now = ctx.now();
+            let html = replies::outcome(&here, id, &done, |at| {
+                let view = render::View {
+                    org: &here.org,
+                    lang,
+                    now,
+                };
+                Some(tr!(lang, ids::DUE_SET_OK, id = id, time = view.time(*at)))
+            });
+            a.say(ctx, html).await?
+        }
+        ButtonAction::AskResident(_) | ButtonAction::ListPage(_) => return stale(), // not offered yet
     }
     Ok(toast.map(|t| render::clip(&t, 190)))
 }

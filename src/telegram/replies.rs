@@ -49,6 +49,7 @@ pub fn refusal(here: &Here, id: OrderId, r: &Refusal) -> String {
         Refusal::NotWhistler => tr!(lang, ids::REFUSE_NOT_WHISTLER, id = id),
         Refusal::NotCanceller => tr!(lang, ids::REFUSE_CANCEL, id = id),
         Refusal::NotEscalator => tr!(lang, ids::REFUSE_ESCALATE, id = id),
+        Refusal::NotDeadlineSetter => tr!(lang, ids::REFUSE_SET_DUE, id = id),
         Refusal::NotDutyOfficer => tr!(lang, ids::REFUSE_DEPARTMENT_WHISTLE),
         Refusal::Elsewhere => tr!(lang, ids::ORDER_ELSEWHERE, id = id),
         Refusal::StaleButton => tr!(lang, ids::STALE_BUTTON),

@@ -1722,6 +1722,114 @@ async fn a_whistle_of_an_order_number_alone_adds_nobody() {
     assert_eq!(done, Whistled::Empty);
 }
 
+/// At 10:00 "今天3点前" has passed: the order goes ahead with the normal windows, and a reply
+/// to its card offers tomorrow's 03:00 as the resolve deadline, which only the whistler (or a
+/// leader) may take, once, through the button the bot offered.
+#[tokio::test]
+async fn a_whistle_whose_time_had_passed_keeps_the_default_deadlines_and_offers_the_next() {
+    let w = world().await;
+    let id = match w.whistle(GRID, 1011, "今天3点前 翠湖南路垃圾堆积").await {
+        Whistled::Created(id) => id,
+        other => panic!("not created: {other:?}"),
+    };
+    let o = w.order(id).await;
+    let ten = friday_ten();
+    assert_eq!(
+        o.parties[0].ack_due,
+        ten + Duration::minutes(30),
+        "the normal window"
+    );
+    let default_resolve = o.resolve_due;
+    assert!(
+        default_resolve > ten + Duration::hours(24),
+        "{default_resolve}"
+    );
+    let rows = w.drain().await;
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    assert_eq!((rows[0].chat, &rows[0].what), (GRID, &What::Card(id)));
+    let reply = &rows[1];
+    assert_eq!((reply.chat, &reply.what), (GRID, &What::ReplyToCard(id)));
+    assert!(
+        reply.html.starts_with("⏰ #1：03:00 已经过了"),
+        "{}",
+        reply.html
+    );
+    // Tomorrow (Saturday) 03:00 in Kunming is Friday 19:00 UTC.
+    let next = ten + Duration::hours(17);
+    let data = format!("t:1:{}", next.timestamp() / 60);
+    assert_eq!(reply.data, vec![data.clone()]);
+
+    let set = |who: i64, message_id: i64, minutes: i64| {
+        let w = &w;
+        async move {
+            let here = w.here(GRID).await;
+            orders::set_resolve_due(&w.ctx, &here, &w.who(who), id, message_id, minutes)
+                .await
+                .expect("set resolve due")
+        }
+    };
+    let m = next.timestamp() / 60;
+    // A summoned worker may not; a time the bot did not offer, or on another message, is stale.
+    assert_eq!(
+        set(1002, reply.message_id, m).await,
+        Outcome::Refused(Refusal::NotDeadlineSetter)
+    );
+    assert_eq!(
+        set(1011, reply.message_id, m + 60).await,
+        Outcome::Refused(Refusal::StaleButton)
+    );
+    assert_eq!(
+        set(1011, rows[0].message_id, m).await,
+        Outcome::Refused(Refusal::StaleButton)
+    );
+    assert_eq!(w.order(id).await.resolve_due, default_resolve);
+    assert!(w.drain().await.is_empty());
+
+    assert_eq!(set(1011, reply.message_id, m).await, Outcome::Done(next));
+    assert_eq!(w.order(id).await.resolve_due, next);
+    let last = w.events(id).await.pop().unwrap();
+    assert_eq!(last.actor, Some(TelegramUserId(1011)));
+    assert_eq!(
+        last.kind,
+        EventKind::ResolveDueSet {
+            from: default_resolve,
+            to: next
+        }
+    );
+    assert!(
+        w.ctx
+            .store
+            .pending_jobs(id)
+            .await
+            .unwrap()
+            .iter()
+            .any(|(k, due)| *k == JobKind::Resolve && *due == next),
+        "the resolve deadline's job follows"
+    );
+    let rows = w.drain().await;
+    let kinds: Vec<&What> = rows.iter().map(|r| &r.what).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            &What::Clear {
+                message_id: reply.message_id
+            },
+            &What::Edit(id)
+        ],
+        "{rows:#?}"
+    );
+    assert!(
+        rows[1].html.contains("限 明天 03:00 前处置"),
+        "{}",
+        rows[1].html
+    );
+    // Pressed again: the button is gone.
+    assert_eq!(
+        set(1011, reply.message_id, m).await,
+        Outcome::Refused(Refusal::StaleButton)
+    );
+}
+
 #[tokio::test]
 async fn a_whistle_naming_a_number_no_order_can_have_creates_nothing() {
     let w = world().await;

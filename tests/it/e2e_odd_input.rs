@@ -4,6 +4,7 @@
 //! after what broke; the ones that store what people typed run on SQLite and PostgreSQL.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use gridwhistle::domain::policy::Level;
 use gridwhistle::domain::{EventKind, OrderId, TelegramUserId};
 use gridwhistle::sandbox::Sandbox;
 use gridwhistle::standin::TgUser;
@@ -28,6 +29,202 @@ async fn events(w: &Sandbox, order: i64) -> Vec<EventKind> {
         .map(|e| e.kind)
         .collect()
 }
+
+fn minutes(t: DateTime<Utc>) -> i64 {
+    t.timestamp().div_euclid(60)
+}
+
+// ---- 1. due times already past, or unreadable --------------------------------------------
+
+/// The everyday case: "今天18点前" sent at 18:05. The order is created with the normal
+/// windows at once, the whistler is told the time had passed and offered the next 18:00.
+#[tokio::test]
+async fn a_due_time_already_past_today_escalated_at_once() {
+    let mut w = world_at(monday(18, 5)).await;
+    let grid = w.chat("cuihu-1");
+    let community = w.chat("cuihu");
+    let li = w.user(1001);
+    let zhao = w.user(1003);
+    let new = say_and_collect(
+        &mut w,
+        &grid,
+        &li,
+        "吹哨 圆西路12号门口垃圾堆积 @环卫 今天18点前",
+    )
+    .await;
+    assert_eq!(
+        new.len(),
+        2,
+        "the card and the reply about the time: {new:#?}"
+    );
+    let card = &new[0];
+    assert!(
+        card.text.starts_with("🔔 哨令 #1 · 翠湖社区第一网格"),
+        "{}",
+        card.text
+    );
+    let order = w.store.order(OrderId(1)).await.unwrap().unwrap().order;
+    // The normal windows (on the working calendar: after hours, from the next morning).
+    let normal_ack = w.org.policy.deadlines(Level::Grid, false, None).ack_within;
+    assert!(order.parties[0].ack_due >= monday(18, 5) + Duration::seconds(normal_ack.0));
+    assert!(order.resolve_due > monday(18, 5) + Duration::hours(24));
+    let default_resolve = order.resolve_due;
+
+    let reply = &new[1];
+    assert_eq!(
+        reply.reply_to,
+        Some(card.message_id),
+        "it answers on the card"
+    );
+    assert_eq!(
+        reply.text,
+        "⏰ #1：18:00 已经过了，处置时限按默认定为 12-03 13:30。"
+    );
+    let next = monday(18, 0) + Duration::days(1);
+    let data = format!("t:1:{}", minutes(next));
+    assert_eq!(
+        reply.keyboard,
+        keyboard(&[&[("18:00 已过 · 改为明天 18:00", data.as_str())]])
+    );
+
+    // Never an instant escalation: minutes later nothing has risen.
+    w.advance(Duration::minutes(5)).await.unwrap();
+    assert!(
+        w.messages(&community).is_empty(),
+        "{:#?}",
+        w.messages(&community)
+    );
+    assert!(!events(&w, 1)
+        .await
+        .iter()
+        .any(|e| matches!(e, EventKind::Escalated { .. })));
+
+    // Only the whistler (or a leader) sets the deadline.
+    let toast = press(
+        &mut w,
+        &grid,
+        &zhao,
+        reply.message_id,
+        "18:00 已过 · 改为明天 18:00",
+    )
+    .await;
+    assert_eq!(toast, "只有吹哨人、网格长或值班员可以修改 #1 的处置时限。");
+    let o = w.store.order(OrderId(1)).await.unwrap().unwrap().order;
+    assert_eq!(o.resolve_due, default_resolve);
+
+    let toast = press(
+        &mut w,
+        &grid,
+        &li,
+        reply.message_id,
+        "18:00 已过 · 改为明天 18:00",
+    )
+    .await;
+    assert_eq!(toast, "⏰ #1 的处置时限已改为 明天 18:00。");
+    let o = w.store.order(OrderId(1)).await.unwrap().unwrap().order;
+    assert_eq!(o.resolve_due, next);
+    assert!(
+        card_now(&w, &grid, 1)
+            .await
+            .text
+            .contains("限 明天 18:00 前处置"),
+        "{}",
+        card_now(&w, &grid, 1).await.text
+    );
+    assert_eq!(
+        events(&w, 1).await.last(),
+        Some(&EventKind::ResolveDueSet {
+            from: default_resolve,
+            to: next
+        })
+    );
+    // The button did its work and is gone; an old press of it is stale.
+    let reply_now = w.standin.message(grid.id, reply.message_id).unwrap();
+    assert!(reply_now.keyboard.is_empty(), "{:?}", reply_now.keyboard);
+    let toast = press_data(&mut w, &grid, &li, reply.message_id, &data).await;
+    assert_eq!(toast, "这个按钮已失效。");
+    let shown = answer_to(&mut w, &grid, &li, "/show 1").await;
+    assert!(shown.contains("李明 把处置时限改为 明天 18:00"), "{shown}");
+    assert_no_violations(&w);
+    w.stop().await;
+}
+
+/// The issue's own case: at 04:09, "今天3点前". The report deadline used to be the moment of
+/// the whistle, and the order rose to the community within seconds.
+#[tokio::test]
+async fn a_due_time_at_3_oclock_sent_at_4_made_the_report_deadline_now() {
+    let mut w = world_at(monday(4, 9)).await;
+    let grid = w.chat("cuihu-1");
+    let community = w.chat("cuihu");
+    let li = w.user(1001);
+    let new = say_and_collect(
+        &mut w,
+        &grid,
+        &li,
+        "吹哨 圆通街28号门口垃圾堆积 @环卫 今天3点前",
+    )
+    .await;
+    assert_eq!(new.len(), 2, "{new:#?}");
+    assert_eq!(
+        new[1].keyboard,
+        keyboard(&[&[(
+            "03:00 已过 · 改为明天 03:00",
+            format!("t:1:{}", minutes(monday(3, 0) + Duration::days(1))).as_str()
+        )]])
+    );
+    let order = w.store.order(OrderId(1)).await.unwrap().unwrap().order;
+    assert!(order.parties[0].ack_due > monday(4, 39), "{order:?}");
+    for _ in 0..3 {
+        w.advance(Duration::minutes(1)).await.unwrap();
+    }
+    assert!(w.messages(&community).is_empty());
+    assert_eq!(
+        order_state(&w, 1).await,
+        gridwhistle::domain::OrderState::Open
+    );
+    assert_no_violations(&w);
+    w.stop().await;
+}
+
+/// A time that does not exist, or a day already gone, was dropped without a word: now the
+/// reply says which deadline applies (and offers nothing to press).
+#[tokio::test]
+async fn an_unreadable_or_past_due_time_was_dropped_silently() {
+    let mut w = world_at(monday(10, 0)).await;
+    let grid = w.chat("cuihu-1");
+    let li = w.user(1001);
+    let cases = [
+        (
+            "吹哨 圆西路路灯不亮 25点前",
+            "⏰ #1：看不懂“25点前”这个时间，处置时限按默认定为 12-02 15:00。",
+        ),
+        (
+            "吹哨 垃圾没清 @环卫 2月30日前",
+            "⏰ #2：看不懂“2月30日前”这个时间，处置时限按默认定为 12-02 15:00。",
+        ),
+        (
+            "吹哨 垃圾没清 @环卫 昨天18点前",
+            "⏰ #3：“昨天18点前”已经过去了，处置时限按默认定为 12-02 15:00。",
+        ),
+    ];
+    for (text, want) in cases {
+        let new = say_and_collect(&mut w, &grid, &li, text).await;
+        assert_eq!(new.len(), 2, "{text}: {new:#?}");
+        assert_eq!(new[1].text, want, "{text}");
+        assert!(new[1].keyboard.is_empty(), "{text}");
+        assert_eq!(new[1].reply_to, Some(new[0].message_id));
+    }
+    // In English too.
+    w.set_language(gridwhistle::domain::Lang::En).await.unwrap();
+    let new = say_and_collect(&mut w, &grid, &li, "#whistle rubbish by the gate by 13pm").await;
+    assert_eq!(
+        new[1].text,
+        "⏰ #4: I could not read the time “by 13pm”, so the usual deadline applies: resolve by 12-02 15:00."
+    );
+    assert_no_violations(&w);
+    w.stop().await;
+}
+
 // ---- 4. order numbers ---------------------------------------------------------------------
 
 /// `＃１１` and `#１１` as a Chinese input method types them in full-width mode opened a new

@@ -244,7 +244,13 @@ fn an_outbox_row_kind_is_its_payload_op() {
         },
     ] {
         let json = serde_json::to_string(&p).unwrap();
-        assert!(json.contains(&format!("\"op\":\"{}\"", p.kind())), "{json}");
+        // The kind is the payload's op; a card's send is its own kind ("card"), since a card
+        // goes before its edits and replies.
+        let op = match p.kind() {
+            "card" => "send",
+            k => k,
+        };
+        assert!(json.contains(&format!("\"op\":\"{op}\"")), "{json}");
         assert_eq!(serde_json::from_str::<Payload>(&json).unwrap(), p);
     }
 }

@@ -330,7 +330,9 @@ fn check_parent_kinds(
             (Some(_), None) => {
                 return err(
                     lines.at(&r.id),
-                    OrgProblem::DistrictWithParent { id: u.id.to_string() },
+                    OrgProblem::DistrictWithParent {
+                        id: u.id.to_string(),
+                    },
                 )
             }
             (Some(p), Some(expected)) => {
