@@ -195,7 +195,7 @@ async fn create(ctx: &Ctx, here: &Here, who: &Actor, plan: Plan, draft: Draft) -
         let (html, buttons) = render::card(&view, &order, &events);
         out.push(notices::new_card(chat, id, html, buttons));
     }
-    let jobs = jobs_for(org, &order);
+    let jobs = jobs_for(org, &order, &events);
     ctx.store
         .create_order(NewOrder {
             order: &order,

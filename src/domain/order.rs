@@ -127,6 +127,11 @@ pub enum EventKind {
     Reminded {
         target: PartyTarget,
     },
+    /// A resolved order was waiting for verification: these people were asked to verify it
+    /// (the whistler first, later the unit's leaders).
+    VerifyReminded {
+        people: Vec<TelegramUserId>,
+    },
     DeliveryFailed {
         chat: i64,
         reason: String,
@@ -147,6 +152,7 @@ impl EventKind {
             EventKind::Cancelled { .. } => "cancelled",
             EventKind::Escalated { .. } => "escalated",
             EventKind::Reminded { .. } => "reminded",
+            EventKind::VerifyReminded { .. } => "verify_reminded",
             EventKind::DeliveryFailed { .. } => "delivery_failed",
         }
     }
