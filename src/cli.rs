@@ -312,7 +312,8 @@ impl OrgTree<'_> {
                 lang,
                 ids::SHOW_POLICY,
                 ack = normal.ack_within.to_string(),
-                resolve = normal.resolve_within.to_string()
+                resolve = normal.resolve_within.to_string(),
+                verify = org.policy.verify_within.to_string()
             ),
             tr!(
                 lang,

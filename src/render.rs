@@ -673,6 +673,10 @@ pub fn event_line(v: &View, order: &WhistleOrder, e: &Event) -> String {
         EventKind::Reminded { target } => {
             tr!(lang, ids::EV_REMINDED, party = v.party_label(order, target))
         }
+        EventKind::VerifyReminded { people } => {
+            let names: Vec<String> = people.iter().map(|p| v.name(*p)).collect();
+            tr!(lang, ids::EV_VERIFY_REMINDED, names = join(lang, &names))
+        }
         EventKind::DeliveryFailed { reason, .. } => {
             tr!(
                 lang,

@@ -26,7 +26,7 @@ show-department = { $name } ({ $id })
 show-handles = keywords: { $words }
 show-alliances = Alliance units
 show-admins = Admins: { $ids }
-show-policy = Deadlines: report within { $ack }, resolve within { $resolve }
+show-policy = Deadlines: report within { $ack }, resolve within { $resolve }, verify within { $verify }
 show-policy-urgent = Urgent: report within { $ack }, resolve within { $resolve }
 level-grid = grid
 level-community = community
@@ -172,6 +172,7 @@ ev-reopened = { $name } reopened it: { $reason }
 ev-cancelled = { $name } cancelled it: { $reason }
 ev-escalated = ⬆️ escalated to the { $level }: { $reason }
 ev-reminded = ⏰ reminded { $party }
+ev-verify-reminded = ⏰ asked { $names } to verify
 ev-delivery-failed = ⚠️ a message could not be delivered: { $reason }
 ev-resolve-due-set = { $name } set the resolve deadline to { $time }
 roster-title = { $unit } roster
@@ -238,6 +239,12 @@ reminder = ⏰ #{ $id } reminder: { $party } { $people } please report by { $tim
 reminder-private =
     ⏰ #{ $id } · { $unit }: { $text }
     Please report in the group by { $time } ({ $left }).
+verify-reminder =
+    ⏰ #{ $id } was resolved at { $time } and nobody has verified it yet.
+    { $whistler }, please have a look: verify it if it is done, reopen it if not.
+verify-ask =
+    ⏰ #{ $id } · { $unit }: { $text }
+    Resolved at { $time }; the whistler { $whistler } has not verified it. { $people }, please check, then verify or reopen it.
 escalate-usage = Please say why, e.g. <code>/escalate 42 needs the sub-district</code>
 menu-escalate = Escalate: /escalate 42 reason
 refuse-escalate = Only the whistler, the grid leader or a duty officer can escalate #{ $id }.

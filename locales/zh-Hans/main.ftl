@@ -26,7 +26,7 @@ show-department = { $name }（{ $id }）
 show-handles = 关键词：{ $words }
 show-alliances = 联盟单位
 show-admins = 管理员：{ $ids }
-show-policy = 时限：{ $ack } 内报到，{ $resolve } 内处置
+show-policy = 时限：{ $ack } 内报到，{ $resolve } 内处置，{ $verify } 内确认
 show-policy-urgent = 紧急：{ $ack } 内报到，{ $resolve } 内处置
 level-grid = 网格
 level-community = 社区
@@ -166,6 +166,7 @@ ev-reopened = { $name } 退回：{ $reason }
 ev-cancelled = { $name } 撤销：{ $reason }
 ev-escalated = ⬆️ 升级到{ $level }：{ $reason }
 ev-reminded = ⏰ 提醒 { $party }
+ev-verify-reminded = ⏰ 请 { $names } 确认
 ev-delivery-failed = ⚠️ 消息未能送达：{ $reason }
 ev-resolve-due-set = { $name } 把处置时限改为 { $time }
 roster-title = { $unit } 名册
@@ -232,6 +233,12 @@ reminder = ⏰ #{ $id } 提醒：{ $party } { $people } 请在 { $time } 前报�
 reminder-private =
     ⏰ #{ $id } · { $unit }：{ $text }
     请在 { $time } 前到群里报到（{ $left }）。
+verify-reminder =
+    ⏰ #{ $id } 已于 { $time } 处置，还没有人确认。
+    请吹哨人 { $whistler } 看看现场：办好了就确认，没办好就退回。
+verify-ask =
+    ⏰ #{ $id } · { $unit }：{ $text }
+    { $time } 已处置，吹哨人 { $whistler } 还没有确认。请 { $people } 核实后确认办结或退回。
 escalate-usage = 请写明升级原因，例如 <code>/escalate 42 需要街道协调</code>
 menu-escalate = 升级：/escalate 42 原因
 refuse-escalate = 只有吹哨人、网格长或值班员可以升级 #{ $id }。

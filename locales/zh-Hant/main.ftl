@@ -26,7 +26,7 @@ show-department = { $name }（{ $id }）
 show-handles = 關鍵詞：{ $words }
 show-alliances = 聯盟單位
 show-admins = 管理員：{ $ids }
-show-policy = 時限：{ $ack } 內報到，{ $resolve } 內處置
+show-policy = 時限：{ $ack } 內報到，{ $resolve } 內處置，{ $verify } 內確認
 show-policy-urgent = 緊急：{ $ack } 內報到，{ $resolve } 內處置
 level-grid = 網格
 level-community = 社區
@@ -166,6 +166,7 @@ ev-reopened = { $name } 退回：{ $reason }
 ev-cancelled = { $name } 撤銷：{ $reason }
 ev-escalated = ⬆️ 升級到{ $level }：{ $reason }
 ev-reminded = ⏰ 提醒 { $party }
+ev-verify-reminded = ⏰ 請 { $names } 確認
 ev-delivery-failed = ⚠️ 訊息未能送達：{ $reason }
 ev-resolve-due-set = { $name } 把處置時限改為 { $time }
 roster-title = { $unit } 名冊
@@ -232,6 +233,12 @@ reminder = ⏰ #{ $id } 提醒：{ $party } { $people } 請在 { $time } 前報�
 reminder-private =
     ⏰ #{ $id } · { $unit }：{ $text }
     請在 { $time } 前到群裡報到（{ $left }）。
+verify-reminder =
+    ⏰ #{ $id } 已於 { $time } 處置，還沒有人確認。
+    請吹哨人 { $whistler } 看看現場：辦好了就確認，沒辦好就退回。
+verify-ask =
+    ⏰ #{ $id } · { $unit }：{ $text }
+    { $time } 已處置，吹哨人 { $whistler } 還沒有確認。請 { $people } 核實後確認辦結或退回。
 escalate-usage = 請寫明升級原因，例如 <code>/escalate 42 需要街道協調</code>
 menu-escalate = 升級：/escalate 42 原因
 refuse-escalate = 只有吹哨人、網格長或值班員可以升級 #{ $id }。

@@ -1,12 +1,18 @@
 //! The deadline acts the scheduler calls for a claimed job: remind the parties that have not
-//! reported, or raise the order one level when a report or resolve deadline has passed. The job
-//! is marked done in the same transaction as its consequences, so two schedulers on one
-//! database act on each deadline once.
+//! reported, raise the order one level when a report or resolve deadline has passed, and ask
+//! for the verification of a resolved order nobody has verified (the whistler first, later the
+//! unit's leaders; never closing it without a person). The job is marked done in the same
+//! transaction as its consequences, so two schedulers on one database act on each deadline
+//! once.
+
+use chrono::{DateTime, Utc};
 
 use super::{notices, Ctx, Result};
-use crate::domain::escalation::{self, overdue_parties, JobKind};
+use crate::domain::escalation::{self, overdue_parties, resolved_at, verify_askees, JobKind};
 use crate::domain::org::Organisation;
-use crate::domain::{EscalationReason, Event, EventKind, TransitionError, WhistleOrder};
+use crate::domain::{
+    EscalationReason, Event, EventKind, OrderState, TelegramUserId, TransitionError, WhistleOrder,
+};
 use crate::storage::{DueJob, Outgoing, StoreError};
 
 /// What a due job calls for, decided on the order as read.
@@ -15,19 +21,24 @@ enum Due {
     Nothing,
     Remind,
     Escalate(EscalationReason),
+    /// The resolution the job belongs to still waits: remind the whistler.
+    RemindToVerify,
+    /// It still waits after that: ask the leaders.
+    AskToVerify,
 }
 
 /// Decides what job `job` calls for on `order` (its `history` so far) at `now`.
-fn decide(
-    order: &WhistleOrder,
-    history: &[Event],
-    job: &DueJob,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Due {
-    if !order.state.is_active() {
-        return Due::Nothing; // resolved, closed or cancelled
-    }
+fn decide(order: &WhistleOrder, history: &[Event], job: &DueJob, now: DateTime<Utc>) -> Due {
     match job.kind {
+        // Verified, reopened (a later resolution has jobs of its own) or cancelled: nothing.
+        JobKind::VerifyRemind | JobKind::VerifyAsk
+            if order.state != OrderState::Resolved || resolved_at(history) != Some(job.anchor) =>
+        {
+            Due::Nothing
+        }
+        JobKind::VerifyRemind => Due::RemindToVerify,
+        JobKind::VerifyAsk => Due::AskToVerify,
+        _ if !order.state.is_active() => Due::Nothing, // resolved, closed or cancelled
         JobKind::Remind => {
             // A reminder after its deadline (the bot was down) would only be noise: the
             // deadline's own job escalates.
@@ -62,7 +73,24 @@ fn decide(
     }
 }
 
-/// The events and messages of a reminder or an escalation; None when there is nothing to do.
+/// The event and the message of asking `people` to verify the order.
+fn asked_to_verify(
+    order: &WhistleOrder,
+    people: Vec<TelegramUserId>,
+    now: DateTime<Utc>,
+    out: Outgoing,
+) -> (Vec<Event>, Vec<Outgoing>) {
+    let event = Event {
+        order: order.id,
+        at: now,
+        actor: None,
+        kind: EventKind::VerifyReminded { people },
+    };
+    (vec![event], vec![out])
+}
+
+/// The events and messages of a reminder, an escalation or a request to verify; None when
+/// there is nothing to do (or no chat to say it in).
 async fn consequences(
     ctx: &Ctx,
     org: &Organisation,
@@ -87,6 +115,17 @@ async fn consequences(
                 .collect();
             let out = notices::reminders(ctx, org, order, job.anchor).await?;
             Ok(Some((events, out)))
+        }
+        Due::RemindToVerify => {
+            let out = notices::verify_reminder(ctx, org, order, job.anchor).await?;
+            Ok(out.map(|out| asked_to_verify(order, vec![order.whistler], now, out)))
+        }
+        Due::AskToVerify => {
+            let Some((unit, people)) = verify_askees(org, order) else {
+                return Ok(None); // nobody in the tree or among the admins to ask
+            };
+            let out = notices::verify_ask(ctx, org, order, job.anchor, (unit, &people)).await?;
+            Ok(out.map(|out| asked_to_verify(order, people, now, out)))
         }
         Due::Escalate(why) => match escalation::escalate(org, order, None, why.clone(), now) {
             Ok(events) => {

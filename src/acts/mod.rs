@@ -237,7 +237,7 @@ pub(crate) async fn save_change(
     let commit = Commit {
         events,
         out: &out,
-        jobs: Some(&jobs_for(org, changed)),
+        jobs: Some(&jobs_for(org, changed, history)),
         finish_job,
         now: ctx.now(),
     };

@@ -452,3 +452,83 @@ pub async fn reminders(
     }
     Ok(out)
 }
+
+/// The whistler of a resolved order nobody has verified is reminded: a reply to the card in
+/// the order's chat, mentioning them, with the buttons to verify or reopen. None without a chat.
+pub async fn verify_reminder(
+    ctx: &Ctx,
+    org: &Organisation,
+    order: &WhistleOrder,
+    resolved: DateTime<Utc>,
+) -> Result<Option<Outgoing>> {
+    let Some(chat) = ctx.store.chat_of(&Scope::Unit(order.unit.clone())).await? else {
+        return Ok(None);
+    };
+    let lang = ctx.lang_of(org, chat).await?;
+    let view = View {
+        org,
+        lang,
+        now: ctx.now(),
+    };
+    let html = tr!(
+        lang,
+        ids::VERIFY_REMINDER,
+        id = order.id,
+        time = view.time(resolved),
+        whistler = view.mention(order.whistler)
+    );
+    Ok(Some(reply_to_card(
+        chat,
+        order.id,
+        html,
+        render::card_buttons(lang, order),
+    )))
+}
+
+/// The leaders asked to verify a resolved order its whistler left unverified: a message in the
+/// chat of the unit they lead (a reply to the card where the order has one there, else the
+/// order's own chat), naming the order and mentioning them, with the buttons to verify or
+/// reopen. None when there is nobody to ask or no chat to ask in.
+pub async fn verify_ask(
+    ctx: &Ctx,
+    org: &Organisation,
+    order: &WhistleOrder,
+    resolved: DateTime<Utc>,
+    (unit, people): (Option<crate::domain::UnitId>, &[TelegramUserId]),
+) -> Result<Option<Outgoing>> {
+    let own = Scope::Unit(order.unit.clone());
+    let theirs = match unit {
+        Some(u) => ctx.store.chat_of(&Scope::Unit(u)).await?,
+        None => None,
+    };
+    let chat = match theirs {
+        Some(c) => c,
+        None => match ctx.store.chat_of(&own).await? {
+            Some(c) => c,
+            None => return Ok(None),
+        },
+    };
+    let lang = ctx.lang_of(org, chat).await?;
+    let view = View {
+        org,
+        lang,
+        now: ctx.now(),
+    };
+    let mentions: Vec<String> = people.iter().map(|p| view.mention_named(*p)).collect();
+    let html = tr!(
+        lang,
+        ids::VERIFY_ASK,
+        id = order.id,
+        unit = escape(&org.scope_name(&own)),
+        text = escape(&render::clip(&order.text, 200)),
+        time = view.time(resolved),
+        whistler = view.name(order.whistler),
+        people = mentions.join(" ")
+    );
+    Ok(Some(reply_to_card(
+        chat,
+        order.id,
+        html,
+        render::card_buttons(lang, order),
+    )))
+}

@@ -213,7 +213,7 @@ async fn create(ctx: &Ctx, here: &Here, who: &Actor, plan: Plan, draft: Draft) -
         };
         out.push(due_note_reply(&view, here.chat_id, &order, note));
     }
-    let jobs = jobs_for(org, &order);
+    let jobs = jobs_for(org, &order, &events);
     ctx.store
         .create_order(NewOrder {
             order: &order,

@@ -3,10 +3,13 @@
 
 use chrono::{DateTime, Utc};
 
-use super::ids::{Scope, TelegramUserId};
-use super::order::{EscalationReason, Event, PartyTarget, TransitionError, WhistleOrder};
+use super::ids::{Scope, TelegramUserId, UnitId};
+use super::order::{
+    EscalationReason, Event, EventKind, OrderState, PartyTarget, TransitionError, WhistleOrder,
+};
 use super::org::Organisation;
 use super::policy::{due_after, Deadlines, Level};
+use super::role::{RoleId, DUTY_OFFICER, GRID_LEADER};
 
 /// What a due moment asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17,26 +20,40 @@ pub enum JobKind {
     Ack,
     /// The order's resolve deadline.
     Resolve,
+    /// A resolved order has waited `verify_within`: the whistler is reminded to verify it.
+    VerifyRemind,
+    /// It has waited as long again: the unit's leaders are asked to verify it.
+    VerifyAsk,
 }
 
 impl JobKind {
+    pub const ALL: [JobKind; 5] = [
+        JobKind::Remind,
+        JobKind::Ack,
+        JobKind::Resolve,
+        JobKind::VerifyRemind,
+        JobKind::VerifyAsk,
+    ];
+
+    /// The stored name (`jobs.kind`). Renaming one needs a migration of the stored rows.
     pub fn as_str(self) -> &'static str {
         match self {
             JobKind::Remind => "remind",
             JobKind::Ack => "ack",
             JobKind::Resolve => "resolve",
+            JobKind::VerifyRemind => "verify_remind",
+            JobKind::VerifyAsk => "verify_ask",
         }
     }
 
     pub fn parse(s: &str) -> Option<JobKind> {
-        [JobKind::Remind, JobKind::Ack, JobKind::Resolve]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        JobKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
-/// One due moment of an order. `anchor` is the deadline it belongs to (the report deadline for
-/// a reminder and an ack job, the resolve deadline for a resolve job): parties are matched by it.
+/// One due moment of an order. `anchor` is the moment it belongs to (the report deadline for
+/// a reminder and an ack job, the resolve deadline for a resolve job, the resolution for the
+/// verify jobs): parties, and the resolution, are matched by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Job {
     pub kind: JobKind,
@@ -58,8 +75,13 @@ pub fn party_deadlines(
     org.policy.deadlines(level, order.urgent, dept)
 }
 
-/// Every due moment of an active order; none for a resolved, closed or cancelled one.
-pub fn jobs_for(org: &Organisation, order: &WhistleOrder) -> Vec<Job> {
+/// Every due moment of an order: an active one's reminders and deadlines; a resolved one's
+/// verification reminders (from its latest resolution in `history`); none for a closed or
+/// cancelled one.
+pub fn jobs_for(org: &Organisation, order: &WhistleOrder, history: &[Event]) -> Vec<Job> {
+    if order.state == OrderState::Resolved {
+        return verify_jobs(org, order, history);
+    }
     if !order.state.is_active() {
         return Vec::new();
     }
@@ -88,6 +110,81 @@ pub fn jobs_for(org: &Organisation, order: &WhistleOrder) -> Vec<Job> {
     jobs.sort();
     jobs.dedup();
     jobs
+}
+
+/// When the order was last resolved, by its history.
+pub fn resolved_at(history: &[Event]) -> Option<DateTime<Utc>> {
+    history
+        .iter()
+        .rev()
+        .find(|e| matches!(e.kind, EventKind::Resolved { .. }))
+        .map(|e| e.at)
+}
+
+/// A resolved order's verification reminders: the whistler `verify_within` after the
+/// resolution, the leaders as long again after that (working time with a calendar, as every
+/// deadline of a non-urgent order).
+fn verify_jobs(org: &Organisation, order: &WhistleOrder, history: &[Event]) -> Vec<Job> {
+    let Some(resolved) = resolved_at(history) else {
+        return Vec::new();
+    };
+    let after = |t| {
+        due_after(
+            t,
+            org.policy.verify_within,
+            order.urgent,
+            org.calendar.as_ref(),
+            org.timezone,
+        )
+    };
+    let remind = after(resolved);
+    vec![
+        Job {
+            kind: JobKind::VerifyRemind,
+            due: remind,
+            anchor: resolved,
+        },
+        Job {
+            kind: JobKind::VerifyAsk,
+            due: after(remind),
+            anchor: resolved,
+        },
+    ]
+}
+
+/// Who is asked to verify a resolved order its whistler has left unverified: the nearest
+/// leaders above the whistler who may verify it (`access::can_verify`), with the unit they
+/// lead. The order's grid leader, else its unit's duty officers, else the duty officers of the
+/// units above, nearest first; the whistler never counts (they were reminded already); the
+/// admins when the tree holds nobody.
+pub fn verify_askees(
+    org: &Organisation,
+    order: &WhistleOrder,
+) -> Option<(Option<UnitId>, Vec<TelegramUserId>)> {
+    let others = |people: Vec<TelegramUserId>| -> Vec<TelegramUserId> {
+        people
+            .into_iter()
+            .filter(|p| *p != order.whistler)
+            .collect()
+    };
+    for (i, unit) in org.lineage(&order.unit).into_iter().enumerate() {
+        let scope = Scope::Unit(unit.id.clone());
+        let mut people = Vec::new();
+        if i == 0 {
+            people.extend(org.holders(&scope, &RoleId::new(GRID_LEADER)));
+        }
+        for p in org.holders(&scope, &RoleId::new(DUTY_OFFICER)) {
+            if !people.contains(&p) {
+                people.push(p);
+            }
+        }
+        let people = others(people);
+        if !people.is_empty() {
+            return Some((Some(unit.id.clone()), people));
+        }
+    }
+    let admins = others(org.admins.clone());
+    (!admins.is_empty()).then_some((None, admins))
 }
 
 /// The parties a report-deadline job concerns: waiting ones whose deadline it is.
@@ -132,10 +229,7 @@ pub fn escalate(
     // escalation stands on its own.
     if order.party_index(&target).is_none()
         && !org
-            .holders(
-                &Scope::Unit(parent),
-                &crate::domain::RoleId::new(crate::domain::role::DUTY_OFFICER),
-            )
+            .holders(&Scope::Unit(parent), &RoleId::new(DUTY_OFFICER))
             .is_empty()
     {
         events.extend(order.add_parties(vec![(target, ack_due)], by, now)?);
@@ -147,7 +241,8 @@ pub fn escalate(
 mod tests {
     use super::*;
     use crate::domain::org::parse_org;
-    use crate::domain::{OrderId, OrderState, Party, ReportMark, RoleId, UnitId};
+    use crate::domain::policy::Secs;
+    use crate::domain::{OrderId, Party, ReportMark};
     use chrono::{Duration, TimeZone};
 
     fn t(min: i64) -> DateTime<Utc> {
@@ -191,7 +286,7 @@ mod tests {
 
     #[test]
     fn an_active_order_has_a_reminder_a_report_deadline_and_a_resolve_deadline() {
-        let jobs = jobs_for(&org(), &order());
+        let jobs = jobs_for(&org(), &order(), &[]);
         assert_eq!(
             jobs,
             vec![
@@ -215,7 +310,7 @@ mod tests {
         let mut cancelled = order();
         cancelled.state = OrderState::Cancelled;
         assert!(
-            jobs_for(&org(), &cancelled).is_empty(),
+            jobs_for(&org(), &cancelled, &[]).is_empty(),
             "a cancelled order never escalates"
         );
         assert_eq!(overdue_parties(&order(), t(30)), vec![1]);
@@ -248,6 +343,119 @@ mod tests {
         assert_eq!(
             escalate(&org, &mut o, None, EscalationReason::NotResolved, t(300)),
             Err(TransitionError::AtTopLevel)
+        );
+    }
+
+    #[test]
+    fn job_kinds_round_trip_through_their_stored_names() {
+        let mut names = Vec::new();
+        for k in JobKind::ALL {
+            assert_eq!(JobKind::parse(k.as_str()), Some(k), "{k:?}");
+            names.push(k.as_str());
+        }
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), JobKind::ALL.len(), "two kinds share a name");
+        assert_eq!(JobKind::parse("verify"), None);
+        assert_eq!(JobKind::parse(""), None);
+    }
+
+    fn resolved(at: DateTime<Utc>, urgent: bool) -> (WhistleOrder, Vec<Event>) {
+        let mut o = order();
+        o.urgent = urgent;
+        let events = vec![
+            Event {
+                order: o.id,
+                at: t(5),
+                actor: Some(TelegramUserId(1002)),
+                kind: EventKind::Resolved { note: None },
+            },
+            Event {
+                order: o.id,
+                at: t(6),
+                actor: Some(TelegramUserId(1001)),
+                kind: EventKind::Reopened {
+                    reason: "脏".into(),
+                },
+            },
+            Event {
+                order: o.id,
+                at,
+                actor: Some(TelegramUserId(1002)),
+                kind: EventKind::Resolved { note: None },
+            },
+        ];
+        o.state = OrderState::Resolved;
+        (o, events)
+    }
+
+    #[test]
+    fn a_resolved_order_nobody_verified_stayed_resolved_forever() {
+        let org = org();
+        // Urgent: plain time. The whistler a day after the latest resolution, then the leaders.
+        let (o, events) = resolved(t(40), true);
+        assert_eq!(
+            jobs_for(&org, &o, &events),
+            vec![
+                Job {
+                    kind: JobKind::VerifyRemind,
+                    due: t(40 + 24 * 60),
+                    anchor: t(40)
+                },
+                Job {
+                    kind: JobKind::VerifyAsk,
+                    due: t(40 + 48 * 60),
+                    anchor: t(40)
+                },
+            ]
+        );
+        // Not urgent: working time, as every deadline with a calendar.
+        let (o, events) = resolved(t(40), false);
+        let jobs = jobs_for(&org, &o, &events);
+        let cal = org.calendar.as_ref();
+        let remind = due_after(t(40), Secs(86_400), false, cal, org.timezone);
+        assert_eq!(jobs[0].due, remind);
+        assert_eq!(
+            jobs[1].due,
+            due_after(remind, Secs(86_400), false, cal, org.timezone)
+        );
+        // Closed or cancelled: nothing waits any more. Without a resolution on record: nothing.
+        for state in [OrderState::Closed, OrderState::Cancelled] {
+            let mut done = o.clone();
+            done.state = state;
+            assert!(jobs_for(&org, &done, &events).is_empty(), "{state:?}");
+        }
+        assert!(jobs_for(&org, &o, &[]).is_empty());
+    }
+
+    #[test]
+    fn the_leaders_asked_to_verify_are_the_nearest_above_the_whistler() {
+        let org = org();
+        let ask = |unit: &str, whistler: i64| {
+            let mut o = order();
+            o.unit = UnitId::new(unit);
+            o.whistler = TelegramUserId(whistler);
+            verify_askees(&org, &o).map(|(u, p)| {
+                (
+                    u.map(|u| u.to_string()),
+                    p.into_iter().map(|p| p.0).collect::<Vec<_>>(),
+                )
+            })
+        };
+        // A grid member whistled: the grid leader.
+        assert_eq!(
+            ask("cuihu-1", 1002),
+            Some((Some("cuihu-1".into()), vec![1001]))
+        );
+        // The grid leader whistled: the community's duty officer.
+        assert_eq!(
+            ask("cuihu-1", 1001),
+            Some((Some("cuihu".into()), vec![1100]))
+        );
+        // The community's duty officer whistled: the sub-district's.
+        assert_eq!(
+            ask("cuihu", 1100),
+            Some((Some("huashan".into()), vec![1200, 1201]))
         );
     }
 }

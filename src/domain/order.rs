@@ -127,6 +127,11 @@ pub enum EventKind {
     Reminded {
         target: PartyTarget,
     },
+    /// A resolved order was waiting for verification: these people were asked to verify it
+    /// (the whistler first, later the unit's leaders).
+    VerifyReminded {
+        people: Vec<TelegramUserId>,
+    },
     DeliveryFailed {
         chat: i64,
         reason: String,
@@ -153,6 +158,7 @@ impl EventKind {
             EventKind::Cancelled { .. } => "cancelled",
             EventKind::Escalated { .. } => "escalated",
             EventKind::Reminded { .. } => "reminded",
+            EventKind::VerifyReminded { .. } => "verify_reminded",
             EventKind::DeliveryFailed { .. } => "delivery_failed",
             EventKind::ResolveDueSet { .. } => "resolve_due_set",
         }
@@ -641,6 +647,9 @@ mod tests {
                 chat: -5,
                 reason: "kicked".into(),
             },
+            EventKind::VerifyReminded {
+                people: vec![TelegramUserId(1001)],
+            },
             EventKind::ResolveDueSet {
                 from: t(24 * 60),
                 to: t(600),
@@ -659,6 +668,7 @@ mod tests {
                 | EventKind::Cancelled { .. }
                 | EventKind::Escalated { .. }
                 | EventKind::Reminded { .. }
+                | EventKind::VerifyReminded { .. }
                 | EventKind::DeliveryFailed { .. }
                 | EventKind::ResolveDueSet { .. } => {}
             }

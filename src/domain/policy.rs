@@ -138,12 +138,22 @@ pub struct Deadlines {
     pub remind_before: Secs,
 }
 
-/// The organisation's policy: defaults, urgent defaults, per-level overrides.
+/// The organisation's policy: defaults, urgent defaults, per-level overrides, and how long a
+/// resolved order waits for its whistler's verification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Policy {
     pub normal: Durations,
     pub urgent: Durations,
     pub levels: BTreeMap<Level, LevelPolicy>,
+    /// A resolved order nobody has verified: after this the whistler is reminded, and after as
+    /// long again the unit's leaders are asked. Nothing is ever closed without a person.
+    #[serde(default = "default_verify_within")]
+    pub verify_within: Secs,
+}
+
+/// 24 hours: a day to go and look.
+fn default_verify_within() -> Secs {
+    Secs(24 * 3600)
 }
 
 impl Default for Policy {
@@ -160,6 +170,7 @@ impl Default for Policy {
                 remind_before: Some(Secs(3 * 60)),
             },
             levels: BTreeMap::new(),
+            verify_within: default_verify_within(),
         }
     }
 }
@@ -291,6 +302,7 @@ mod tests {
             },
             urgent: Durations::default(),
             levels: BTreeMap::new(),
+            verify_within: Secs(3600),
         };
         assert_eq!(p.deadlines(Level::Grid, false, None).remind_before.0, 100);
     }

@@ -226,6 +226,17 @@ fn events(c: &Case, o: &WhistleOrder) -> Vec<Event> {
                 reason: c.reason.clone(),
             },
         ),
+        ev(
+            65,
+            None,
+            EventKind::VerifyReminded {
+                people: vec![
+                    TelegramUserId(1001),
+                    TelegramUserId(1100),
+                    TelegramUserId(9),
+                ],
+            },
+        ),
         ev(70, Some(1001), EventKind::Verified),
         ev(
             80,

@@ -705,9 +705,19 @@ async fn resolving_asks_the_whistler_to_verify_in_a_reply_to_the_card() {
         }
     );
     assert_eq!(last.actor, Some(TelegramUserId(1003)));
-    assert!(
-        w.ctx.store.pending_jobs(id).await.unwrap().is_empty(),
-        "a resolved order waits for no deadline"
+    let waiting: Vec<JobKind> = w
+        .ctx
+        .store
+        .pending_jobs(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(
+        waiting,
+        vec![JobKind::VerifyRemind, JobKind::VerifyAsk],
+        "a resolved order waits for no report or resolve deadline, only for its verification"
     );
 
     let rows = w.drain().await;

@@ -876,12 +876,88 @@ async fn a_hint_goes_once_per_person_chat_and_kind_until_its_quiet_time_ends(db:
     assert_eq!(s.outbox_counts().await.unwrap().0, 6);
 }
 
+/// The verification jobs of a resolved order (issue 8, defect 8) are stored by kind, claimed
+/// when due and read back as the same kinds; the event asking for verification and the policy's
+/// `verify_within` read back as written.
+async fn verify_jobs_events_and_the_policy_read_back_as_written(db: &TestDb) {
+    use gridwhistle::domain::escalation::{jobs_for, JobKind};
+    use gridwhistle::domain::policy::Secs;
+    let mut org = parse_org(HUASHAN).unwrap();
+    org.policy.verify_within = Secs(5400);
+    db.store.import_org(&org, false).await.unwrap();
+    assert_eq!(
+        db.store.load_org().await.unwrap().policy.verify_within,
+        Secs(5400)
+    );
+
+    let mut order = new_order(&["sanitation"]);
+    let resolved_at = t0() + Duration::minutes(5);
+    let resolved = order
+        .resolve(TelegramUserId(1002), None, resolved_at)
+        .unwrap();
+    let jobs = jobs_for(&org, &order, std::slice::from_ref(&resolved));
+    assert_eq!(jobs.len(), 2, "{jobs:?}");
+    let o = crate::support::create_order(&db.store, order, &jobs, |o| {
+        let mut e = resolved.clone();
+        e.order = o.id;
+        (vec![e], vec![])
+    })
+    .await;
+    let pending = db.store.pending_jobs(o.id).await.unwrap();
+    assert_eq!(
+        pending,
+        vec![
+            (JobKind::VerifyRemind, resolved_at + Duration::minutes(90)),
+            (JobKind::VerifyAsk, resolved_at + Duration::minutes(180)),
+        ],
+        "urgent: plain time"
+    );
+    let claimed = db
+        .store
+        .claim_jobs(resolved_at + Duration::hours(4), 60_000, 10)
+        .await
+        .unwrap();
+    let kinds: Vec<_> = claimed.iter().map(|j| (j.kind, j.anchor)).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (JobKind::VerifyRemind, resolved_at),
+            (JobKind::VerifyAsk, resolved_at)
+        ]
+    );
+    let asked = gridwhistle::domain::Event {
+        order: o.id,
+        at: resolved_at + Duration::minutes(90),
+        actor: None,
+        kind: EventKind::VerifyReminded {
+            people: vec![TelegramUserId(1001), TelegramUserId(1100)],
+        },
+    };
+    let read = db.store.order(o.id).await.unwrap().unwrap();
+    let c = Commit {
+        events: std::slice::from_ref(&asked),
+        out: &[],
+        jobs: Some(&jobs),
+        finish_job: Some(claimed[0].id),
+        now: asked.at,
+    };
+    db.store.save_order(&read, &read.order, c).await.unwrap();
+    let events = db.store.events(o.id).await.unwrap();
+    assert_eq!(events.last(), Some(&asked));
+    assert_eq!(
+        db.store.pending_jobs(o.id).await.unwrap(),
+        vec![(JobKind::VerifyAsk, resolved_at + Duration::minutes(180))],
+        "the done job is not re-armed by a save with the same jobs"
+    );
+}
+
 crate::contract!(
     the_outbox_goes_class_by_class_and_in_order_within_a_class,
     an_edit_or_a_reply_never_goes_before_its_cards_send,
     superseded_and_unchanged_edits_are_dropped_before_they_are_claimed,
     a_hint_goes_once_per_person_chat_and_kind_until_its_quiet_time_ends,
     jobs_are_claimed_by_one_scheduler_and_done_once,
+    verify_jobs_events_and_the_policy_read_back_as_written,
     a_replayed_update_cannot_write_its_messages_twice,
     import_twice_changes_nothing,
     a_changed_row_is_updated_not_duplicated,

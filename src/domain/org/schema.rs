@@ -119,6 +119,8 @@ pub(super) struct RawPolicy {
     pub(super) ack_within: Option<Spanned<String>>,
     pub(super) resolve_within: Option<Spanned<String>>,
     pub(super) remind_before: Option<Spanned<String>>,
+    /// How long a resolved order waits for verification before the whistler is reminded.
+    pub(super) verify_within: Option<Spanned<String>>,
     pub(super) urgent: Option<RawDurations>,
     pub(super) grid: Option<RawLevelPolicy>,
     pub(super) community: Option<RawLevelPolicy>,
@@ -324,6 +326,7 @@ impl Clean for RawPolicy {
             ack_within,
             resolve_within,
             remind_before,
+            verify_within,
             urgent,
             grid,
             community,
@@ -333,6 +336,7 @@ impl Clean for RawPolicy {
         ack_within.clean();
         resolve_within.clean();
         remind_before.clean();
+        verify_within.clean();
         urgent.clean();
         grid.clean();
         community.clean();

@@ -299,3 +299,19 @@ fn a_role_entry_with_a_builtin_id_and_no_names_adds_aliases() {
         OrgProblem::RoleNames { .. }
     ));
 }
+
+#[test]
+fn verify_within_defaults_to_a_day_and_is_read_from_the_policy() {
+    assert_eq!(parse_org(GOOD).unwrap().policy.verify_within, Secs(86_400));
+    let set = GOOD.replace("[policy]\n", "[policy]\nverify_within = \"2h\"\n");
+    assert_eq!(parse_org(&set).unwrap().policy.verify_within, Secs(7200));
+    let bad = GOOD.replace("[policy]\n", "[policy]\nverify_within = \"soon\"\n");
+    let e = problem_of(&bad);
+    assert_eq!(e.line, line_of(&bad, "soon"));
+    assert!(matches!(e.problem, OrgProblem::BadDuration { value } if value == "soon"));
+    // A policy stored before the key existed still loads, with the default.
+    let mut stored = serde_json::to_value(&parse_org(GOOD).unwrap().policy).unwrap();
+    stored.as_object_mut().unwrap().remove("verify_within");
+    let p: crate::domain::policy::Policy = serde_json::from_value(stored).unwrap();
+    assert_eq!(p.verify_within, Secs(86_400));
+}

@@ -71,6 +71,9 @@ fn policy(lines: &Lines, raw: Option<RawPolicy>) -> Result<Policy, OrgError> {
         remind_before: duration(lines, &raw.remind_before)?,
     };
     p.normal = top.or(p.normal);
+    if let Some(v) = duration(lines, &raw.verify_within)? {
+        p.verify_within = v;
+    }
     if let Some(u) = &raw.urgent {
         p.urgent = durations(lines, u)?.or(p.urgent);
     }
