@@ -272,7 +272,6 @@ async fn on_command(ctx: &Ctx, inc: &Incoming, cmd: Command) -> Result<()> {
 }
 
 async fn on_typed(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, cmd: Typed) -> Result<()> {
-    let lang = here.lang;
     let reply = Answer::Reply(inc);
     match cmd {
         Typed::Start(_) | Typed::Help => {
@@ -320,28 +319,8 @@ async fn on_typed(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, cmd: Typ
             Some(id) => reopen(ctx, here, from, id, arg.rest.clone(), reply).await,
             None => Ok(()),
         },
-        Typed::Cancel(arg) => {
-            let Some(id) = order_of(ctx, inc, here, &arg).await? else {
-                return Ok(());
-            };
-            let done = orders::cancel(ctx, here, from, id, arg.rest.clone()).await?;
-            let html = replies::outcome(here, id, &done, |_| {
-                Some(tr!(lang, ids::CANCELLED_OK, id = id))
-            });
-            answer_outcome(ctx, inc, id, &done, html).await
-        }
-        Typed::Escalate(arg) => {
-            let Some(id) = order_of(ctx, inc, here, &arg).await? else {
-                return Ok(());
-            };
-            let why = EscalationReason::Asked {
-                reason: arg.rest.clone(),
-            };
-            let done = orders::escalate(ctx, here, from, id, why).await?;
-            // The notice in the chat above is the answer.
-            let html = replies::outcome(here, id, &done, |_| None);
-            answer_outcome(ctx, inc, id, &done, html).await
-        }
+        Typed::Cancel(arg) => cancel(ctx, inc, here, from, &arg).await,
+        Typed::Escalate(arg) => escalate(ctx, inc, here, from, &arg).await,
         Typed::List(_) => answer(ctx, inc, views::list(ctx, here).await?).await,
         Typed::Show(arg) => match order_of(ctx, inc, here, &arg).await? {
             Some(id) => answer(ctx, inc, views::show(ctx, here, id).await?).await,
@@ -354,6 +333,43 @@ async fn on_typed(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, cmd: Typ
         Typed::Assign(arg) => assign(ctx, inc, here, from, arg, true).await,
         Typed::Unassign(arg) => assign(ctx, inc, here, from, arg, false).await,
     }
+}
+
+/// `/cancel N why`: the order is withdrawn, and the whistler is told so.
+async fn cancel(
+    ctx: &Ctx,
+    inc: &Incoming,
+    here: &Here,
+    from: &Actor,
+    arg: &OrderArg,
+) -> Result<()> {
+    let Some(id) = order_of(ctx, inc, here, arg).await? else {
+        return Ok(());
+    };
+    let done = orders::cancel(ctx, here, from, id, arg.rest.clone()).await?;
+    let html = replies::outcome(here, id, &done, |_| {
+        Some(tr!(here.lang, ids::CANCELLED_OK, id = id))
+    });
+    answer_outcome(ctx, inc, id, &done, html).await
+}
+
+/// `/escalate N why`: the notice in the chat above is the answer.
+async fn escalate(
+    ctx: &Ctx,
+    inc: &Incoming,
+    here: &Here,
+    from: &Actor,
+    arg: &OrderArg,
+) -> Result<()> {
+    let Some(id) = order_of(ctx, inc, here, arg).await? else {
+        return Ok(());
+    };
+    let why = EscalationReason::Asked {
+        reason: arg.rest.clone(),
+    };
+    let done = orders::escalate(ctx, here, from, id, why).await?;
+    let html = replies::outcome(here, id, &done, |_| None);
+    answer_outcome(ctx, inc, id, &done, html).await
 }
 
 /// The order a command names, or the one whose card the command replies to, when it exists
