@@ -10,6 +10,7 @@ mod e2e_close;
 mod e2e_deadlines;
 mod e2e_delivery;
 mod e2e_departments;
+mod e2e_flood;
 mod e2e_follow;
 mod e2e_processes;
 mod e2e_regressions;
