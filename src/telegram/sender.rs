@@ -414,7 +414,7 @@ pub async fn run(
         if handled > 0 {
             continue;
         }
-        let sleep_ms = match store.next_outbox_due().await {
+        let sleep_ms = match store.next_outbox_due(wall_now()).await {
             Ok(Some(due)) => (due - wall_now()).num_milliseconds().clamp(0, 30_000),
             _ => 30_000,
         };
