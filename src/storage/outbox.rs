@@ -293,43 +293,49 @@ impl Store {
     /// Drops the pending card edits nobody needs: one a newer edit (or a newer send of the card)
     /// supersedes, and one that would show what the card shows already. An edit held by a
     /// sender is left alone; an edit is compared with what the card shows only when no older
-    /// edit or send of the card is still on its way.
+    /// edit or send of the card is still on its way. On PostgreSQL rows another sender has
+    /// locked are skipped (they are looked at next time), so two senders never wait on each other.
     async fn drop_needless_edits(&self, now: DateTime<Utc>) -> Result<()> {
-        sqlx::query(
-            "UPDATE outbox SET status = 'dropped', error = 'superseded'
-             WHERE status = 'pending' AND kind = 'edit_card' AND claimed_until <= $1
-               AND EXISTS (SELECT 1 FROM outbox n
-                   WHERE n.order_id = outbox.order_id AND n.chat_id = outbox.chat_id
-                     AND n.id > outbox.id
-                     AND ((n.kind = 'edit_card' AND n.status = 'pending') OR n.kind = 'card'))",
-        )
-        .bind(ms(now))
-        .execute(&self.pool)
-        .await?;
-        sqlx::query(
-            "UPDATE outbox SET status = 'dropped', error = 'unchanged'
-             WHERE status = 'pending' AND kind = 'edit_card' AND claimed_until <= $1
-               AND payload = (SELECT c.shown FROM cards c
-                   WHERE c.order_id = outbox.order_id AND c.chat_id = outbox.chat_id)
-               AND NOT EXISTS (SELECT 1 FROM outbox p
-                   WHERE p.order_id = outbox.order_id AND p.chat_id = outbox.chat_id
-                     AND p.id < outbox.id AND p.status = 'pending'
-                     AND p.kind IN ('edit_card', 'card'))",
-        )
-        .bind(ms(now))
-        .execute(&self.pool)
-        .await?;
+        let lock = match self.backend {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let superseded = "EXISTS (SELECT 1 FROM outbox n
+                WHERE n.order_id = o.order_id AND n.chat_id = o.chat_id AND n.id > o.id
+                  AND ((n.kind = 'edit_card' AND n.status = 'pending') OR n.kind = 'card'))";
+        let unchanged = "o.payload = (SELECT c.shown FROM cards c
+                WHERE c.order_id = o.order_id AND c.chat_id = o.chat_id)
+            AND NOT EXISTS (SELECT 1 FROM outbox p
+                WHERE p.order_id = o.order_id AND p.chat_id = o.chat_id AND p.id < o.id
+                  AND p.status = 'pending' AND p.kind IN ('edit_card', 'card'))";
+        for (why, condition) in [("superseded", superseded), ("unchanged", unchanged)] {
+            sqlx::query(&format!(
+                "UPDATE outbox SET status = 'dropped', error = $2
+                 WHERE id IN (SELECT o.id FROM outbox o
+                     WHERE o.status = 'pending' AND o.kind = 'edit_card' AND o.claimed_until <= $1
+                       AND {condition} {lock})
+                   AND status = 'pending' AND claimed_until <= $1"
+            ))
+            .bind(ms(now))
+            .bind(why)
+            .execute(&self.pool)
+            .await?;
+        }
         Ok(())
     }
 
-    /// The earliest moment the head of a chat's queue becomes due, for the sender to sleep
-    /// until (rows behind a head wait for it, not for the clock).
-    pub async fn next_outbox_due(&self) -> Result<Option<DateTime<Utc>>> {
+    /// The earliest moment the sender may find work: the head of a chat's queue becoming due,
+    /// or a message held by a sender coming free (its chat waits for it). Rows behind a head
+    /// wait for the head, not for the clock.
+    pub async fn next_outbox_due(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
         let head = head_of_chat();
         let row = sqlx::query(&format!(
             "SELECT MIN(CASE WHEN not_before > claimed_until THEN not_before ELSE claimed_until END) AS due
-             FROM outbox o WHERE status = 'pending' AND id = {head}"
+             FROM outbox o WHERE status = 'pending' AND (claimed_until > $1 OR (id = {head}
+                 AND NOT EXISTS (SELECT 1 FROM outbox f WHERE f.chat_id = o.chat_id
+                     AND f.status = 'pending' AND f.claimed_until > $1)))"
         ))
+        .bind(ms(now))
         .fetch_one(&self.pool)
         .await?;
         col::<Option<i64>>(&row, "due")?.map(from_ms).transpose()

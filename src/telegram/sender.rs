@@ -85,6 +85,9 @@ pub struct Pacer {
     pacing: Pacing,
     chats: HashMap<i64, VecDeque<Instant>>,
     global: VecDeque<Instant>,
+    /// Chats Telegram asked to wait (429 `retry_after`), until when: every message to them
+    /// waits, not only the one refused (a higher class must not run into the same 429).
+    held: HashMap<i64, Instant>,
 }
 
 impl Pacer {
@@ -93,7 +96,14 @@ impl Pacer {
             pacing,
             chats: HashMap::new(),
             global: VecDeque::new(),
+            held: HashMap::new(),
         }
+    }
+
+    /// Telegram asked for no message to `chat` before `until`.
+    pub fn hold(&mut self, chat: i64, until: Instant) {
+        let t = self.held.entry(chat).or_insert(until);
+        *t = (*t).max(until);
     }
 
     /// How long a message of class `p` to `chat` must wait from `now` (zero: it may go now).
@@ -108,6 +118,10 @@ impl Pacer {
             self.global.pop_front();
         }
         let mut ready = now;
+        self.held.retain(|_, until| *until > now);
+        if let Some(until) = self.held.get(&chat) {
+            ready = ready.max(*until);
+        }
         if self.global.len() >= self.pacing.global_per_second {
             if let Some(oldest) = self.global.front() {
                 ready = ready.max(*oldest + second);
@@ -315,6 +329,12 @@ pub async fn deliver_round(
     )
     .await;
     for (row, outcome) in results {
+        if let Outcome::Retry { after_ms, error } = &outcome {
+            if error == "429" {
+                let after = Duration::from_millis((*after_ms).max(0) as u64);
+                pacer.hold(row.chat_id, Instant::now() + after);
+            }
+        }
         // One row's bookkeeping failing must not strand the others: a message Telegram accepted
         // but not marked sent would go out again when its lease ends.
         if let Err(e) = settle_row(store, clock, row, outcome).await {
@@ -394,7 +414,7 @@ pub async fn run(
         if handled > 0 {
             continue;
         }
-        let sleep_ms = match store.next_outbox_due().await {
+        let sleep_ms = match store.next_outbox_due(wall_now()).await {
             Ok(Some(due)) => (due - wall_now()).num_milliseconds().clamp(0, 30_000),
             _ => 30_000,
         };
@@ -477,6 +497,16 @@ mod tests {
         );
         assert_eq!(p.wait(-1, Priority::Notice, now), Duration::ZERO);
         assert_eq!(p.wait(-1, Priority::Answer, now), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_429_holds_every_message_to_the_chat_not_only_the_one_refused() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(Pacing::NONE);
+        p.hold(-1, t0 + ms(3000));
+        assert_eq!(p.wait(-1, Priority::Notice, t0 + ms(1000)), ms(2000));
+        assert_eq!(p.wait(-2, Priority::Notice, t0 + ms(1000)), Duration::ZERO);
+        assert_eq!(p.wait(-1, Priority::Hint, t0 + ms(3000)), Duration::ZERO);
     }
 
     #[test]

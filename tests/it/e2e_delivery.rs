@@ -16,17 +16,33 @@ async fn world() -> Sandbox {
 
 /// The order numbers of the cards in a chat, in the order they arrived.
 fn card_numbers(w: &Sandbox, chat: i64) -> Vec<i64> {
-    w.standin
-        .messages(chat)
+    numbers(w, chat, |m| m.reply_to.is_none(), "🔔 哨令 #")
+}
+
+/// The numbers after `prefix` at the start of the bot's messages in a chat that pass `keep`,
+/// in the order they arrived.
+fn numbers(
+    w: &Sandbox,
+    chat: i64,
+    keep: impl Fn(&gridwhistle::standin::SentMessage) -> bool,
+    prefix: &str,
+) -> Vec<i64> {
+    let mut messages = w.standin.messages(chat);
+    messages.sort_by_key(|m| m.message_id);
+    messages
         .iter()
+        .filter(|m| keep(m))
         .filter_map(|m| {
             let first = m.text.lines().next()?;
-            let n = first.strip_prefix("🔔 哨令 #")?.split_whitespace().next()?;
-            n.parse().ok()
+            let rest = first.strip_prefix(prefix)?;
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
         })
         .collect()
 }
 
+/// Each class of a chat's messages (cards; answers to `/show`; "unknown command" hints) arrives
+/// once and in order, whatever the faults.
 #[tokio::test]
 async fn a_burst_survives_429s_502s_and_dropped_connections_in_order_and_once() {
     let mut w = world().await;
@@ -51,6 +67,12 @@ async fn a_burst_survives_429s_502s_and_dropped_connections_in_order_and_once() 
             w.queue(update);
             n += 1;
             expected.entry(chat.id).or_default().push(n);
+            // An answer (P1) and, from a stranger each time, a hint (P2) about the same number.
+            let update = w.standin.group_text(&chat, &user, &format!("/show {n}"));
+            w.queue(update);
+            let stranger = w.user(7000 + n);
+            let update = w.standin.group_text(&chat, &stranger, &format!("/x{n}"));
+            w.queue(update);
         }
     }
     w.settle().await.unwrap();
@@ -59,12 +81,27 @@ async fn a_burst_survives_429s_502s_and_dropped_connections_in_order_and_once() 
         12,
         "every update became one order"
     );
-    for (chat, numbers) in &expected {
-        let mut seen = card_numbers(&w, *chat);
-        let arrival = seen.clone();
-        seen.sort();
-        assert_eq!(&seen, numbers, "chat {chat}: every card once");
-        assert_eq!(arrival, seen, "chat {chat}: in order");
+    for (chat, expected) in &expected {
+        let classes = [
+            ("cards", card_numbers(&w, *chat)),
+            (
+                "answers",
+                numbers(&w, *chat, |m| m.reply_to.is_some(), "🔔 哨令 #"),
+            ),
+            (
+                "hints",
+                numbers(&w, *chat, |m| m.reply_to.is_some(), "不认识的命令 /x"),
+            ),
+        ];
+        for (class, arrival) in classes {
+            let mut seen = arrival.clone();
+            seen.sort();
+            assert_eq!(
+                &seen, expected,
+                "chat {chat}: every one of the {class} once"
+            );
+            assert_eq!(arrival, seen, "chat {chat}: the {class} in order");
+        }
     }
     let faults = w
         .standin

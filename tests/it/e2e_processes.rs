@@ -38,7 +38,8 @@ async fn wait_for(what: &str, limit: Duration, mut done: impl AsyncFnMut() -> bo
     }
 }
 
-/// The order numbers of the cards the stand-in holds, per chat, in arrival order.
+/// The order numbers of the cards (the first priority class) the stand-in holds, per chat, in
+/// arrival order.
 fn cards(standin: &StandIn, chats: &[i64]) -> HashMap<i64, Vec<i64>> {
     chats
         .iter()
@@ -159,7 +160,8 @@ async fn a_bot_killed_mid_burst_and_restarted_loses_nothing() {
         doubles += numbers.len() - unique.len();
         let mut sorted = unique.clone();
         sorted.sort();
-        assert_eq!(unique, sorted, "chat {chat}: in order");
+        // Cards are one priority class: they keep their order among themselves.
+        assert_eq!(unique, sorted, "chat {chat}: the cards in order");
         assert_eq!(
             unique.len(),
             burst / chats.len(),

@@ -11,6 +11,7 @@ mod e2e_close;
 mod e2e_deadlines;
 mod e2e_delivery;
 mod e2e_departments;
+mod e2e_flood;
 mod e2e_follow;
 mod e2e_long_texts;
 mod e2e_odd_input;

@@ -415,7 +415,7 @@ async fn the_outbox_delivers_each_chat_in_order_and_never_twice(db: &TestDb) {
     assert_eq!(next.len(), 1);
     assert!(matches!(&next[0].payload, Payload::Send { html, .. } if html == "second"));
     assert_eq!(
-        db.store.next_outbox_due().await.unwrap(),
+        db.store.next_outbox_due(t0()).await.unwrap(),
         Some(t0() + Duration::seconds(5)),
         "the retry is due first"
     );
@@ -647,6 +647,11 @@ async fn the_outbox_goes_class_by_class_and_in_order_within_a_class(db: &TestDb)
         .await
         .unwrap()
         .is_empty());
+    assert_eq!(
+        db.store.next_outbox_due(t0()).await.unwrap(),
+        Some(t0() + Duration::seconds(30)),
+        "nothing is due before a held message comes free"
+    );
     for r in &first {
         db.store.outbox_sent(r, Some(r.id)).await.unwrap();
     }
@@ -676,7 +681,7 @@ async fn the_outbox_goes_class_by_class_and_in_order_within_a_class(db: &TestDb)
         .unwrap();
     assert_eq!(in_chat(&drain(db, t0()).await, -3), ["notice"]);
     assert_eq!(
-        db.store.next_outbox_due().await.unwrap(),
+        db.store.next_outbox_due(t0()).await.unwrap(),
         Some(t0() + Duration::seconds(5)),
         "the chat waits for its head, not for the rows behind it"
     );
