@@ -137,3 +137,49 @@ async fn an_urgent_card_goes_before_a_pile_of_sixty_strangers_refusals_which_kee
     assert_no_violations(&w);
     w.stop().await;
 }
+
+#[tokio::test]
+async fn edits_that_pile_up_behind_telegrams_pace_go_out_as_one() {
+    let mut w = paced_world(Pacing::TELEGRAM).await;
+    let grid = w.chat("cuihu-1");
+    let leader = w.user(1001);
+    let card = crate::e2e::whistle(
+        &mut w,
+        &grid,
+        &leader,
+        "吹哨 圆西路12号垃圾堆积 @环卫 @城管",
+    )
+    .await;
+    // Within the chat's one-second gap after the card: two reports and the resolution, each an
+    // edit of the card; all but the last are dropped before the pacer counts them.
+    for (who, label) in [(1002, "报到"), (1004, "报到")] {
+        let u = w
+            .standin
+            .press_button(grid.id, &w.user(who), card.message_id, label)
+            .expect("the button");
+        w.queue(u);
+    }
+    let u = w.standin.group_text(&grid, &w.user(1002), "/done 1 已清理");
+    w.queue(u);
+    w.settle().await.unwrap();
+    let edits = w.standin.calls_to("editMessageText").len();
+    let now = w.card(&grid, 1).await.expect("the card");
+    for seen in [
+        "王芳 · 14:02 报到",
+        "刘洋 · 14:02 报到",
+        "✅ 已处置 — 王芳 14:02：已清理",
+    ] {
+        assert!(now.text.contains(seen), "{seen}: {}", now.text);
+    }
+    assert!(
+        edits <= 2,
+        "three edits queued within the gap went out as {edits}"
+    );
+    assert_eq!(now.edit_count as usize, edits);
+    assert_eq!(
+        now.keyboard,
+        crate::e2e::keyboard(&[&[("确认", "v:1"), ("退回", "o:1")]])
+    );
+    assert_no_violations(&w);
+    w.stop().await;
+}
