@@ -176,7 +176,11 @@ pub async fn migrate_chat(ctx: &Ctx, old: i64, new: i64) -> Result<()> {
         if !(order.state.is_active() || order.state == OrderState::Resolved) {
             continue;
         }
-        if !ctx.store.cards(order.id).await?.contains(&(new, None)) {
+        // Only cards that were shown in the old chat are posted again; one still waiting to be
+        // sent moved with the chat's queue and goes out there once.
+        if !ctx.store.cards(order.id).await?.contains(&(new, None))
+            || ctx.store.card_send_pending(order.id, new).await?
+        {
             continue;
         }
         let events = ctx.store.events(order.id).await?;

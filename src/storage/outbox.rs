@@ -197,6 +197,20 @@ pub(crate) async fn insert_outgoing(
 }
 
 impl Store {
+    /// Whether the card of `order` in `chat` is still waiting to be sent (its send was queued
+    /// and not delivered yet, e.g. when its chat moved to a supergroup).
+    pub async fn card_send_pending(&self, order: OrderId, chat_id: i64) -> Result<bool> {
+        let r = sqlx::query(
+            "SELECT COUNT(*) AS n FROM outbox
+             WHERE order_id = $1 AND chat_id = $2 AND kind = 'card' AND status = 'pending'",
+        )
+        .bind(order.0)
+        .bind(chat_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(col::<i64>(&r, "n")? > 0)
+    }
+
     /// Queues messages that no state change causes (answers, help).
     pub async fn enqueue(&self, out: &[Outgoing], now: DateTime<Utc>) -> Result<()> {
         let mut tx = self.pool.begin().await?;

@@ -1893,3 +1893,20 @@ async fn a_note_of_invisible_characters_records_nothing() {
     assert_eq!(w.events(id).await.len(), before);
     assert!(w.drain().await.is_empty(), "no confirmation of nothing");
 }
+
+#[tokio::test]
+async fn a_card_not_yet_sent_when_its_chat_becomes_a_supergroup_goes_out_once() {
+    let w = world().await;
+    const SUPER: i64 = -1002000000300;
+    let live = w.new_order(GRID, 1002, "翠湖南路垃圾堆积").await;
+    // The group moves before the sender delivered the card.
+    roster::migrate_chat(&w.ctx, GRID, SUPER).await.unwrap();
+    let cards: Vec<_> = w
+        .drain()
+        .await
+        .into_iter()
+        .filter(|r| r.what == What::Card(live))
+        .map(|r| r.chat)
+        .collect();
+    assert_eq!(cards, vec![SUPER], "one card, in the new chat");
+}
