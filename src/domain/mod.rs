@@ -7,6 +7,7 @@
 pub mod access;
 pub mod button;
 pub mod escalation;
+pub mod geo;
 pub mod ids;
 pub mod order;
 pub mod org;
