@@ -45,6 +45,7 @@ pub fn send(chat_id: i64, html: String) -> Outgoing {
             card: None,
             reply_to_card: None,
             reply_to: None,
+            keyboard: None,
         },
         priority: Priority::Notice,
     }
@@ -60,6 +61,7 @@ pub fn reply(chat_id: i64, message_id: i64, html: String) -> Outgoing {
             card: None,
             reply_to_card: None,
             reply_to: Some(message_id),
+            keyboard: None,
         },
         priority: Priority::Answer,
     }
@@ -92,6 +94,7 @@ pub fn reply_to_card(
             card: None,
             reply_to_card: Some(order),
             reply_to: None,
+            keyboard: None,
         },
         priority: Priority::Notice,
     }
@@ -107,6 +110,7 @@ pub fn new_card(chat_id: i64, order: OrderId, html: String, buttons: Vec<Vec<But
             card: Some(order),
             reply_to_card: None,
             reply_to: None,
+            keyboard: None,
         },
         priority: Priority::Notice,
     }

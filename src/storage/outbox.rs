@@ -15,16 +15,56 @@ use super::{col, from_json, from_ms, json, ms, Backend, Result, Store, StoreErro
 use crate::domain::{Event, OrderId};
 use crate::render::Button;
 
+/// The most photos one album (`sendMediaGroup`) may hold.
+pub const ALBUM_MAX: usize = 10;
+
+/// A reply keyboard (the one under a private chat's input field), for a `Send`. Telegram's
+/// `reply_markup` is one thing: a message shows either inline buttons or a reply keyboard, so a
+/// `Send` with a keyboard carries no inline buttons; the constructors never make one with both,
+/// and should a stored row hold both, the keyboard is sent and the buttons are left out (the
+/// keyboard asks the person for something, or takes a stale request away).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Keyboard {
+    /// A one-time, resized keyboard: a button `label` that shares the person's location
+    /// (`request_location`, private chats only), and below it a plain `skip` button whose
+    /// label comes back as the person's text.
+    RequestLocation { label: String, skip: Option<String> },
+    /// Takes the reply keyboard away (`ReplyKeyboardRemove`).
+    Remove,
+}
+
 /// What to do in a chat.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Payload {
     /// Send a new message. `card` makes it the order's card in this chat; `reply_to_card`
-    /// replies to the order's card there; `reply_to` replies to a message.
+    /// replies to the order's card there; `reply_to` replies to a message. `keyboard` shows or
+    /// removes a reply keyboard (then `buttons` is empty; see `Keyboard`).
     Send {
         html: String,
         buttons: Vec<Vec<Button>>,
         card: Option<OrderId>,
+        reply_to_card: Option<OrderId>,
+        reply_to: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        keyboard: Option<Keyboard>,
+    },
+    /// Photos by Telegram `file_id`: one is a photo (`sendPhoto`), 2 to `ALBUM_MAX` an album
+    /// (`sendMediaGroup`) with `caption` (HTML) on its first item; more go as several albums in
+    /// order, one per delivery (the row keeps the photos still to go; the caption goes with
+    /// the first). Each photo counts as a message against a group's pace.
+    Photos {
+        photos: Vec<String>,
+        caption: Option<String>,
+        reply_to_card: Option<OrderId>,
+        reply_to: Option<i64>,
+    },
+    /// A copy of message `message_id` of chat `from_chat` (`copyMessage`: no forward header,
+    /// so the sender is not named).
+    Copy {
+        from_chat: i64,
+        message_id: i64,
         reply_to_card: Option<OrderId>,
         reply_to: Option<i64>,
     },
@@ -48,7 +88,46 @@ impl Payload {
             Payload::Send { .. } => "send",
             Payload::EditCard { .. } => "edit_card",
             Payload::ClearButtons { .. } => "clear_buttons",
+            Payload::Photos { .. } => "photos",
+            Payload::Copy { .. } => "copy",
         }
+    }
+
+    /// The order the row is about (`outbox.order_id`): a card's send, its edits, and anything
+    /// replying to the card, which waits for the card's send.
+    pub fn order(&self) -> Option<OrderId> {
+        match self {
+            Payload::Send {
+                card,
+                reply_to_card,
+                ..
+            } => card.or(*reply_to_card),
+            Payload::EditCard { order, .. } | Payload::ClearButtons { order, .. } => Some(*order),
+            Payload::Photos { reply_to_card, .. } | Payload::Copy { reply_to_card, .. } => {
+                *reply_to_card
+            }
+        }
+    }
+
+    /// How many messages the next delivery of this row posts: the photos of its next album
+    /// (see `album_size`), else one. The sender paces by it.
+    pub fn messages_next(&self) -> usize {
+        match self {
+            Payload::Photos { photos, .. } => album_size(photos.len()).max(1),
+            _ => 1,
+        }
+    }
+}
+
+/// How many of `n` photos go in the next album: all up to `ALBUM_MAX`; of more, `ALBUM_MAX`,
+/// except that no lone photo is left for last (11 go as 9 and 2).
+pub fn album_size(n: usize) -> usize {
+    if n <= ALBUM_MAX {
+        n
+    } else if n - ALBUM_MAX == 1 {
+        ALBUM_MAX - 1
+    } else {
+        ALBUM_MAX
     }
 }
 
@@ -160,14 +239,7 @@ pub(crate) async fn insert_outgoing(
         }
     }
     for o in out {
-        let order = match &o.payload {
-            Payload::Send {
-                card,
-                reply_to_card,
-                ..
-            } => card.or(*reply_to_card),
-            Payload::EditCard { order, .. } | Payload::ClearButtons { order, .. } => Some(*order),
-        };
+        let order = o.payload.order();
         sqlx::query(
             "INSERT INTO outbox (chat_id, order_id, kind, priority, payload, created_at)
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -435,6 +507,21 @@ impl Store {
         Ok(())
     }
 
+    /// Part of the row was delivered (the first album of many photos): the row now holds what
+    /// is still to go, `rest`, and is due again at once (the chat's pace decides when), as a
+    /// fresh row would be.
+    pub async fn outbox_progress(&self, id: i64, rest: &Payload) -> Result<()> {
+        sqlx::query(
+            "UPDATE outbox SET payload = $1, not_before = 0, claimed_until = 0, attempts = 0, error = NULL
+             WHERE id = $2 AND status = 'pending'",
+        )
+        .bind(json(rest))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Will never be delivered (bot removed, chat gone): recorded, not retried.
     /// `event` (the failure on the order's timeline) is written in the same transaction, so the
     /// failure is never visible without it.
@@ -561,6 +648,7 @@ mod tests {
             card,
             reply_to_card: None,
             reply_to: None,
+            keyboard: None,
         };
         assert_eq!(send(Some(OrderId(1))).kind(), "card");
         assert_eq!(send(None).kind(), "send");

@@ -8,17 +8,23 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use teloxide::payloads::{EditMessageTextSetters, SendMessageSetters};
+use teloxide::payloads::{
+    CopyMessageSetters, EditMessageTextSetters, SendMediaGroupSetters, SendMessageSetters,
+    SendPhotoSetters,
+};
 use teloxide::prelude::*;
 use teloxide::types::{
-    InlineKeyboardButton, InlineKeyboardMarkup, MessageId, ParseMode, ReplyParameters,
+    ButtonRequest, FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, InputMedia,
+    InputMediaPhoto, KeyboardButton, KeyboardMarkup, KeyboardRemove, MessageId, ParseMode,
+    ReplyMarkup, ReplyParameters,
 };
 use teloxide::{ApiError, RequestError};
 use tokio::sync::{watch, Notify};
 
 use crate::clock::Clock;
 use crate::domain::{Event, EventKind, OrderId};
-use crate::storage::{Button, OutboxRow, Payload, Priority, Store};
+use crate::render;
+use crate::storage::{album_size, Button, Keyboard, OutboxRow, Payload, Priority, Store};
 
 /// How long a claimed message is ours before another sender may take it.
 const LEASE_MS: i64 = 60_000;
@@ -108,6 +114,14 @@ impl Pacer {
 
     /// How long a message of class `p` to `chat` must wait from `now` (zero: it may go now).
     pub fn wait(&mut self, chat: i64, p: Priority, now: Instant) -> Duration {
+        self.wait_for(chat, p, 1, now)
+    }
+
+    /// How long `n` messages of class `p` to `chat` at once (an album of `n` photos) must wait
+    /// from `now`: each counts against the group's minute and the global second. More than a
+    /// whole window's worth wait for an empty window.
+    pub fn wait_for(&mut self, chat: i64, p: Priority, n: usize, now: Instant) -> Duration {
+        let n = n.max(1);
         let minute = self.pacing.minute;
         let second = self.pacing.second;
         while self
@@ -122,10 +136,8 @@ impl Pacer {
         if let Some(until) = self.held.get(&chat) {
             ready = ready.max(*until);
         }
-        if self.global.len() >= self.pacing.global_per_second {
-            if let Some(oldest) = self.global.front() {
-                ready = ready.max(*oldest + second);
-            }
+        if let Some(t) = must_pass(&self.global, n, self.pacing.global_per_second) {
+            ready = ready.max(t + second);
         }
         if let Some(sent) = self.chats.get_mut(&chat) {
             while sent
@@ -139,9 +151,10 @@ impl Pacer {
             }
             // Groups and supergroups have negative ids; private chats have no per-minute cap.
             let cap = self.pacing.group_cap(p);
-            if chat < 0 && sent.len() >= cap {
-                let idx = sent.len() - cap;
-                ready = ready.max(sent[idx] + minute);
+            if chat < 0 {
+                if let Some(t) = must_pass(sent, n, cap) {
+                    ready = ready.max(t + minute);
+                }
             }
         }
         ready.saturating_duration_since(now)
@@ -149,12 +162,85 @@ impl Pacer {
 
     /// A message to `chat` goes at `now`.
     pub fn record(&mut self, chat: i64, now: Instant) {
-        self.chats.entry(chat).or_default().push_back(now);
-        self.global.push_back(now);
+        self.record_n(chat, 1, now);
+    }
+
+    /// `n` messages to `chat` (an album) go at `now`.
+    pub fn record_n(&mut self, chat: i64, n: usize, now: Instant) {
+        for _ in 0..n.max(1) {
+            self.chats.entry(chat).or_default().push_back(now);
+            self.global.push_back(now);
+        }
     }
 }
 
-fn keyboard(rows: &[Vec<Button>]) -> Option<InlineKeyboardMarkup> {
+/// Of the sends in a window (oldest first), the one whose leaving the window makes room for
+/// `n` more under `cap`; None if there is room. When `n` exceeds the cap, the window must empty.
+fn must_pass(window: &VecDeque<Instant>, n: usize, cap: usize) -> Option<Instant> {
+    let over = (window.len() + n).checked_sub(cap)?;
+    if over == 0 {
+        return None;
+    }
+    let idx = (over - 1).min(window.len().checked_sub(1)?);
+    window.get(idx).copied()
+}
+
+/// The `reply_markup` of a Send: its reply keyboard if it has one (Telegram takes one markup,
+/// and the keyboard wins over inline buttons; see `storage::Keyboard`), else its inline buttons.
+fn markup(buttons: &[Vec<Button>], keyboard: Option<&Keyboard>) -> Option<ReplyMarkup> {
+    match keyboard {
+        Some(Keyboard::RequestLocation { label, skip }) => {
+            let mut rows =
+                vec![vec![KeyboardButton::new(label.clone()).request(ButtonRequest::Location)]];
+            if let Some(skip) = skip {
+                rows.push(vec![KeyboardButton::new(skip.clone())]);
+            }
+            Some(ReplyMarkup::Keyboard(
+                KeyboardMarkup::new(rows).one_time_keyboard().resize_keyboard(),
+            ))
+        }
+        Some(Keyboard::Remove) => Some(ReplyMarkup::KeyboardRemove(KeyboardRemove::new())),
+        None => inline_keyboard(buttons).map(ReplyMarkup::InlineKeyboard),
+    }
+}
+
+/// A caption as Telegram takes it: at most `CAPTION_LIMIT` visible UTF-16 units (clipped, as
+/// the constructors already do), and none when empty.
+fn caption_of(caption: Option<&String>) -> Option<String> {
+    let caption = caption.filter(|c| !c.trim().is_empty())?;
+    if render::visible_len(caption) <= render::CAPTION_LIMIT {
+        Some(caption.clone())
+    } else {
+        Some(render::clip_html(caption, render::CAPTION_LIMIT))
+    }
+}
+
+fn reply_parameters(reply: Option<i64>) -> Option<ReplyParameters> {
+    let mid = reply.and_then(|m| i32::try_from(m).ok())?;
+    Some(ReplyParameters::new(MessageId(mid)).allow_sending_without_reply())
+}
+
+/// The message a new message replies to: the order's card in the chat when it replies to the
+/// card (none if the card never went out: it stands alone), else `reply_to`.
+async fn reply_target(
+    store: &Store,
+    row: &OutboxRow,
+    reply_to_card: Option<OrderId>,
+    reply_to: Option<i64>,
+) -> Result<Option<i64>, Outcome> {
+    let Some(order) = reply_to_card else {
+        return Ok(reply_to);
+    };
+    store
+        .card_message(order, row.chat_id)
+        .await
+        .map_err(|e| Outcome::Retry {
+            after_ms: backoff_ms(row.attempts),
+            error: e.to_string(),
+        })
+}
+
+fn inline_keyboard(rows: &[Vec<Button>]) -> Option<InlineKeyboardMarkup> {
     if rows.is_empty() {
         return None;
     }
@@ -168,6 +254,8 @@ fn keyboard(rows: &[Vec<Button>]) -> Option<InlineKeyboardMarkup> {
 /// What became of one delivery attempt.
 enum Outcome {
     Sent(Option<i64>),
+    /// Part went out (the first album of many photos); the row now holds the rest.
+    Progress(Payload),
     Retry { after_ms: i64, error: String },
     Failed(String),
     Migrated(i64),
@@ -208,33 +296,106 @@ async fn deliver(bot: &Bot, store: &Store, row: &OutboxRow) -> Outcome {
             buttons,
             reply_to_card,
             reply_to,
+            keyboard,
             ..
         } => {
-            let mut reply = *reply_to;
-            if let Some(order) = reply_to_card {
-                reply = match store.card_message(*order, row.chat_id).await {
-                    Ok(m) => m, // None: the card never went out; the reply stands alone
-                    Err(e) => {
-                        return Outcome::Retry {
-                            after_ms: backoff_ms(row.attempts),
-                            error: e.to_string(),
-                        }
-                    }
-                };
+            let reply = match reply_target(store, row, *reply_to_card, *reply_to).await {
+                Ok(r) => r,
+                Err(outcome) => return outcome,
+            };
+            if keyboard.is_some() && !buttons.is_empty() {
+                tracing::warn!(
+                    outbox = row.id,
+                    "a message with a reply keyboard and inline buttons: the buttons are left out"
+                );
             }
             let mut req = bot
                 .send_message(chat, html.clone())
                 .parse_mode(ParseMode::Html);
-            if let Some(kb) = keyboard(buttons) {
-                req = req.reply_markup(kb);
+            if let Some(m) = markup(buttons, keyboard.as_ref()) {
+                req = req.reply_markup(m);
             }
-            if let Some(mid) = reply.and_then(|m| i32::try_from(m).ok()) {
-                req = req.reply_parameters(
-                    ReplyParameters::new(MessageId(mid)).allow_sending_without_reply(),
-                );
+            if let Some(r) = reply_parameters(reply) {
+                req = req.reply_parameters(r);
             }
             match req.await {
                 Ok(m) => Outcome::Sent(Some(m.id.0 as i64)),
+                Err(e) => classify(e, row.attempts),
+            }
+        }
+        Payload::Photos {
+            photos,
+            caption,
+            reply_to_card,
+            reply_to,
+        } => {
+            let reply = match reply_target(store, row, *reply_to_card, *reply_to).await {
+                Ok(r) => r,
+                Err(outcome) => return outcome,
+            };
+            let n = album_size(photos.len());
+            let (now, rest) = photos.split_at(n);
+            let caption = caption_of(caption.as_ref());
+            let first = match now {
+                [] => return Outcome::Failed("a photo message without photos".into()),
+                [photo] => {
+                    let file = InputFile::file_id(FileId(photo.clone()));
+                    let mut req = bot.send_photo(chat, file);
+                    if let Some(c) = caption {
+                        req = req.caption(c).parse_mode(ParseMode::Html);
+                    }
+                    if let Some(r) = reply_parameters(reply) {
+                        req = req.reply_parameters(r);
+                    }
+                    req.await.map(|m| m.id.0 as i64)
+                }
+                several => {
+                    let media = several.iter().enumerate().map(|(i, photo)| {
+                        let file = InputFile::file_id(FileId(photo.clone()));
+                        let mut item = InputMediaPhoto::new(file);
+                        if let (0, Some(c)) = (i, &caption) {
+                            item = item.caption(c.clone()).parse_mode(ParseMode::Html);
+                        }
+                        InputMedia::Photo(item)
+                    });
+                    let mut req = bot.send_media_group(chat, media);
+                    if let Some(r) = reply_parameters(reply) {
+                        req = req.reply_parameters(r);
+                    }
+                    req.await
+                        .map(|ms| ms.first().map_or(0, |m| m.id.0 as i64))
+                }
+            };
+            match first {
+                Ok(_) if !rest.is_empty() => Outcome::Progress(Payload::Photos {
+                    photos: rest.to_vec(),
+                    caption: None,
+                    reply_to_card: *reply_to_card,
+                    reply_to: *reply_to,
+                }),
+                Ok(mid) => Outcome::Sent(Some(mid)),
+                Err(e) => classify(e, row.attempts),
+            }
+        }
+        Payload::Copy {
+            from_chat,
+            message_id,
+            reply_to_card,
+            reply_to,
+        } => {
+            let reply = match reply_target(store, row, *reply_to_card, *reply_to).await {
+                Ok(r) => r,
+                Err(outcome) => return outcome,
+            };
+            let Ok(source) = i32::try_from(*message_id) else {
+                return Outcome::Failed("message id out of range".into());
+            };
+            let mut req = bot.copy_message(chat, ChatId(*from_chat), MessageId(source));
+            if let Some(r) = reply_parameters(reply) {
+                req = req.reply_parameters(r);
+            }
+            match req.await {
+                Ok(m) => Outcome::Sent(Some(m.0 as i64)),
                 Err(e) => classify(e, row.attempts),
             }
         }
@@ -260,7 +421,7 @@ async fn deliver(bot: &Bot, store: &Store, row: &OutboxRow) -> Outcome {
             let mut req = bot
                 .edit_message_text(chat, MessageId(mid), html.clone())
                 .parse_mode(ParseMode::Html);
-            if let Some(kb) = keyboard(buttons) {
+            if let Some(kb) = inline_keyboard(buttons) {
                 req = req.reply_markup(kb);
             }
             match req.await {
@@ -282,14 +443,7 @@ async fn deliver(bot: &Bot, store: &Store, row: &OutboxRow) -> Outcome {
 }
 
 fn order_of(row: &OutboxRow) -> Option<OrderId> {
-    match &row.payload {
-        Payload::Send {
-            card,
-            reply_to_card,
-            ..
-        } => card.or(*reply_to_card),
-        Payload::EditCard { order, .. } | Payload::ClearButtons { order, .. } => Some(*order),
-    }
+    row.payload.order()
 }
 
 /// The time delivery waits are counted in (a retry's `not_before`, a chat's pace). Waiting is
@@ -312,9 +466,11 @@ pub async fn deliver_round(
     let now = Instant::now();
     let mut rows = Vec::new();
     for row in claimed {
-        let wait = pacer.wait(row.chat_id, row.priority, now);
+        // An album of k photos is k messages to Telegram's flood control.
+        let n = row.payload.messages_next();
+        let wait = pacer.wait_for(row.chat_id, row.priority, n, now);
         if wait.is_zero() {
-            pacer.record(row.chat_id, now);
+            pacer.record_n(row.chat_id, n, now);
             rows.push(row);
         } else {
             // Not yet: back to the queue, due when the chat's pace allows.
@@ -353,6 +509,7 @@ async fn settle_row(
 ) -> crate::storage::Result<()> {
     match outcome {
         Outcome::Sent(mid) => store.outbox_sent(row, mid).await?,
+        Outcome::Progress(rest) => store.outbox_progress(row.id, &rest).await?,
         Outcome::Retry { after_ms, error } => {
             tracing::warn!(outbox = row.id, chat = row.chat_id, attempts = row.attempts, %error, "delivery will be retried");
             store

@@ -165,6 +165,7 @@ impl World {
                         card,
                         reply_to_card,
                         reply_to,
+                        keyboard: _,
                     } => {
                         let what = match (card, reply_to_card, reply_to) {
                             (Some(o), None, None) => What::Card(o),
@@ -182,6 +183,9 @@ impl World {
                     } => (What::Edit(order), html, buttons),
                     Payload::ClearButtons { message_id, .. } => {
                         (What::Clear { message_id }, String::new(), vec![])
+                    }
+                    other @ (Payload::Photos { .. } | Payload::Copy { .. }) => {
+                        panic!("no act tested here sends {}: {other:?}", other.kind())
                     }
                 };
                 rows.push(Row {

@@ -232,6 +232,7 @@ fn an_outbox_row_kind_is_its_payload_op() {
             card: Some(OrderId(1)),
             reply_to_card: None,
             reply_to: Some(3),
+            keyboard: None,
         },
         Payload::EditCard {
             order: OrderId(1),

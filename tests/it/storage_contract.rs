@@ -28,6 +28,7 @@ fn send(chat: i64, text: &str, card: Option<OrderId>) -> Outgoing {
             card,
             reply_to_card: None,
             reply_to: None,
+            keyboard: None,
         },
         priority: if card.is_some() {
             Priority::Notice
@@ -52,6 +53,7 @@ fn reply_to_card(chat: i64, text: &str, order: OrderId) -> Outgoing {
             card: None,
             reply_to_card: Some(order),
             reply_to: None,
+            keyboard: None,
         },
         priority: Priority::Notice,
     }
