@@ -77,6 +77,8 @@ fn text_of(row: &OutboxRow) -> &str {
     match &row.payload {
         Payload::Send { html, .. } | Payload::EditCard { html, .. } => html,
         Payload::ClearButtons { .. } => "(clear buttons)",
+        Payload::Photos { caption, .. } => caption.as_deref().unwrap_or("(photos)"),
+        Payload::Copy { .. } => "(copy)",
     }
 }
 
