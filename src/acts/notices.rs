@@ -17,7 +17,7 @@ use crate::domain::{
 };
 use crate::i18n::ids;
 use crate::render::{self, escape, Button, View};
-use crate::storage::{Outgoing, Payload, Priority};
+use crate::storage::{Keyboard, Outgoing, Payload, Priority};
 use crate::tr;
 
 /// The last guard before a text is queued: whatever it holds, it fits Telegram's limit on a
@@ -535,4 +535,83 @@ pub async fn verify_ask(
         html,
         render::card_buttons(lang, order),
     )))
+}
+
+/// A caption that fits Telegram's limit on one (`render::CAPTION_LIMIT`); an empty one is none.
+fn fit_caption(html: Option<String>) -> Option<String> {
+    let html = html.filter(|h| !h.trim().is_empty())?;
+    if render::visible_len(&html) <= render::CAPTION_LIMIT {
+        Some(html)
+    } else {
+        Some(render::clip_html(&html, render::CAPTION_LIMIT))
+    }
+}
+
+/// Photos (Telegram `file_id`s) in a chat: one as a photo, 2–10 as an album, more as several
+/// albums in order; `caption` (HTML, escaped by the caller) on the first, clipped to a
+/// caption's length. With `reply_to_card` they reply to the order's card there and wait for
+/// its send: a notice about the order (the first class); without, an answer (a private one).
+pub fn photos(
+    chat_id: i64,
+    photos: Vec<String>,
+    caption: Option<String>,
+    reply_to_card: Option<OrderId>,
+) -> Outgoing {
+    Outgoing {
+        chat_id,
+        payload: Payload::Photos {
+            photos,
+            caption: fit_caption(caption),
+            reply_to_card,
+            reply_to: None,
+        },
+        priority: if reply_to_card.is_some() {
+            Priority::Notice
+        } else {
+            Priority::Answer
+        },
+    }
+}
+
+/// A copy of message `message_id` of chat `from_chat` in a chat (`copyMessage`: the copy names
+/// nobody, unlike a forward). With `reply_to_card` it replies to the order's card there and
+/// waits for its send: a notice about the order; without, an answer (a private one).
+pub fn copy(
+    chat_id: i64,
+    from_chat: i64,
+    message_id: i64,
+    reply_to_card: Option<OrderId>,
+) -> Outgoing {
+    Outgoing {
+        chat_id,
+        payload: Payload::Copy {
+            from_chat,
+            message_id,
+            reply_to_card,
+            reply_to: None,
+        },
+        priority: if reply_to_card.is_some() {
+            Priority::Notice
+        } else {
+            Priority::Answer
+        },
+    }
+}
+
+/// A private answer that shows a reply keyboard (asking for a location) or takes it away. Reply
+/// keyboards carry no inline buttons (see `storage::Keyboard`); a location button works in
+/// private chats only.
+pub fn send_with_keyboard(chat_id: i64, html: String, keyboard: Keyboard) -> Outgoing {
+    Outgoing {
+        chat_id,
+        payload: Payload::Send {
+            html: fit(html),
+            buttons: vec![],
+            card: None,
+            reply_to_card: None,
+            reply_to: None,
+            keyboard: Some(keyboard),
+        },
+        priority: Priority::Answer,
+    }
 }
