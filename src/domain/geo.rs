@@ -270,3 +270,209 @@ pub fn unit_with_chat(org: &Organisation, unit: &UnitId) -> Option<UnitId> {
         .find(|u| u.chat_id.is_some())
         .map(|u| u.id.clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::org::{parse_org, parse_org_with};
+
+    fn pt(lon: f64, lat: f64) -> Point {
+        Point { lat, lon }
+    }
+
+    /// A 10 × 10 square at the origin with a 2 × 2 hole in its middle, and a second square
+    /// further east.
+    const WITH_HOLE: &str = r#"{"type": "MultiPolygon", "coordinates": [
+        [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]], [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]]],
+        [[[20, 0], [30, 0], [30, 10], [20, 10], [20, 0]]]
+    ]}"#;
+
+    #[test]
+    fn point_in_polygon_inside_outside_on_the_edge_and_in_a_hole() {
+        let b = Boundary::from_geojson(WITH_HOLE).unwrap();
+        assert!(b.contains(pt(1.0, 1.0)), "inside the first polygon");
+        assert!(b.contains(pt(25.0, 5.0)), "inside the second polygon");
+        assert!(b.contains(pt(10.0, 5.0)), "on an edge counts as inside");
+        assert!(!b.contains(pt(5.0, 5.0)), "in the hole");
+        assert!(!b.contains(pt(15.0, 5.0)), "between the polygons");
+        assert!(!b.contains(pt(5.0, -0.1)), "just outside");
+        // The same area as a Feature and as a FeatureCollection of two Polygons.
+        let feature =
+            format!(r#"{{"type": "Feature", "properties": null, "geometry": {WITH_HOLE}}}"#);
+        assert_eq!(Boundary::from_geojson(&feature).unwrap(), b);
+        let collection = r#"{"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates":
+                [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]], [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]]]}},
+            {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates":
+                [[[20, 0], [30, 0], [30, 10], [20, 10], [20, 0]]]}}
+        ]}"#;
+        assert_eq!(Boundary::from_geojson(collection).unwrap(), b);
+    }
+
+    #[test]
+    fn a_boundary_round_trips_through_its_geojson_text_and_serde() {
+        let b = Boundary::from_geojson(WITH_HOLE).unwrap();
+        assert_eq!(Boundary::from_geojson(&b.to_geojson()).unwrap(), b);
+        let json = serde_json::to_string(&b).unwrap();
+        assert!(json.contains("\"MultiPolygon\""), "{json}");
+        assert_eq!(serde_json::from_str::<Boundary>(&json).unwrap(), b);
+        let one = Boundary::from_ring(&[[1.5, 2.25], [3.0, 2.25], [3.0, 4.0]]).unwrap();
+        assert!(
+            one.to_geojson().contains("\"Polygon\""),
+            "{}",
+            one.to_geojson()
+        );
+        assert_eq!(Boundary::from_geojson(&one.to_geojson()).unwrap(), one);
+    }
+
+    #[test]
+    fn distance_is_the_great_circle_in_metres() {
+        // One degree of latitude on the mean-radius sphere: π/180 × 6 371 008.8 m.
+        let d = distance_m(pt(102.7, 25.0), pt(102.7, 26.0));
+        assert!((d - 111_195.08).abs() < 1.0, "{d}");
+        // 0.001° of longitude at 25° N is cos(25°) × 111.195 m ≈ 100.8 m.
+        let d = distance_m(pt(102.700, 25.0), pt(102.701, 25.0));
+        assert!((d - 100.78).abs() < 0.5, "{d}");
+        assert_eq!(distance_m(pt(102.7, 25.0), pt(102.7, 25.0)), 0.0);
+    }
+
+    /// A sub-district with a boundary, a community with one, two grids inside it (one without a
+    /// chat), and a unit without a chat at any level below the district.
+    const ORG: &str = r#"
+[[unit]]
+id = "d"
+kind = "district"
+name = "区"
+chat_id = -1
+[[unit]]
+id = "s"
+kind = "subdistrict"
+parent = "d"
+name = "街道"
+boundary = [[0, 0], [100, 0], [100, 50], [0, 50]]
+[[unit]]
+id = "c"
+kind = "community"
+parent = "s"
+name = "社区"
+chat_id = -3
+boundary = [[0, 0], [20, 0], [20, 20], [0, 20]]
+addresses = ["华山西路"]
+[[unit]]
+id = "g1"
+kind = "grid"
+parent = "c"
+name = "一网格"
+chat_id = -4
+boundary_file = "g1.geojson"
+addresses = ["华山西路12号", "翠湖北路", "ABC大厦"]
+[[unit]]
+id = "g2"
+kind = "grid"
+parent = "c"
+name = "二网格"
+boundary = [[10, 0], [20, 0], [20, 10], [10, 10]]
+addresses = ["華山西路14号", "翠湖南路"]
+[[unit]]
+id = "c2"
+kind = "community"
+parent = "s"
+name = "另一个社区"
+addresses = ["翠湖"]
+"#;
+
+    fn org() -> Organisation {
+        parse_org_with(ORG, &|name| match name {
+            "g1.geojson" => Ok(r#"{"type": "Polygon", "coordinates":
+                [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]], [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]]]}"#
+                .to_string()),
+            _ => Err("no such file".into()),
+        })
+        .unwrap()
+    }
+
+    fn id(s: &str) -> Option<UnitId> {
+        Some(UnitId::new(s))
+    }
+
+    #[test]
+    fn the_deepest_unit_containing_the_point_wins() {
+        let org = org();
+        assert_eq!(unit_at(&org, pt(2.0, 2.0)), id("g1"), "grid over community");
+        assert_eq!(unit_at(&org, pt(15.0, 5.0)), id("g2"));
+        assert_eq!(
+            unit_at(&org, pt(5.0, 5.0)),
+            id("c"),
+            "the grid's hole is the community's"
+        );
+        assert_eq!(unit_at(&org, pt(5.0, 15.0)), id("c"), "in no grid");
+        assert_eq!(unit_at(&org, pt(50.0, 30.0)), id("s"), "in no community");
+        assert_eq!(
+            unit_at(&org, pt(150.0, 30.0)),
+            None,
+            "outside every boundary"
+        );
+        // On the edge two grids share, the first in the file.
+        assert_eq!(unit_at(&org, pt(10.0, 5.0)), id("g1"));
+    }
+
+    #[test]
+    fn the_longest_address_keyword_wins_in_any_script() {
+        let org = org();
+        assert_eq!(unit_by_address(&org, "华山西路12号门口路灯坏了"), id("g1"));
+        // "华山西路" alone is the community's.
+        assert_eq!(unit_by_address(&org, "华山西路上有个坑"), id("c"));
+        // Traditional and full-width digits typed, Traditional keyword in the file.
+        assert_eq!(unit_by_address(&org, "華山西路１４號旁邊"), id("g2"));
+        assert_eq!(unit_by_address(&org, "华山西路14号"), id("g2"));
+        // Case and width fold too.
+        assert_eq!(unit_by_address(&org, "ａｂｃ大厦三楼"), id("g1"));
+        // "翠湖北路" (4) beats the other community's "翠湖" (2).
+        assert_eq!(unit_by_address(&org, "翠湖北路"), id("g1"));
+        assert_eq!(unit_by_address(&org, "翠湖边"), id("c2"));
+        assert_eq!(unit_by_address(&org, "不知道在哪"), None);
+        assert_eq!(unit_by_address(&org, ""), None);
+    }
+
+    #[test]
+    fn of_equally_long_keywords_the_deeper_unit_wins() {
+        let text = ORG
+            .replace("addresses = [\"翠湖\"]", "addresses = [\"翠湖南路\"]")
+            .replace("boundary_file = \"g1.geojson\"\n", "");
+        let org = parse_org(&text).unwrap();
+        // c2 (a community) comes after g2 (a grid) in the file and both have "翠湖南路".
+        assert_eq!(unit_by_address(&org, "翠湖南路5号"), id("g2"));
+        let swapped = text
+            .replace(
+                "addresses = [\"翠湖南路\"]",
+                "addresses = [\"PLACEHOLDER\"]",
+            )
+            .replace("\"翠湖南路\"]", "\"翠湖南路x\"]")
+            .replace("PLACEHOLDER", "翠湖南路");
+        let org = parse_org(&swapped).unwrap();
+        assert_eq!(
+            unit_by_address(&org, "翠湖南路5号"),
+            id("c2"),
+            "no tie: g2 wants 翠湖南路x"
+        );
+    }
+
+    #[test]
+    fn an_order_goes_to_the_unit_or_its_nearest_ancestor_with_a_chat() {
+        let org = org();
+        assert_eq!(unit_with_chat(&org, &UnitId::new("g1")), id("g1"));
+        assert_eq!(unit_with_chat(&org, &UnitId::new("g2")), id("c"));
+        assert_eq!(
+            unit_with_chat(&org, &UnitId::new("c2")),
+            id("d"),
+            "over a chatless sub-district"
+        );
+        assert_eq!(unit_with_chat(&org, &UnitId::new("nowhere")), None);
+        let no_chats = parse_org(
+            &ORG.replace("chat_id = -1\n", "")
+                .replace("boundary_file = \"g1.geojson\"\n", ""),
+        )
+        .unwrap();
+        assert_eq!(unit_with_chat(&no_chats, &UnitId::new("c2")), None);
+    }
+}
