@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::domain::org::{parse_org, OrgError, OrgProblem, Organisation};
+use crate::domain::org::{parse_org_with, OrgError, OrgProblem, Organisation};
 use crate::domain::policy::Level;
 use crate::domain::{Lang, RoleCatalog, Scope};
 use crate::i18n::{ids, level_name};
@@ -193,6 +193,49 @@ pub fn org_problem_text(lang: Lang, p: &OrgProblem) -> String {
         OrgProblem::RoleNames { id } => tr!(lang, ids::ORG_ROLE_NAMES, id = id),
         OrgProblem::BadDepartmentId { id } => tr!(lang, ids::ORG_BAD_DEPARTMENT_ID, id = id),
         OrgProblem::BadId { what, id } => tr!(lang, ids::ORG_BAD_ID, what = *what, id = id),
+        OrgProblem::BoundaryRing { id, points } => {
+            tr!(
+                lang,
+                ids::ORG_BOUNDARY_RING,
+                id = id,
+                points = *points as i64
+            )
+        }
+        OrgProblem::BoundaryCoordinate { id, lon, lat } => {
+            tr!(
+                lang,
+                ids::ORG_BOUNDARY_COORDINATE,
+                id = id,
+                lon = lon,
+                lat = lat
+            )
+        }
+        OrgProblem::BoundaryTwice { id } => tr!(lang, ids::ORG_BOUNDARY_TWICE, id = id),
+        OrgProblem::BoundaryFile { id, file, detail } => {
+            tr!(
+                lang,
+                ids::ORG_BOUNDARY_FILE,
+                id = id,
+                file = file,
+                detail = detail
+            )
+        }
+        OrgProblem::BoundaryKind { id, kind } => {
+            tr!(lang, ids::ORG_BOUNDARY_KIND, id = id, kind = kind)
+        }
+        OrgProblem::ResidentLimit {
+            key,
+            value,
+            min,
+            max,
+        } => tr!(
+            lang,
+            ids::ORG_RESIDENT_LIMIT,
+            key = *key,
+            value = *value,
+            min = *min,
+            max = *max
+        ),
     }
 }
 
@@ -207,7 +250,10 @@ pub fn read_org(path: &std::path::Path, lang: Lang) -> Result<Organisation, Exit
             error = e.to_string()
         ))
     })?;
-    parse_org(&text).map_err(|OrgError { line, problem }| {
+    // A `boundary_file` is relative to the organisation file.
+    let dir = path.parent().unwrap_or(std::path::Path::new(""));
+    let files = |name: &str| std::fs::read_to_string(dir.join(name)).map_err(|e| e.to_string());
+    parse_org_with(&text, &files).map_err(|OrgError { line, problem }| {
         Exit::usage(tr!(
             lang,
             ids::CLI_FILE_ERROR,

@@ -345,6 +345,12 @@ ids! {
     DEMO_WHISTLE_2 = "demo-whistle-2",
     REFUSE_NOTE = "refuse-note",
     ORG_BAD_DEPARTMENT_ID = "org-bad-department-id",
+    ORG_BOUNDARY_RING = "org-boundary-ring",
+    ORG_BOUNDARY_COORDINATE = "org-boundary-coordinate",
+    ORG_BOUNDARY_TWICE = "org-boundary-twice",
+    ORG_BOUNDARY_FILE = "org-boundary-file",
+    ORG_BOUNDARY_KIND = "org-boundary-kind",
+    ORG_RESIDENT_LIMIT = "org-resident-limit",
 }
 
 /// The localized name of a level (unit kind).

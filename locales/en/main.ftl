@@ -253,3 +253,9 @@ department-whistled = 📣 Whistled { $department }
 demo-whistle-2 = #whistle Broken manhole cover and flooding on the Cuihu North Rd pavement, street stalls too @enforcement officer
 refuse-note = Only people on this unit's roster or summoned to the order can add progress.
 org-bad-department-id = department id { $id } is too long or has characters it may not (at most 32: letters, digits, - and _)
+org-boundary-ring = the boundary of unit { $id } has { $points } points: a ring needs at least 3 different corners (4 points with the first repeated at the end)
+org-boundary-coordinate = the boundary of unit { $id } has a point [{ $lon }, { $lat }] out of range (write [longitude, latitude]: longitude -180 to 180, latitude -90 to 90)
+org-boundary-twice = unit { $id } has both boundary and boundary_file; give one
+org-boundary-file = the boundary file { $file } of unit { $id } cannot be used: { $detail }
+org-boundary-kind = the boundary of unit { $id } is a { $kind }, not an area (use a Polygon or MultiPolygon)
+org-resident-limit = { $key } = { $value } in [resident] is out of range ({ $min } to { $max })

@@ -247,3 +247,9 @@ department-whistled = 📣 已吹哨 { $department }
 demo-whistle-2 = 吹哨 翠湖北路人行道井盖破损积水，还有占道经营 @城管
 refuse-note = 只有本单位名册上的人或被召集的人可以记录进展。
 org-bad-department-id = 部门编号 { $id } 太长或含有不允许的字符（最多 32 个字符：英文字母、数字、- 和 _）
+org-boundary-ring = 单位 { $id } 的边界只有 { $points } 个点：一圈边界至少要 3 个不同的角（首尾相同共 4 个点）
+org-boundary-coordinate = 单位 { $id } 的边界点 [{ $lon }, { $lat }] 超出范围（按 [经度, 纬度] 书写：经度 -180 到 180，纬度 -90 到 90）
+org-boundary-twice = 单位 { $id } 同时写了 boundary 和 boundary_file，只能写一个
+org-boundary-file = 单位 { $id } 的边界文件 { $file } 无法使用：{ $detail }
+org-boundary-kind = 单位 { $id } 的边界是 { $kind }，不是区域（需要 Polygon 或 MultiPolygon）
+org-resident-limit = [resident] 中 { $key } = { $value } 超出范围（{ $min } 到 { $max }）

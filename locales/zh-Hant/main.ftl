@@ -247,3 +247,9 @@ department-whistled = 📣 已吹哨 { $department }
 demo-whistle-2 = 吹哨 翠湖北路人行道井蓋破損積水，還有佔道經營 @城管
 refuse-note = 只有本單位名冊上的人或被召集的人可以記錄進展。
 org-bad-department-id = 部門編號 { $id } 太長或含有不允許的字元（最多 32 個字元：英文字母、數字、- 和 _）
+org-boundary-ring = 單位 { $id } 的邊界只有 { $points } 個點：一圈邊界至少要 3 個不同的角（首尾相同共 4 個點）
+org-boundary-coordinate = 單位 { $id } 的邊界點 [{ $lon }, { $lat }] 超出範圍（按 [經度, 緯度] 書寫：經度 -180 到 180，緯度 -90 到 90）
+org-boundary-twice = 單位 { $id } 同時寫了 boundary 和 boundary_file，只能寫一個
+org-boundary-file = 單位 { $id } 的邊界檔案 { $file } 無法使用：{ $detail }
+org-boundary-kind = 單位 { $id } 的邊界是 { $kind }，不是區域（需要 Polygon 或 MultiPolygon）
+org-resident-limit = [resident] 中 { $key } = { $value } 超出範圍（{ $min } 到 { $max }）

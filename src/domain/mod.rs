@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod button;
+pub mod duplicate;
 pub mod escalation;
 pub mod geo;
 pub mod ids;

@@ -175,6 +175,49 @@ impl Default for Policy {
     }
 }
 
+/// What residents may do and how their reports are matched, from the `[resident]` table.
+/// Stored as the `resident` setting; a field missing from a stored value takes its default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ResidentPolicy {
+    /// A resolved report the resident has not rated this long is "not rated", and the grid
+    /// leader is asked to verify it instead. Default 72 h.
+    pub rate_within: Secs,
+    /// A new report is compared with the grid's orders that are not closed and were created
+    /// this recently. Default 7 days.
+    pub duplicate_within: Secs,
+    /// Two reports whose places are this close (metres) are offered as the same problem.
+    /// Default 50; at most 10 000.
+    pub duplicate_radius_m: u32,
+    /// Reports one resident may confirm per day. Default 5.
+    pub reports_per_day: u32,
+    /// Photos in one report. Default 5; 0 to 10 (a Telegram album holds at most 10).
+    pub max_photos: usize,
+    /// Characters (Unicode scalar values) of a report's description. Default 1000; at most 4096.
+    pub max_text: usize,
+}
+
+impl ResidentPolicy {
+    /// The bounds the organisation file check enforces: (min, max) per field.
+    pub const RADIUS_M: (i64, i64) = (0, 10_000);
+    pub const REPORTS_PER_DAY: (i64, i64) = (1, 1_000);
+    pub const MAX_PHOTOS: (i64, i64) = (0, 10);
+    pub const MAX_TEXT: (i64, i64) = (1, 4_096);
+}
+
+impl Default for ResidentPolicy {
+    fn default() -> Self {
+        ResidentPolicy {
+            rate_within: Secs(72 * 3600),
+            duplicate_within: Secs(7 * 86_400),
+            duplicate_radius_m: 50,
+            reports_per_day: 5,
+            max_photos: 5,
+            max_text: 1000,
+        }
+    }
+}
+
 impl Policy {
     /// The deadlines at `level` for an order of this urgency, with a department's own
     /// durations (if any) taking precedence. Lookup order: department, level urgent, level,

@@ -8,6 +8,7 @@ use sqlx::query::Query;
 use sqlx::{Any, Row};
 
 use super::{col, from_json, json, Result, Store};
+use crate::domain::geo::Boundary;
 use crate::domain::org::{Alliance, Department, Membership, Organisation, Person, Unit};
 use crate::domain::policy::Level;
 use crate::domain::{DepartmentId, Lang, RoleId, Scope, TelegramUserId, UnitId};
@@ -160,6 +161,7 @@ fn rows_of(org: &Organisation) -> Rows {
         ("calendar", json(&org.calendar)),
         ("keywords", json(&org.keywords)),
         ("roles", json(&org.roles)),
+        ("resident", json(&org.resident)),
     ];
     for (k, v) in settings {
         rows.push(("settings", vec![("key", t(k))], vec![("value", t(v))]));
@@ -176,6 +178,11 @@ fn rows_of(org: &Organisation) -> Rows {
                 ),
                 ("name", t(&u.name)),
                 ("aliases", t(json(&u.aliases))),
+                (
+                    "boundary",
+                    V::OptText(u.boundary.as_ref().map(Boundary::to_geojson)),
+                ),
+                ("addresses", t(json(&u.addresses))),
             ],
         ));
     }
@@ -353,6 +360,7 @@ impl Store {
             admins: Vec::new(),
             keywords: Vec::new(),
             roles: Vec::new(),
+            resident: Default::default(),
         };
         load_settings(&mut conn, &mut org).await?;
         load_structure(&mut conn, &mut org).await?;
@@ -567,7 +575,8 @@ fn person_of(r: &sqlx::any::AnyRow) -> Result<Person> {
     })
 }
 
-/// The organisation's settings: time zone, language, policy, calendar, keywords, roles.
+/// The organisation's settings: time zone, language, policy, calendar, keywords, roles, the
+/// resident policy.
 async fn load_settings(conn: &mut sqlx::AnyConnection, org: &mut Organisation) -> Result<()> {
     for r in sqlx::query("SELECT key, value FROM settings")
         .fetch_all(&mut *conn)
@@ -582,6 +591,7 @@ async fn load_settings(conn: &mut sqlx::AnyConnection, org: &mut Organisation) -
             "calendar" => org.calendar = from_json(&value)?,
             "keywords" => org.keywords = from_json(&value)?,
             "roles" => org.roles = from_json(&value)?,
+            "resident" => org.resident = from_json(&value)?,
             _ => {}
         }
     }
@@ -601,9 +611,11 @@ async fn load_structure(conn: &mut sqlx::AnyConnection, org: &mut Organisation) 
             (k == kind && i == id).then(|| r.try_get("chat_id").ok())?
         })
     };
-    for r in sqlx::query("SELECT id, kind, parent_id, name, aliases FROM units ORDER BY id")
-        .fetch_all(&mut *conn)
-        .await?
+    for r in sqlx::query(
+        "SELECT id, kind, parent_id, name, aliases, boundary, addresses FROM units ORDER BY id",
+    )
+    .fetch_all(&mut *conn)
+    .await?
     {
         let id: String = col(&r, "id")?;
         let kind: String = col(&r, "kind")?;
@@ -614,6 +626,13 @@ async fn load_structure(conn: &mut sqlx::AnyConnection, org: &mut Organisation) 
             parent: col::<Option<String>>(&r, "parent_id")?.map(UnitId::new),
             name: col(&r, "name")?,
             aliases: from_json(&col::<String>(&r, "aliases")?)?,
+            boundary: col::<Option<String>>(&r, "boundary")?
+                .map(|b| {
+                    Boundary::from_geojson(&b)
+                        .map_err(|e| super::StoreError::Corrupt(format!("unit boundary: {e}")))
+                })
+                .transpose()?,
+            addresses: from_json(&col::<String>(&r, "addresses")?)?,
         });
     }
     for r in

@@ -12,13 +12,14 @@ mod validate;
 
 use serde::{Deserialize, Serialize};
 
+use super::geo::Boundary;
 use super::ids::{DepartmentId, Lang, Scope, TelegramUserId, UnitId};
 use super::parse::KeywordRule;
-use super::policy::{Calendar, Durations, Level, Policy};
+use super::policy::{Calendar, Durations, Level, Policy, ResidentPolicy};
 use super::role::{RoleCatalog, RoleId, RoleNames};
 
 pub use schema::{OrgError, OrgProblem};
-pub use validate::parse_org;
+pub use validate::{parse_org, parse_org_with};
 
 /// The four kinds of unit, top to bottom.
 pub type UnitKind = Level;
@@ -32,6 +33,11 @@ pub struct Unit {
     /// Other names people use for it (e.g. "第一网格"), for whistles that name a grid.
     pub aliases: Vec<String>,
     pub chat_id: Option<i64>,
+    /// The unit's area, for a resident's location (`boundary` or `boundary_file`).
+    pub boundary: Option<Boundary>,
+    /// Street names, lane numbers, buildings: a resident's typed address that contains one is
+    /// placed in this unit (see `domain::geo::unit_by_address`).
+    pub addresses: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,6 +89,8 @@ pub struct Organisation {
     pub admins: Vec<TelegramUserId>,
     pub keywords: Vec<KeywordRule>,
     pub roles: Vec<(RoleId, RoleNames)>,
+    /// Limits and matching for residents' reports (`[resident]`).
+    pub resident: ResidentPolicy,
 }
 
 /// Lookups over the organisation, as the bot needs them.

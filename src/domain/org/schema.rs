@@ -63,6 +63,36 @@ pub enum OrgProblem {
     /// `/start` link may carry. Departments keep `BadDepartmentId`.
     #[error("bad {what} id {id}")]
     BadId { what: &'static str, id: String },
+    /// A boundary ring with fewer than three corners (`points` positions once closed).
+    #[error("unit {id}: a boundary ring of {points} points")]
+    BoundaryRing { id: String, points: usize },
+    /// A boundary position that is not `[longitude, latitude]` in range.
+    #[error("unit {id}: position [{lon}, {lat}] out of range")]
+    BoundaryCoordinate {
+        id: String,
+        lon: String,
+        lat: String,
+    },
+    #[error("unit {id}: both boundary and boundary_file")]
+    BoundaryTwice { id: String },
+    /// A boundary file that cannot be read, is not GeoJSON, or holds no polygon.
+    #[error("unit {id}: boundary file {file}: {detail}")]
+    BoundaryFile {
+        id: String,
+        file: String,
+        detail: String,
+    },
+    /// A boundary file's geometry that is not an area.
+    #[error("unit {id}: a {kind} is not an area")]
+    BoundaryKind { id: String, kind: String },
+    /// A `[resident]` number out of its range.
+    #[error("resident.{key} = {value}, not within {min}..={max}")]
+    ResidentLimit {
+        key: &'static str,
+        value: i64,
+        min: i64,
+        max: i64,
+    },
 }
 
 /// A problem and the line (1-based) it is on; 0 when it concerns the whole file.
@@ -94,6 +124,18 @@ pub(super) struct RawOrg {
     pub(super) keyword: Vec<RawKeyword>,
     #[serde(default)]
     pub(super) role: Vec<RawRole>,
+    pub(super) resident: Option<RawResident>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawResident {
+    pub(super) rate_within: Option<Spanned<String>>,
+    pub(super) duplicate_within: Option<Spanned<String>>,
+    pub(super) duplicate_radius_m: Option<Spanned<i64>>,
+    pub(super) reports_per_day: Option<Spanned<i64>>,
+    pub(super) max_photos: Option<Spanned<i64>>,
+    pub(super) max_text: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -151,6 +193,12 @@ pub(super) struct RawUnit {
     #[serde(default)]
     pub(super) aliases: Vec<String>,
     pub(super) chat_id: Option<i64>,
+    /// One outer ring, `[longitude, latitude]` per corner.
+    pub(super) boundary: Option<Spanned<Vec<Spanned<[f64; 2]>>>>,
+    /// A GeoJSON file, relative to the organisation file.
+    pub(super) boundary_file: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) addresses: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -277,6 +325,7 @@ impl Clean for RawOrg {
             admin,
             keyword,
             role,
+            resident,
         } = self;
         timezone.clean();
         default_locale.clean();
@@ -289,6 +338,22 @@ impl Clean for RawOrg {
         admin.clean();
         keyword.clean();
         role.clean();
+        resident.clean();
+    }
+}
+
+impl Clean for RawResident {
+    fn clean(&mut self) {
+        let RawResident {
+            rate_within,
+            duplicate_within,
+            duplicate_radius_m: _,
+            reports_per_day: _,
+            max_photos: _,
+            max_text: _,
+        } = self;
+        rate_within.clean();
+        duplicate_within.clean();
     }
 }
 
@@ -369,12 +434,17 @@ impl Clean for RawUnit {
             name,
             aliases,
             chat_id: _,
+            boundary: _,
+            boundary_file,
+            addresses,
         } = self;
         id.clean();
         kind.clean();
         parent.clean();
         name.clean();
         aliases.clean();
+        boundary_file.clean();
+        addresses.clean();
     }
 }
 

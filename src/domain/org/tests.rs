@@ -315,3 +315,263 @@ fn verify_within_defaults_to_a_day_and_is_read_from_the_policy() {
     let p: crate::domain::policy::Policy = serde_json::from_value(stored).unwrap();
     assert_eq!(p.verify_within, Secs(86_400));
 }
+
+// ---- Boundaries, addresses and the resident policy ----
+
+/// GOOD with a boundary, addresses and a `[resident]` table on the grid. Lines are found by
+/// their text, so the cases below can replace parts of it.
+fn with_boundary(boundary: &str) -> String {
+    GOOD.replace(
+        "aliases = [\"第一网格\"]\n",
+        &format!("aliases = [\"第一网格\"]\n{boundary}\naddresses = [\"翠湖北路\", \" \"]\n"),
+    )
+}
+
+const RING: &str = "boundary = [\n  [102.699, 25.050],\n  [102.708, 25.050],\n  [102.708, 25.054],\n  [102.699, 25.054],\n]";
+
+fn parse_with(text: &str, files: &[(&str, &str)]) -> Result<Organisation, OrgError> {
+    let files: Vec<(String, String)> = files
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+    parse_org_with(text, &move |name: &str| {
+        files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.clone())
+            .ok_or_else(|| format!("{name}: not found"))
+    })
+}
+
+#[test]
+fn an_inline_ring_is_closed_and_addresses_kept() {
+    let org = parse_org(&with_boundary(RING)).unwrap();
+    let grid = org.unit(&UnitId::new("cuihu-1")).unwrap();
+    let b = grid.boundary.as_ref().expect("a boundary");
+    let ring = &b.polygons().0[0].exterior().0;
+    assert_eq!(ring.len(), 5, "the first corner is repeated at the end");
+    assert_eq!(ring[0], ring[4]);
+    // The visibly empty keyword is dropped, as aliases are.
+    assert_eq!(grid.addresses, vec!["翠湖北路".to_string()]);
+    assert!(org.unit(&UnitId::new("cuihu")).unwrap().boundary.is_none());
+    // A ring already closed is taken as it is.
+    let closed = RING.replace("\n]", "\n  [102.699, 25.050],\n]");
+    let org2 = parse_org(&with_boundary(&closed)).unwrap();
+    assert_eq!(
+        org2.unit(&UnitId::new("cuihu-1")).unwrap().boundary,
+        grid.boundary
+    );
+    // Integers are numbers too.
+    let ints = parse_org(&with_boundary(
+        "boundary = [[102, 25], [103, 25], [103, 26]]",
+    ))
+    .unwrap();
+    assert!(ints
+        .unit(&UnitId::new("cuihu-1"))
+        .unwrap()
+        .boundary
+        .is_some());
+}
+
+#[test]
+fn broken_boundaries_name_the_line_and_the_problem() {
+    type Check = fn(&OrgProblem) -> bool;
+    let cases: Vec<(String, &str, Check)> = vec![
+        (
+            // Latitude first, as Telegram shows it: out of range as a latitude.
+            with_boundary(&RING.replace("[102.708, 25.054]", "[25.054, 102.708]")),
+            "[25.054, 102.708]",
+            |p| {
+                matches!(p, OrgProblem::BoundaryCoordinate { id, lon, lat }
+                    if id == "cuihu-1" && lon == "25.054" && lat == "102.708")
+            },
+        ),
+        (
+            with_boundary(&RING.replace("[102.699, 25.054]", "[190, 25.054]")),
+            "[190, 25.054]",
+            |p| matches!(p, OrgProblem::BoundaryCoordinate { lon, .. } if lon == "190"),
+        ),
+        (
+            with_boundary(&RING.replace("[102.699, 25.054]", "[nan, 25.054]")),
+            "[nan, 25.054]",
+            |p| matches!(p, OrgProblem::BoundaryCoordinate { .. }),
+        ),
+        (
+            // Two corners and the repeat: not an area.
+            with_boundary("boundary = [[102.70, 25.05], [102.71, 25.05], [102.70, 25.05]]"),
+            "boundary = [[102.70",
+            |p| matches!(p, OrgProblem::BoundaryRing { id, points: 3 } if id == "cuihu-1"),
+        ),
+        (
+            with_boundary("boundary = [[102.70, 25.05], [102.71, 25.05]]"),
+            "boundary = [[102.70",
+            |p| matches!(p, OrgProblem::BoundaryRing { points: 3, .. }),
+        ),
+        (
+            with_boundary(&format!("{RING}\nboundary_file = \"cuihu-1.geojson\"")),
+            "boundary = [",
+            |p| matches!(p, OrgProblem::BoundaryTwice { id } if id == "cuihu-1"),
+        ),
+        (
+            with_boundary("boundary_file = \"missing.geojson\""),
+            "boundary_file",
+            |p| {
+                matches!(p, OrgProblem::BoundaryFile { id, file, detail }
+                    if id == "cuihu-1" && file == "missing.geojson" && detail.contains("not found"))
+            },
+        ),
+        (
+            with_boundary("boundary_file = \"broken.geojson\""),
+            "boundary_file",
+            |p| matches!(p, OrgProblem::BoundaryFile { file, .. } if file == "broken.geojson"),
+        ),
+        (
+            with_boundary("boundary_file = \"point.geojson\""),
+            "boundary_file",
+            |p| matches!(p, OrgProblem::BoundaryKind { kind, .. } if kind == "Point"),
+        ),
+        (
+            with_boundary("boundary_file = \"empty.geojson\""),
+            "boundary_file",
+            |p| matches!(p, OrgProblem::BoundaryFile { file, .. } if file == "empty.geojson"),
+        ),
+        (
+            with_boundary("boundary_file = \"far.geojson\""),
+            "boundary_file",
+            |p| matches!(p, OrgProblem::BoundaryCoordinate { lat, .. } if lat == "95"),
+        ),
+    ];
+    let files = [
+        (
+            "broken.geojson",
+            "{\"type\": \"Polygon\", \"coordinates\": [[[1, 2],",
+        ),
+        (
+            "point.geojson",
+            r#"{"type": "Point", "coordinates": [102.7, 25.05]}"#,
+        ),
+        (
+            "empty.geojson",
+            r#"{"type": "FeatureCollection", "features": []}"#,
+        ),
+        (
+            "far.geojson",
+            r#"{"type": "Polygon", "coordinates": [[[1, 2], [3, 4], [5, 95], [1, 2]]]}"#,
+        ),
+    ];
+    for (i, (text, needle, expected)) in cases.into_iter().enumerate() {
+        let e = parse_with(&text, &files).expect_err("refused");
+        assert!(expected(&e.problem), "case {i}: got {e:?}");
+        assert_eq!(e.line, line_of(&text, needle), "case {i}: {e:?}");
+    }
+}
+
+#[test]
+fn a_boundary_file_is_read_through_the_callers_reader_only() {
+    let text = with_boundary("boundary_file = \"cuihu-1.geojson\"");
+    let feature = r#"{"type": "Feature", "properties": {"name": "翠湖社区第一网格"},
+        "geometry": {"type": "Polygon", "coordinates": [[[102.699, 25.050], [102.708, 25.050],
+        [102.708, 25.054], [102.699, 25.054], [102.699, 25.050]]]}}"#;
+    let org = parse_with(&text, &[("cuihu-1.geojson", feature)]).unwrap();
+    let from_file = org.unit(&UnitId::new("cuihu-1")).unwrap().boundary.clone();
+    let inline = parse_org(&with_boundary(RING)).unwrap();
+    assert_eq!(
+        from_file,
+        inline.unit(&UnitId::new("cuihu-1")).unwrap().boundary,
+        "the same ring from a file and inline"
+    );
+    // Without a reader (the sandbox's parse_org) a boundary file is refused, with its line.
+    let e = parse_org(&text).unwrap_err();
+    assert!(
+        matches!(e.problem, OrgProblem::BoundaryFile { .. }),
+        "{e:?}"
+    );
+    assert_eq!(e.line, line_of(&text, "boundary_file"));
+}
+
+#[test]
+fn the_resident_table_has_defaults_and_ranges() {
+    let org = parse_org(GOOD).unwrap();
+    assert_eq!(org.resident, ResidentPolicy::default());
+    assert_eq!(org.resident.rate_within, Secs(72 * 3600));
+    assert_eq!(org.resident.duplicate_within, Secs(7 * 86_400));
+    assert_eq!(
+        (
+            org.resident.duplicate_radius_m,
+            org.resident.reports_per_day,
+            org.resident.max_photos,
+            org.resident.max_text
+        ),
+        (50, 5, 5, 1000)
+    );
+    let table = "\n[resident]\nrate_within = \"48h\"\nduplicate_within = \"3d\"\nduplicate_radius_m = 80\nreports_per_day = 3\nmax_photos = 10\nmax_text = 500\n";
+    let org = parse_org(&format!("{GOOD}{table}")).unwrap();
+    assert_eq!(
+        org.resident,
+        ResidentPolicy {
+            rate_within: Secs(48 * 3600),
+            duplicate_within: Secs(3 * 86_400),
+            duplicate_radius_m: 80,
+            reports_per_day: 3,
+            max_photos: 10,
+            max_text: 500,
+        }
+    );
+    type Check = fn(&OrgProblem) -> bool;
+    let cases: [(&str, &str, Check); 5] = [
+        ("max_photos = 10", "max_photos = 11", |p| {
+            matches!(
+                p,
+                OrgProblem::ResidentLimit {
+                    key: "max_photos",
+                    value: 11,
+                    min: 0,
+                    max: 10
+                }
+            )
+        }),
+        ("reports_per_day = 3", "reports_per_day = 0", |p| {
+            matches!(
+                p,
+                OrgProblem::ResidentLimit {
+                    key: "reports_per_day",
+                    value: 0,
+                    ..
+                }
+            )
+        }),
+        ("duplicate_radius_m = 80", "duplicate_radius_m = -5", |p| {
+            matches!(
+                p,
+                OrgProblem::ResidentLimit {
+                    key: "duplicate_radius_m",
+                    value: -5,
+                    ..
+                }
+            )
+        }),
+        ("max_text = 500", "max_text = 5000", |p| {
+            matches!(
+                p,
+                OrgProblem::ResidentLimit {
+                    key: "max_text",
+                    max: 4096,
+                    ..
+                }
+            )
+        }),
+        (
+            "rate_within = \"48h\"",
+            "rate_within = \"two days\"",
+            |p| matches!(p, OrgProblem::BadDuration { value } if value == "two days"),
+        ),
+    ];
+    for (from, to, expected) in cases {
+        let text = format!("{GOOD}{}", table.replace(from, to));
+        let e = problem_of(&text);
+        assert!(expected(&e.problem), "{to}: {e:?}");
+        assert_eq!(e.line, line_of(&text, to), "{to}");
+    }
+    let e = problem_of(&format!("{GOOD}\n[resident]\nmax_fotos = 3\n"));
+    assert!(matches!(e.problem, OrgProblem::Syntax { .. }), "{e:?}");
+}

@@ -9,12 +9,15 @@ use toml::Spanned;
 
 use super::schema::{
     Clean, OrgError, OrgProblem, RawAdmin, RawAlliance, RawCalendar, RawDepartment, RawDurations,
-    RawKeyword, RawMember, RawOrg, RawPolicy, RawRole, RawUnit,
+    RawKeyword, RawMember, RawOrg, RawPolicy, RawResident, RawRole, RawUnit,
 };
 use super::{Alliance, Department, Membership, Organisation, Person, Unit};
+use crate::domain::geo::{Boundary, BoundaryError};
 use crate::domain::ids::{DepartmentId, Lang, Scope, TelegramUserId, UnitId};
 use crate::domain::parse::KeywordRule;
-use crate::domain::policy::{Calendar, Durations, Level, LevelPolicy, Policy, Secs};
+use crate::domain::policy::{
+    Calendar, Durations, Level, LevelPolicy, Policy, ResidentPolicy, Secs,
+};
 use crate::domain::role::{builtin_roles, RoleCatalog, RoleId, RoleNames};
 use crate::domain::text::is_visibly_empty;
 
@@ -239,7 +242,73 @@ fn check_id(lines: &Lines, what: &'static str, id: &Spanned<String>) -> Result<(
     }
 }
 
-fn units(lines: &Lines, raw: &[RawUnit]) -> Result<Vec<Unit>, OrgError> {
+/// Reads a file the organisation file names (a `boundary_file`), by the name as written there;
+/// `Err` says why it cannot. The caller decides where names are relative to: the domain does no
+/// I/O.
+pub type ReadFile<'a> = &'a dyn Fn(&str) -> Result<String, String>;
+
+fn boundary_problem(id: &str, file: Option<&str>, e: BoundaryError) -> OrgProblem {
+    let id = id.to_string();
+    match e {
+        BoundaryError::Ring { points } => OrgProblem::BoundaryRing { id, points },
+        BoundaryError::Coordinate { lon, lat } => OrgProblem::BoundaryCoordinate {
+            id,
+            lon: lon.to_string(),
+            lat: lat.to_string(),
+        },
+        BoundaryError::Kind { kind } => OrgProblem::BoundaryKind { id, kind },
+        BoundaryError::Json { detail } => OrgProblem::BoundaryFile {
+            id,
+            file: file.unwrap_or_default().to_string(),
+            detail,
+        },
+    }
+}
+
+/// A unit's area: inline (one outer ring; a position out of range is reported on its own
+/// line) or from a GeoJSON file (holes, several polygons). A ring left open is closed (see
+/// [`Boundary`]).
+fn boundary(lines: &Lines, files: ReadFile, u: &RawUnit) -> Result<Option<Boundary>, OrgError> {
+    let id = u.id.get_ref();
+    match (&u.boundary, &u.boundary_file) {
+        (None, None) => Ok(None),
+        (Some(b), Some(_)) => err(lines.at(b), OrgProblem::BoundaryTwice { id: id.clone() }),
+        (Some(b), None) => {
+            for p in b.get_ref() {
+                if let Err(e) = Boundary::check_position(*p.get_ref()) {
+                    return err(lines.at(p), boundary_problem(id, None, e));
+                }
+            }
+            let points: Vec<[f64; 2]> = b.get_ref().iter().map(|p| *p.get_ref()).collect();
+            Boundary::from_ring(&points)
+                .map(Some)
+                .map_err(|e| OrgError {
+                    line: lines.at(b),
+                    problem: boundary_problem(id, None, e),
+                })
+        }
+        (None, Some(f)) => {
+            let name = f.get_ref().trim();
+            let at = lines.at(f);
+            let text = files(name).map_err(|detail| OrgError {
+                line: at,
+                problem: OrgProblem::BoundaryFile {
+                    id: id.clone(),
+                    file: name.to_string(),
+                    detail,
+                },
+            })?;
+            Boundary::from_geojson(&text)
+                .map(Some)
+                .map_err(|e| OrgError {
+                    line: at,
+                    problem: boundary_problem(id, Some(name), e),
+                })
+        }
+    }
+}
+
+fn units(lines: &Lines, files: ReadFile, raw: &[RawUnit]) -> Result<Vec<Unit>, OrgError> {
     for u in raw {
         check_id(lines, "unit", &u.id)?;
     }
@@ -261,6 +330,8 @@ fn units(lines: &Lines, raw: &[RawUnit]) -> Result<Vec<Unit>, OrgError> {
             name: u.name.clone(),
             aliases: visible(&u.aliases),
             chat_id: u.chat_id,
+            boundary: boundary(lines, files, u)?,
+            addresses: visible(&u.addresses),
         });
     }
     let by_id: HashMap<&str, &Unit> = out.iter().map(|u| (u.id.as_str(), u)).collect();
@@ -606,8 +677,69 @@ fn admins(raw: &[RawAdmin]) -> Vec<TelegramUserId> {
     admins
 }
 
+fn limit(
+    lines: &Lines,
+    key: &'static str,
+    v: &Option<Spanned<i64>>,
+    (min, max): (i64, i64),
+) -> Result<Option<i64>, OrgError> {
+    match v {
+        None => Ok(None),
+        Some(n) if (min..=max).contains(n.get_ref()) => Ok(Some(*n.get_ref())),
+        Some(n) => err(
+            lines.at(n),
+            OrgProblem::ResidentLimit {
+                key,
+                value: *n.get_ref(),
+                min,
+                max,
+            },
+        ),
+    }
+}
+
+fn resident(lines: &Lines, raw: Option<RawResident>) -> Result<ResidentPolicy, OrgError> {
+    let mut p = ResidentPolicy::default();
+    let Some(raw) = raw else { return Ok(p) };
+    if let Some(d) = duration(lines, &raw.rate_within)? {
+        p.rate_within = d;
+    }
+    if let Some(d) = duration(lines, &raw.duplicate_within)? {
+        p.duplicate_within = d;
+    }
+    // The ranges are small and non-negative, so the conversions below cannot fail.
+    let r = ResidentPolicy::RADIUS_M;
+    if let Some(n) = limit(lines, "duplicate_radius_m", &raw.duplicate_radius_m, r)? {
+        p.duplicate_radius_m = u32::try_from(n).unwrap_or(p.duplicate_radius_m);
+    }
+    let r = ResidentPolicy::REPORTS_PER_DAY;
+    if let Some(n) = limit(lines, "reports_per_day", &raw.reports_per_day, r)? {
+        p.reports_per_day = u32::try_from(n).unwrap_or(p.reports_per_day);
+    }
+    if let Some(n) = limit(
+        lines,
+        "max_photos",
+        &raw.max_photos,
+        ResidentPolicy::MAX_PHOTOS,
+    )? {
+        p.max_photos = usize::try_from(n).unwrap_or(p.max_photos);
+    }
+    if let Some(n) = limit(lines, "max_text", &raw.max_text, ResidentPolicy::MAX_TEXT)? {
+        p.max_text = usize::try_from(n).unwrap_or(p.max_text);
+    }
+    Ok(p)
+}
+
 /// Parses and validates an organisation file. The first problem found is returned with its line.
+/// A `boundary_file` cannot be read this way (it is refused with its line): use
+/// [`parse_org_with`] to say where files are.
 pub fn parse_org(text: &str) -> Result<Organisation, OrgError> {
+    parse_org_with(text, &|_| Err("no directory to read it from".to_string()))
+}
+
+/// [`parse_org`], reading each `boundary_file` with `files` (by the name as written; the
+/// command line reads it relative to the organisation file's directory).
+pub fn parse_org_with(text: &str, files: ReadFile) -> Result<Organisation, OrgError> {
     let lines = Lines(text);
     let mut raw: RawOrg = toml::from_str(text).map_err(|e| OrgError {
         line: e.span().map(|s| lines.of(s.start)).unwrap_or(0),
@@ -621,7 +753,8 @@ pub fn parse_org(text: &str) -> Result<Organisation, OrgError> {
     let default_locale = locale(&lines, &raw.default_locale)?;
     let policy = policy(&lines, raw.policy.take())?;
     let calendar = calendar(&lines, raw.calendar.take())?;
-    let units = units(&lines, &raw.unit)?;
+    let resident = resident(&lines, raw.resident.take())?;
+    let units = units(&lines, files, &raw.unit)?;
     let departments = departments(&lines, &raw.department)?;
     let unit_ids: BTreeSet<&str> = units.iter().map(|u| u.id.as_str()).collect();
     let alliances = alliances(&lines, &raw.alliance, &unit_ids)?;
@@ -649,5 +782,6 @@ pub fn parse_org(text: &str) -> Result<Organisation, OrgError> {
         admins,
         keywords,
         roles,
+        resident,
     })
 }

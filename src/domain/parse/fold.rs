@@ -24,7 +24,7 @@ pub(super) fn fold_char(c: char) -> char {
     t2s().get(&c).copied().unwrap_or(c)
 }
 
-pub(super) fn fold_str(s: &str) -> String {
+pub(crate) fn fold_str(s: &str) -> String {
     s.chars().map(fold_char).collect()
 }
 

@@ -74,6 +74,8 @@ use names::{
 
 pub use ack::is_ack_text;
 pub use due::DueNote;
+/// Folding for matching, shared with address matching and duplicate detection.
+pub(crate) use fold::fold_str;
 pub use names::{default_keywords, KeywordRule};
 
 /// A district department that a sub-district can whistle, with the words that route to it.
