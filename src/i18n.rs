@@ -96,17 +96,28 @@ macro_rules! tr {
 
 /// Whether `id` exists in `lang` (without falling back).
 pub fn has(lang: Lang, id: &str) -> bool {
-    let file = match lang {
+    let files = match lang {
         Lang::ZhHans => ZH_HANS,
         Lang::ZhHant => ZH_HANT,
         Lang::En => EN,
     };
-    ftl_ids(file).iter().any(|k| k == id)
+    files.iter().any(|f| ftl_ids(f).iter().any(|k| k == id))
 }
 
-const ZH_HANS: &str = include_str!("../locales/zh-Hans/main.ftl");
-const ZH_HANT: &str = include_str!("../locales/zh-Hant/main.ftl");
-const EN: &str = include_str!("../locales/en/main.ftl");
+/// Each language's files: `main.ftl` (groups, commands, the command line) and `residents.ftl`
+/// (the private chat with residents).
+const ZH_HANS: &[&str] = &[
+    include_str!("../locales/zh-Hans/main.ftl"),
+    include_str!("../locales/zh-Hans/residents.ftl"),
+];
+const ZH_HANT: &[&str] = &[
+    include_str!("../locales/zh-Hant/main.ftl"),
+    include_str!("../locales/zh-Hant/residents.ftl"),
+];
+const EN: &[&str] = &[
+    include_str!("../locales/en/main.ftl"),
+    include_str!("../locales/en/residents.ftl"),
+];
 
 /// The message ids defined in an .ftl file.
 fn ftl_ids(file: &str) -> Vec<String> {
@@ -128,6 +139,97 @@ macro_rules! ids {
 }
 
 ids! {
+    // residents (locales/*/residents.ftl)
+    RESIDENT_LABEL = "resident-label",
+    EV_ASKED_RESIDENT = "ev-asked-resident",
+    EV_RESIDENT_ANSWERED = "ev-resident-answered",
+    EV_RATED = "ev-rated",
+    EV_FOLLOWED = "ev-followed",
+    RATE_SOLVED = "rate-solved",
+    RATE_NOT_SOLVED = "rate-not-solved",
+    RATE_SATISFIED = "rate-satisfied",
+    RATE_BASIC = "rate-basic",
+    RATE_DISSATISFIED = "rate-dissatisfied",
+    RES_WELCOME = "res-welcome",
+    RES_WELCOME_UNIT = "res-welcome-unit",
+    RES_UNKNOWN_LINK = "res-unknown-link",
+    RES_START_BUTTON = "res-start-button",
+    RES_ASK_DESCRIPTION = "res-ask-description",
+    RES_ASK_PLACE = "res-ask-place",
+    RES_LOCATION_BUTTON = "res-location-button",
+    RES_SKIP_PLACE = "res-skip-place",
+    RES_PLACE_NONE = "res-place-none",
+    RES_GOT_PHOTOS = "res-got-photos",
+    RES_GOT_PLACE = "res-got-place",
+    RES_TOO_MANY_PHOTOS = "res-too-many-photos",
+    RES_TOO_LONG = "res-too-long",
+    RES_SUMMARY = "res-summary",
+    RES_CONFIRM_BUTTON = "res-confirm-button",
+    RES_EDIT_BUTTON = "res-edit-button",
+    RES_CANCEL_BUTTON = "res-cancel-button",
+    RES_EDIT_PROMPT = "res-edit-prompt",
+    RES_CANCELLED = "res-cancelled",
+    RES_NOTHING_TO_CANCEL = "res-nothing-to-cancel",
+    RES_SUBMITTED = "res-submitted",
+    RES_SUBMITTED_TOAST = "res-submitted-toast",
+    RES_CHOOSE_COMMUNITY = "res-choose-community",
+    RES_CHOOSE_GRID = "res-choose-grid",
+    RES_NOT_SURE = "res-not-sure",
+    RES_PAGE_MORE = "res-page-more",
+    RES_PAGE_BACK = "res-page-back",
+    RES_DUPLICATE = "res-duplicate",
+    RES_JOIN_BUTTON = "res-join-button",
+    RES_NOT_DUPLICATE_BUTTON = "res-not-duplicate-button",
+    RES_JOINED = "res-joined",
+    RES_EXPIRED = "res-expired",
+    RES_LIMIT = "res-limit",
+    RES_BLOCKED = "res-blocked",
+    RES_NO_UNIT_CHAT = "res-no-unit-chat",
+    RES_STALE = "res-stale",
+    RES_QUESTION = "res-question",
+    RES_ANSWER_BUTTON = "res-answer-button",
+    RES_ANSWER_PROMPT = "res-answer-prompt",
+    RES_ANSWER_SENT = "res-answer-sent",
+    RES_RELAY_ANSWER = "res-relay-answer",
+    RES_QUESTION_SENT = "res-question-sent",
+    RES_ASK_HOW = "res-ask-how",
+    RES_NOT_RESIDENTS = "res-not-residents",
+    RES_GONE = "res-gone",
+    RES_NOTICE_REPORTED = "res-notice-reported",
+    RES_NOTICE_ESCALATED = "res-notice-escalated",
+    RES_NOTICE_RESOLVED = "res-notice-resolved",
+    RES_NOTICE_CLOSED = "res-notice-closed",
+    RES_NOTICE_CANCELLED = "res-notice-cancelled",
+    RES_ASK_SOLVED = "res-ask-solved",
+    RES_SOLVED_BUTTON = "res-solved-button",
+    RES_NOT_SOLVED_BUTTON = "res-not-solved-button",
+    RES_THANKS = "res-thanks",
+    RES_THANKS_SOLVED = "res-thanks-solved",
+    RES_EXPLAIN_PROMPT = "res-explain-prompt",
+    RES_REOPENED = "res-reopened",
+    RES_NOT_RESOLVED_NOW = "res-not-resolved-now",
+    RES_STATE_OPEN = "res-state-open",
+    RES_STATE_REPORTED = "res-state-reported",
+    RES_STATE_RESOLVED = "res-state-resolved",
+    RES_STATE_CLOSED = "res-state-closed",
+    RES_STATE_CANCELLED = "res-state-cancelled",
+    RES_MY_TITLE = "res-my-title",
+    RES_MY_LINE = "res-my-line",
+    RES_MY_EMPTY = "res-my-empty",
+    RES_MY_SUMMONED = "res-my-summoned",
+    RES_FORGET_CONFIRM = "res-forget-confirm",
+    RES_FORGET_BUTTON = "res-forget-button",
+    RES_FORGOTTEN = "res-forgotten",
+    RES_FORGOTTEN_TOAST = "res-forgotten-toast",
+    RES_FORGET_NOTHING = "res-forget-nothing",
+    RES_HELP = "res-help",
+    RES_PRIVATE_ONLY = "res-private-only",
+    RES_BLOCKED_OK = "res-blocked-ok",
+    RES_ALREADY_BLOCKED = "res-already-blocked",
+    RES_UNBLOCKED = "res-unblocked",
+    RES_NOT_BLOCKED = "res-not-blocked",
+    RES_BLOCK_REFUSED = "res-block-refused",
+    RES_BLOCK_USAGE = "res-block-usage",
     // command line
     CLI_IMPORTED = "cli-imported",
     CLI_UNCHANGED = "cli-unchanged",
@@ -379,8 +481,10 @@ mod tests {
 
     #[test]
     fn the_locales_define_the_same_messages() {
-        let mut sets: Vec<Vec<String>> =
-            [ZH_HANS, ZH_HANT, EN].iter().map(|f| ftl_ids(f)).collect();
+        let mut sets: Vec<Vec<String>> = [ZH_HANS, ZH_HANT, EN]
+            .iter()
+            .map(|files| files.iter().flat_map(|f| ftl_ids(f)).collect())
+            .collect();
         for s in &mut sets {
             s.sort();
         }

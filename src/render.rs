@@ -6,9 +6,10 @@ use chrono_tz::Tz;
 
 use crate::domain::button::ButtonAction;
 use crate::domain::org::Organisation;
+use crate::domain::resident::Satisfaction;
 use crate::domain::{
     EscalationReason, Event, EventKind, Lang, OrderState, PartyTarget, RoleId, Scope,
-    TelegramUserId, WhistleOrder,
+    TelegramUserId, WhistleOrder, Who,
 };
 use crate::i18n::{ids, level_name};
 use crate::tr;
@@ -293,6 +294,22 @@ impl View<'_> {
         }
     }
 
+    /// Who did something: a member's name, or "居民 #k" for a resident (never their name).
+    pub fn who(&self, who: Who) -> String {
+        match who {
+            Who::Member(id) => self.name(id),
+            Who::Resident(no) => tr!(self.lang, ids::RESIDENT_LABEL, no = no.0),
+        }
+    }
+
+    /// A mention of a member; a resident is never mentioned in a group, only named "居民 #k".
+    pub fn mention_who(&self, who: Who) -> String {
+        match who {
+            Who::Member(id) => self.mention(id),
+            Who::Resident(_) => self.who(who),
+        }
+    }
+
     /// A mention that notifies the person by id: `@username` as its text when known.
     pub fn mention(&self, id: TelegramUserId) -> String {
         let text = match self.org.person(id) {
@@ -436,19 +453,22 @@ fn card_head(v: &View, order: &WhistleOrder) -> String {
         out.push_str(&facts.join(" · "));
         out.push('\n');
     }
-    let whistler_roles: Vec<String> = v
-        .org
-        .roles_of(order.whistler, &Scope::Unit(order.unit.clone()))
-        .iter()
-        .map(|r| v.role(r))
-        .collect();
+    let whistler_roles: Vec<String> = match order.whistler {
+        Who::Member(id) => v
+            .org
+            .roles_of(id, &Scope::Unit(order.unit.clone()))
+            .iter()
+            .map(|r| v.role(r))
+            .collect(),
+        Who::Resident(_) => Vec::new(),
+    };
     out.push_str(&if whistler_roles.is_empty() {
-        tr!(lang, ids::CARD_WHISTLER, name = v.name(order.whistler))
+        tr!(lang, ids::CARD_WHISTLER, name = v.who(order.whistler))
     } else {
         tr!(
             lang,
             ids::CARD_WHISTLER_ROLE,
-            name = v.name(order.whistler),
+            name = v.who(order.whistler),
             role = join(lang, &whistler_roles)
         )
     });
@@ -521,11 +541,11 @@ fn checklist(v: &View, order: &WhistleOrder) -> String {
 fn card_state(v: &View, order: &WhistleOrder, events: &[Event]) -> String {
     let lang = v.lang;
     let last = |f: &dyn Fn(&EventKind) -> bool| events.iter().rev().find(|e| f(&e.kind));
-    let who = |e: &Event| e.actor.map(|a| v.name(a)).unwrap_or_default();
+    let who = |e: &Event| e.actor.map(|a| v.who(a)).unwrap_or_default();
     let line = match order.state {
         OrderState::Resolved => last(&|k| matches!(k, EventKind::Resolved { .. })).map(|e| {
             let note = match &e.kind {
-                EventKind::Resolved { note } => note_suffix(lang, note.as_deref(), 500),
+                EventKind::Resolved { note, .. } => note_suffix(lang, note.as_deref(), 500),
                 _ => String::new(),
             };
             format!(
@@ -540,7 +560,7 @@ fn card_state(v: &View, order: &WhistleOrder, events: &[Event]) -> String {
                 tr!(
                     lang,
                     ids::CARD_PLEASE_VERIFY,
-                    whistler = v.mention(order.whistler)
+                    whistler = v.mention_who(order.whistler)
                 )
             )
         }),
@@ -616,7 +636,7 @@ pub fn event_line(v: &View, order: &WhistleOrder, e: &Event) -> String {
     let lang = v.lang;
     let who = e
         .actor
-        .map(|a| v.name(a))
+        .map(|a| v.who(a))
         .unwrap_or_else(|| tr!(lang, ids::ACTOR_SYSTEM));
     let what = match &e.kind {
         EventKind::Created => tr!(lang, ids::EV_CREATED, name = who),
@@ -635,13 +655,13 @@ pub fn event_line(v: &View, order: &WhistleOrder, e: &Event) -> String {
                 party = v.party_label(order, target)
             )
         }
-        EventKind::Note { text } => tr!(
+        EventKind::Note { text, .. } => tr!(
             lang,
             ids::EV_NOTE,
             name = who,
             text = escape(&clip(text, 300))
         ),
-        EventKind::Resolved { note } => tr!(
+        EventKind::Resolved { note, .. } => tr!(
             lang,
             ids::EV_RESOLVED,
             name = who,
@@ -692,8 +712,54 @@ pub fn event_line(v: &View, order: &WhistleOrder, e: &Event) -> String {
                 time = v.time(*to)
             )
         }
+        EventKind::AskedResident { text } => tr!(
+            lang,
+            ids::EV_ASKED_RESIDENT,
+            name = who,
+            text = escape(&clip(text, 300))
+        ),
+        EventKind::ResidentAnswered { text, photos } => tr!(
+            lang,
+            ids::EV_RESIDENT_ANSWERED,
+            name = who,
+            text = escape(&clip(text, 300)),
+            photos = photos.len()
+        ),
+        EventKind::Rated {
+            solved,
+            satisfaction,
+        } => {
+            let mut parts = Vec::new();
+            if let Some(s) = solved {
+                parts.push(tr!(
+                    lang,
+                    if *s {
+                        ids::RATE_SOLVED
+                    } else {
+                        ids::RATE_NOT_SOLVED
+                    }
+                ));
+            }
+            if let Some(s) = satisfaction {
+                parts.push(satisfaction_name(lang, *s));
+            }
+            tr!(lang, ids::EV_RATED, name = who, answer = join(lang, &parts))
+        }
+        EventKind::Followed => tr!(lang, ids::EV_FOLLOWED, name = who),
     };
     format!("{} {what}", v.time(e.at))
+}
+
+/// 满意 / 基本满意 / 不满意 in `lang`.
+pub fn satisfaction_name(lang: Lang, s: Satisfaction) -> String {
+    tr!(
+        lang,
+        match s {
+            Satisfaction::Satisfied => ids::RATE_SATISFIED,
+            Satisfaction::Basic => ids::RATE_BASIC,
+            Satisfaction::Dissatisfied => ids::RATE_DISSATISFIED,
+        }
+    )
 }
 
 /// `/show`: the card's text, then the timeline and how long is left; within Telegram's limit,

@@ -118,7 +118,14 @@ async fn consequences(
         }
         Due::RemindToVerify => {
             let out = notices::verify_reminder(ctx, org, order, job.anchor).await?;
-            Ok(out.map(|out| asked_to_verify(order, vec![order.whistler], now, out)))
+            Ok(out.map(|out| {
+                asked_to_verify(
+                    order,
+                    order.whistler.member().into_iter().collect(),
+                    now,
+                    out,
+                )
+            }))
         }
         Due::AskToVerify => {
             let Some((unit, people)) = verify_askees(org, order) else {

@@ -10,6 +10,7 @@
 pub mod deadlines;
 pub mod notices;
 pub mod orders;
+pub mod residents;
 pub mod roster;
 pub mod whistle;
 
@@ -234,6 +235,7 @@ pub(crate) async fn save_change(
 ) -> Result<()> {
     let (mut out, _) = notices::refresh_cards(ctx, org, changed, history, None).await?;
     out.extend(also);
+    out.extend(residents::resident_notices(ctx, org, changed, history, events).await?);
     let commit = Commit {
         events,
         out: &out,

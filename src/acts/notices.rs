@@ -479,7 +479,7 @@ pub async fn verify_reminder(
         ids::VERIFY_REMINDER,
         id = order.id,
         time = view.time(resolved),
-        whistler = view.mention(order.whistler)
+        whistler = view.mention_who(order.whistler)
     );
     Ok(Some(reply_to_card(
         chat,
@@ -526,7 +526,7 @@ pub async fn verify_ask(
         unit = escape(&org.scope_name(&own)),
         text = escape(&render::clip(&order.text, 200)),
         time = view.time(resolved),
-        whistler = view.name(order.whistler),
+        whistler = view.who(order.whistler),
         people = mentions.join(" ")
     );
     Ok(Some(reply_to_card(

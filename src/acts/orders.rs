@@ -11,12 +11,13 @@ use super::{
     not_whistler, permitted, Actor, Ctx, Here, Outcome, Refusal, Result,
 };
 use crate::domain::button::ButtonAction;
+use crate::domain::org::Organisation;
 use crate::domain::plan;
 use crate::domain::policy::Level;
 use crate::domain::text;
 use crate::domain::{
     access, escalation, DepartmentId, EscalationReason, Event, EventKind, OrderId, PartyTarget,
-    ReportOutcome, TelegramUserId, WhistleOrder,
+    ReportOutcome, TelegramUserId, WhistleOrder, Who,
 };
 use crate::i18n::ids;
 use crate::render::{self, escape, View};
@@ -102,7 +103,7 @@ pub async fn resolve(
                             name = escape(&who.name),
                             time = view.time(now),
                             note = note,
-                            whistler = view.mention(o.whistler)
+                            whistler = view.mention_who(o.whistler)
                         ),
                         render::card_buttons(lang, o),
                     )
@@ -119,7 +120,7 @@ pub async fn verify(ctx: &Ctx, here: &Here, who: &Actor, id: OrderId) -> Result<
     let org = &here.org;
     let now = ctx.now();
     permitted!(ctx, org, who.id, id, access::can_verify, not_whistler);
-    apply_one(ctx, org, id, |o| o.verify(who.id, now)).await
+    apply_one(ctx, org, id, |o| o.verify(who.id.into(), now)).await
 }
 
 /// The button offered when the time a whistle named had passed: the whistler (or a leader)
@@ -209,9 +210,42 @@ pub async fn reopen(
     reason: String,
 ) -> Result<Outcome> {
     let org = &here.org;
+    permitted!(ctx, org, who.id, id, access::can_verify, not_whistler);
+    reopen_as(
+        ctx,
+        org,
+        Some(here.chat_id),
+        who.id.into(),
+        &who.name,
+        id,
+        reason,
+    )
+    .await
+}
+
+/// Reopens order `id` for `by` (allowed already), told in `from` (else the order's first
+/// card chat) and the order's chats; `name` is a member's name (a resident is "居民 #k").
+pub(crate) async fn reopen_as(
+    ctx: &Ctx,
+    org: &Organisation,
+    from: Option<i64>,
+    by: Who,
+    name: &str,
+    id: OrderId,
+    reason: String,
+) -> Result<Outcome> {
     let now = ctx.now();
-    let stored = permitted!(ctx, org, who.id, id, access::can_verify, not_whistler);
-    let chats = notices::notice_chats(ctx, org, here.chat_id, &stored.order).await?;
+    let Some(stored) = ctx.store.order(id).await? else {
+        return Ok(Outcome::NoSuchOrder(id));
+    };
+    let from = match from {
+        Some(c) => c,
+        None => match notices::card_chats(ctx, &stored.order).await?.first() {
+            Some(c) => *c,
+            None => return Ok(Outcome::Refused(Refusal::Elsewhere)),
+        },
+    };
+    let chats = notices::notice_chats(ctx, org, from, &stored.order).await?;
     let up = notices::chat_above(ctx, org, &stored.order).await?;
     let why = EscalationReason::ReopenedTwice;
     let result = apply(
@@ -220,10 +254,10 @@ pub async fn reopen(
         id,
         |o, _| {
             let due = plan::resolve_due(org, o.level, o.urgent, now, None);
-            let mut events = vec![o.reopen(who.id, reason.clone(), due, now)?];
+            let mut events = vec![o.reopen(by, reason.clone(), due, now)?];
             if o.reopen_count >= 2 {
                 // Verification failed again: one level up.
-                if let Ok(more) = escalation::escalate(org, o, Some(who.id), why.clone(), now) {
+                if let Ok(more) = escalation::escalate(org, o, by.member(), why.clone(), now) {
                     events.extend(more);
                 }
             }
@@ -237,11 +271,15 @@ pub async fn reopen(
                 .iter()
                 .map(|&(chat, lang)| {
                     let view = View { org, lang, now };
+                    let name = match by {
+                        Who::Member(_) => escape(name),
+                        Who::Resident(_) => view.who(by),
+                    };
                     let html = tr!(
                         lang,
                         ids::REOPENED_NOTICE,
                         id = o.id,
-                        name = escape(&who.name),
+                        name = name,
                         reason = escape(&render::clip(&reason, 300)),
                         people = workers(&view, o)
                     );
@@ -367,6 +405,8 @@ pub struct NoteRequest {
     pub text: String,
     pub location: Option<(f64, f64)>,
     pub has_photo: bool,
+    /// The photo's Telegram file id (the largest size), kept for the resident.
+    pub photo: Option<String>,
 }
 
 /// A reply to a card that is not a report: a progress note (text, photo or place) on the
@@ -393,8 +433,11 @@ pub async fn note(
     let event = |text: String| Event {
         order: id,
         at: now,
-        actor: Some(who.id),
-        kind: EventKind::Note { text },
+        actor: Some(who.id.into()),
+        kind: EventKind::Note {
+            text,
+            photos: n.photo.iter().cloned().collect(),
+        },
     };
     if let Some((lat, lon)) = n.location {
         // A location shared in reply to the card (Telegram cannot attach one to a text): it

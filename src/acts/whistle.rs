@@ -3,6 +3,8 @@
 //! with the order in one transaction; so is the reply on the card saying which deadline applies
 //! when the time the whistle names has passed or cannot be read.
 
+use chrono::{DateTime, Utc};
+
 use super::notices::{self, department_refs, reply_to_card};
 use super::{apply, Actor, Ctx, Here, Outcome, Refusal, Result};
 use crate::domain::button::ButtonAction;
@@ -14,6 +16,7 @@ use crate::domain::policy::Level;
 use crate::domain::text;
 use crate::domain::{
     access, Event, EventKind, OrderId, OrderState, Party, PartyTarget, Scope, UnitId, WhistleOrder,
+    Who,
 };
 use crate::i18n::ids;
 use crate::render::{self, Button, View};
@@ -66,7 +69,7 @@ fn grid_refs(org: &Organisation, community: &UnitId) -> Vec<GridRef> {
 }
 
 /// Reads a whistle's text in the chat of `unit`.
-fn read(
+pub(crate) fn read(
     org: &Organisation,
     unit: &crate::domain::org::Unit,
     text: &str,
@@ -157,54 +160,15 @@ pub async fn whistle(ctx: &Ctx, here: &Here, who: &Actor, req: WhistleRequest) -
 async fn create(ctx: &Ctx, here: &Here, who: &Actor, plan: Plan, draft: Draft) -> Result<OrderId> {
     let org = &here.org;
     let now = ctx.now();
-    let Plan {
-        unit,
-        level,
-        targets,
-    } = plan;
     let id = ctx.store.reserve_order_id().await?;
-    let order = WhistleOrder {
-        id,
-        unit,
-        text: draft.text.clone(),
-        location: draft.location.clone(),
-        urgent: draft.urgent,
-        state: OrderState::Open,
-        level,
-        whistler: who.id,
-        created_at: now,
-        resolve_due: plan::resolve_due(org, level, draft.urgent, now, draft.due),
-        parties: targets
-            .iter()
-            .map(|t| Party {
-                target: t.clone(),
-                level,
-                added_at: now,
-                ack_due: plan::report_due(org, t, level, draft.urgent, now, draft.due),
-                report: None,
-            })
-            .collect(),
-        reopen_count: 0,
-    };
+    let order = new_order(org, id, plan, &draft, who.id.into(), now);
     let events = vec![Event {
         order: id,
         at: now,
-        actor: Some(who.id),
+        actor: Some(who.id.into()),
         kind: EventKind::Created,
     }];
-    let mut chats = vec![here.chat_id];
-    for c in notices::card_chats(ctx, &order).await? {
-        if !chats.contains(&c) {
-            chats.push(c);
-        }
-    }
-    let mut out = Vec::new();
-    for chat in chats {
-        let lang = ctx.lang_of(org, chat).await?;
-        let view = View { org, lang, now };
-        let (html, buttons) = render::card(&view, &order, &events);
-        out.push(notices::new_card(chat, id, html, buttons));
-    }
+    let mut out = new_cards(ctx, org, &order, &events, Some(here.chat_id)).await?;
     if let Some(note) = &draft.due_note {
         let view = View {
             org,
@@ -225,6 +189,76 @@ async fn create(ctx: &Ctx, here: &Here, who: &Actor, plan: Plan, draft: Draft) -
     tracing::info!(order = id.0, unit = %order.unit, parties = order.parties.len(), "whistle");
     ctx.saved();
     Ok(id)
+}
+
+/// A new order numbered `id` from a plan and the words it was read from.
+pub(crate) fn new_order(
+    org: &Organisation,
+    id: OrderId,
+    plan: Plan,
+    draft: &Draft,
+    whistler: Who,
+    now: DateTime<Utc>,
+) -> WhistleOrder {
+    let Plan {
+        unit,
+        level,
+        targets,
+    } = plan;
+    WhistleOrder {
+        id,
+        unit,
+        text: draft.text.clone(),
+        location: draft.location.clone(),
+        urgent: draft.urgent,
+        state: OrderState::Open,
+        level,
+        whistler,
+        created_at: now,
+        resolve_due: plan::resolve_due(org, level, draft.urgent, now, draft.due),
+        parties: targets
+            .iter()
+            .map(|t| Party {
+                target: t.clone(),
+                level,
+                added_at: now,
+                ack_due: plan::report_due(org, t, level, draft.urgent, now, draft.due),
+                report: None,
+            })
+            .collect(),
+        reopen_count: 0,
+        place: None,
+        photos: Vec::new(),
+    }
+}
+
+/// A new order's cards: in `first` (the chat it was whistled in), then in every chat that
+/// shows it, each in its chat's language.
+pub(crate) async fn new_cards(
+    ctx: &Ctx,
+    org: &Organisation,
+    order: &WhistleOrder,
+    events: &[Event],
+    first: Option<i64>,
+) -> Result<Vec<Outgoing>> {
+    let mut chats: Vec<i64> = first.into_iter().collect();
+    for c in notices::card_chats(ctx, order).await? {
+        if !chats.contains(&c) {
+            chats.push(c);
+        }
+    }
+    let mut out = Vec::new();
+    for chat in chats {
+        let lang = ctx.lang_of(org, chat).await?;
+        let view = View {
+            org,
+            lang,
+            now: order.created_at,
+        };
+        let (html, buttons) = render::card(&view, order, events);
+        out.push(notices::new_card(chat, order.id, html, buttons));
+    }
+    Ok(out)
 }
 
 /// The reply to a new card whose whistle named a time that cannot be its deadline: the order

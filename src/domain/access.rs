@@ -2,6 +2,7 @@
 //! the order, so each rule has a table test without a chat.
 
 use super::ids::{Scope, TelegramUserId, UnitId};
+use super::order::Who;
 use super::order::{PartyTarget, WhistleOrder};
 use super::org::Organisation;
 use super::role::{RoleId, DUTY_OFFICER, GRID_LEADER, LIAISON};
@@ -123,7 +124,7 @@ pub fn can_resolve(org: &Organisation, person: TelegramUserId, order: &WhistleOr
 
 /// May verify or reopen: the whistler, the unit's leaders, admins.
 pub fn can_verify(org: &Organisation, person: TelegramUserId, order: &WhistleOrder) -> bool {
-    order.whistler == person || org.is_admin(person) || leads(org, person, &order.unit)
+    order.whistler == Who::Member(person) || org.is_admin(person) || leads(org, person, &order.unit)
 }
 
 /// May cancel: the whistler, the grid leader, a duty officer, admins.
@@ -322,7 +323,7 @@ mod tests {
             urgent: false,
             state: OrderState::Open,
             level: crate::domain::policy::Level::Grid,
-            whistler: TelegramUserId(1001),
+            whistler: TelegramUserId(1001).into(),
             created_at: now,
             resolve_due: now,
             parties: vec![
@@ -332,6 +333,8 @@ mod tests {
                 }),
             ],
             reopen_count: 0,
+            place: None,
+            photos: Vec::new(),
         };
         let unit = |u: &str| Scope::Unit(UnitId::new(u));
         let dept = |d: &str| Scope::Department(DepartmentId::new(d));

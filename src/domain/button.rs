@@ -18,10 +18,21 @@
 //! | `a`  | ask the resident (reporter) about an order | `a:42`       |
 //! | `l`  | show page N of the order list            | `l:2`          |
 //! | `t`  | set an order's resolve-by time (unix minutes) | `t:42:29000000` |
+//! | `n`  | a resident starts a report               | `n:r`          |
+//! | `s`  | a step of a resident's dialogue at a version (1 send, 2 confirm, 3 edit, 4 cancel, 5 not the same problem) | `s:2:7` |
+//! | `u`  | a resident picks a unit (`~`: not sure)  | `u:7:cuihu-1`  |
+//! | `p`  | page N (from 0) of the unit choice       | `p:7:1`        |
+//! | `j`  | a resident joins an order as the same problem | `j:42`    |
+//! | `y`  | a resident says an order is solved       | `y:42`         |
+//! | `x`  | a resident says an order is not solved   | `x:42`         |
+//! | `z`  | a resident rates an order (1 满意, 2 基本满意, 3 不满意) | `z:42:1` |
+//! | `q`  | a resident answers a question about an order | `q:42`     |
+//! | `f`  | a resident confirms `/forget`            | `f:y`          |
 //!
 //! Parsing is strict and canonical: whenever `parse(s)` succeeds, `parse(s)?.encode() == s`.
 
-use super::{DepartmentId, OrderId};
+use super::resident::Satisfaction;
+use super::{DepartmentId, OrderId, UnitId};
 
 /// Telegram's limit on callback data, in bytes.
 pub const MAX_CALLBACK_DATA: usize = 64;
@@ -51,6 +62,62 @@ pub enum ButtonAction {
         order: OrderId,
         at_unix_minutes: i64,
     },
+    /// A resident starts a report (the button under the welcome).
+    StartReport,
+    /// A step of a resident's dialogue, pressed on the dialogue at `version`: a press on an
+    /// older version is stale (a second 确认 makes no second order).
+    Dialogue { step: DialogueStep, version: i64 },
+    /// A resident picks the unit of their report; `None`: not sure.
+    PickUnit { version: i64, unit: Option<UnitId> },
+    /// Page `page` (from 0) of the unit choice.
+    UnitPage { version: i64, page: u32 },
+    /// A resident joins an open order as "the same problem".
+    JoinDuplicate(OrderId),
+    /// A resident says the order is solved.
+    Solved(OrderId),
+    /// A resident says the order is not solved.
+    NotSolved(OrderId),
+    /// A resident rates the order.
+    Rate(OrderId, Satisfaction),
+    /// A resident answers the question about the order (their next text is the answer).
+    AnswerQuestion(OrderId),
+    /// A resident confirms `/forget`.
+    Forget,
+}
+
+/// The steps of a resident's dialogue a button may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DialogueStep {
+    /// "That's all": the report is complete, route it.
+    Send,
+    /// 确认: submit the summary.
+    Confirm,
+    /// 修改: back to gathering.
+    Edit,
+    /// 取消: end the dialogue.
+    Cancel,
+    /// "Not the same problem": go on with a new report.
+    NotDuplicate,
+}
+
+impl DialogueStep {
+    const ALL: [DialogueStep; 5] = [
+        DialogueStep::Send,
+        DialogueStep::Confirm,
+        DialogueStep::Edit,
+        DialogueStep::Cancel,
+        DialogueStep::NotDuplicate,
+    ];
+
+    fn code(self) -> i64 {
+        match self {
+            DialogueStep::Send => 1,
+            DialogueStep::Confirm => 2,
+            DialogueStep::Edit => 3,
+            DialogueStep::Cancel => 4,
+            DialogueStep::NotDuplicate => 5,
+        }
+    }
 }
 
 /// Why callback data is not a button of ours (any more).
@@ -102,6 +169,20 @@ impl ButtonAction {
                 order,
                 at_unix_minutes,
             } => format!("t:{}:{}", order.0, at_unix_minutes),
+            ButtonAction::StartReport => "n:r".to_string(),
+            ButtonAction::Dialogue { step, version } => format!("s:{}:{version}", step.code()),
+            ButtonAction::PickUnit { version, unit } => match unit {
+                Some(u) if is_button_department_id(u.as_str()) => format!("u:{version}:{u}"),
+                Some(_) => format!("u:{version}:!"),
+                None => format!("u:{version}:~"),
+            },
+            ButtonAction::UnitPage { version, page } => format!("p:{version}:{page}"),
+            ButtonAction::JoinDuplicate(o) => format!("j:{}", o.0),
+            ButtonAction::Solved(o) => format!("y:{}", o.0),
+            ButtonAction::NotSolved(o) => format!("x:{}", o.0),
+            ButtonAction::Rate(o, s) => format!("z:{}:{}", o.0, s.code()),
+            ButtonAction::AnswerQuestion(o) => format!("q:{}", o.0),
+            ButtonAction::Forget => "f:y".to_string(),
         };
         // Longest case: "w:" + 20 (i64::MIN) + ":" + 32 = 55 bytes.
         debug_assert!(s.len() <= MAX_CALLBACK_DATA);
@@ -153,6 +234,54 @@ impl ButtonAction {
                 },
                 _ => return Err(malformed()),
             },
+            "n" if rest == "r" => ButtonAction::StartReport,
+            "f" if rest == "y" => ButtonAction::Forget,
+            "s" => match fields.as_slice() {
+                [c, v] => {
+                    let code = positive(c)?;
+                    let step = DialogueStep::ALL
+                        .into_iter()
+                        .find(|s| s.code() == code)
+                        .ok_or_else(malformed)?;
+                    ButtonAction::Dialogue {
+                        step,
+                        version: positive(v)?,
+                    }
+                }
+                _ => return Err(malformed()),
+            },
+            "u" => match fields.as_slice() {
+                [v, u] => ButtonAction::PickUnit {
+                    version: positive(v)?,
+                    unit: match *u {
+                        "~" => None,
+                        u if is_button_department_id(u) => Some(UnitId::new(u)),
+                        _ => return Err(malformed()),
+                    },
+                },
+                _ => return Err(malformed()),
+            },
+            "p" => match fields.as_slice() {
+                [v, p] => ButtonAction::UnitPage {
+                    version: positive(v)?,
+                    page: match *p {
+                        "0" => 0,
+                        p => u32::try_from(positive(p)?).map_err(|_| malformed())?,
+                    },
+                },
+                _ => return Err(malformed()),
+            },
+            "j" => ButtonAction::JoinDuplicate(OrderId(one(&fields)?)),
+            "y" => ButtonAction::Solved(OrderId(one(&fields)?)),
+            "x" => ButtonAction::NotSolved(OrderId(one(&fields)?)),
+            "q" => ButtonAction::AnswerQuestion(OrderId(one(&fields)?)),
+            "z" => match fields.as_slice() {
+                [n, k] => ButtonAction::Rate(
+                    OrderId(positive(n)?),
+                    Satisfaction::from_code(positive(k)?).ok_or_else(malformed)?,
+                ),
+                _ => return Err(malformed()),
+            },
             _ => return Err(ButtonError::UnknownKind(kind.to_string())),
         })
     }
@@ -166,8 +295,18 @@ impl ButtonAction {
             | ButtonAction::Reopen(o)
             | ButtonAction::WhistleDepartment(o, _)
             | ButtonAction::AskResident(o)
-            | ButtonAction::SetResolveDue { order: o, .. } => Some(*o),
-            ButtonAction::ListPage(_) => None,
+            | ButtonAction::SetResolveDue { order: o, .. }
+            | ButtonAction::JoinDuplicate(o)
+            | ButtonAction::Solved(o)
+            | ButtonAction::NotSolved(o)
+            | ButtonAction::Rate(o, _)
+            | ButtonAction::AnswerQuestion(o) => Some(*o),
+            ButtonAction::ListPage(_)
+            | ButtonAction::StartReport
+            | ButtonAction::Dialogue { .. }
+            | ButtonAction::PickUnit { .. }
+            | ButtonAction::UnitPage { .. }
+            | ButtonAction::Forget => None,
         }
     }
 }
@@ -205,6 +344,51 @@ mod tests {
             ),
             (ButtonAction::AskResident(OrderId(42)), "a:42"),
             (ButtonAction::ListPage(2), "l:2"),
+            (ButtonAction::StartReport, "n:r"),
+            (ButtonAction::Forget, "f:y"),
+            (
+                ButtonAction::Dialogue {
+                    step: DialogueStep::Confirm,
+                    version: 7,
+                },
+                "s:2:7",
+            ),
+            (
+                ButtonAction::PickUnit {
+                    version: 7,
+                    unit: Some(UnitId::new("cuihu-1")),
+                },
+                "u:7:cuihu-1",
+            ),
+            (
+                ButtonAction::PickUnit {
+                    version: 7,
+                    unit: None,
+                },
+                "u:7:~",
+            ),
+            (
+                ButtonAction::UnitPage {
+                    version: 7,
+                    page: 0,
+                },
+                "p:7:0",
+            ),
+            (
+                ButtonAction::UnitPage {
+                    version: 7,
+                    page: 3,
+                },
+                "p:7:3",
+            ),
+            (ButtonAction::JoinDuplicate(OrderId(42)), "j:42"),
+            (ButtonAction::Solved(OrderId(42)), "y:42"),
+            (ButtonAction::NotSolved(OrderId(42)), "x:42"),
+            (
+                ButtonAction::Rate(OrderId(42), Satisfaction::Basic),
+                "z:42:2",
+            ),
+            (ButtonAction::AnswerQuestion(OrderId(42)), "q:42"),
             (
                 ButtonAction::SetResolveDue {
                     order: OrderId(42),

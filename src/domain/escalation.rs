@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::ids::{Scope, TelegramUserId, UnitId};
+use super::order::Who;
 use super::order::{
     EscalationReason, Event, EventKind, OrderState, PartyTarget, TransitionError, WhistleOrder,
 };
@@ -128,6 +129,15 @@ fn verify_jobs(org: &Organisation, order: &WhistleOrder, history: &[Event]) -> V
     let Some(resolved) = resolved_at(history) else {
         return Vec::new();
     };
+    if let Who::Resident(_) = order.whistler {
+        // The resident is asked in their private chat at once; the grid leader's 确认 / 退回
+        // prompt comes only once `rate_within` has passed without the resident's answer.
+        return vec![Job {
+            kind: JobKind::VerifyAsk,
+            due: resolved + org.resident.rate_within.to_chrono(),
+            anchor: resolved,
+        }];
+    }
     let after = |t| {
         due_after(
             t,
@@ -164,7 +174,7 @@ pub fn verify_askees(
     let others = |people: Vec<TelegramUserId>| -> Vec<TelegramUserId> {
         people
             .into_iter()
-            .filter(|p| *p != order.whistler)
+            .filter(|p| Who::Member(*p) != order.whistler)
             .collect()
     };
     for (i, unit) in org.lineage(&order.unit).into_iter().enumerate() {
@@ -276,11 +286,13 @@ mod tests {
             urgent: false,
             state: OrderState::Open,
             level: Level::Grid,
-            whistler: TelegramUserId(1001),
+            whistler: TelegramUserId(1001).into(),
             created_at: t(0),
             resolve_due: t(24 * 60),
             parties: vec![party("sanitation", true), party("urban_enforcement", false)],
             reopen_count: 0,
+            place: None,
+            photos: Vec::new(),
         }
     }
 
@@ -367,13 +379,16 @@ mod tests {
             Event {
                 order: o.id,
                 at: t(5),
-                actor: Some(TelegramUserId(1002)),
-                kind: EventKind::Resolved { note: None },
+                actor: Some(TelegramUserId(1002).into()),
+                kind: EventKind::Resolved {
+                    note: None,
+                    photos: vec![],
+                },
             },
             Event {
                 order: o.id,
                 at: t(6),
-                actor: Some(TelegramUserId(1001)),
+                actor: Some(TelegramUserId(1001).into()),
                 kind: EventKind::Reopened {
                     reason: "脏".into(),
                 },
@@ -381,8 +396,11 @@ mod tests {
             Event {
                 order: o.id,
                 at,
-                actor: Some(TelegramUserId(1002)),
-                kind: EventKind::Resolved { note: None },
+                actor: Some(TelegramUserId(1002).into()),
+                kind: EventKind::Resolved {
+                    note: None,
+                    photos: vec![],
+                },
             },
         ];
         o.state = OrderState::Resolved;
@@ -429,12 +447,31 @@ mod tests {
     }
 
     #[test]
+    fn a_residents_resolved_order_asks_the_leader_only_after_rate_within() {
+        let org = org();
+        let (mut o, events) = resolved(t(40), false);
+        o.whistler = Who::Resident(crate::domain::ResidentNo(7));
+        assert_eq!(
+            jobs_for(&org, &o, &events),
+            vec![Job {
+                kind: JobKind::VerifyAsk,
+                due: t(40) + org.resident.rate_within.to_chrono(),
+                anchor: t(40)
+            }]
+        );
+        assert_eq!(
+            org.resident.rate_within.to_chrono(),
+            chrono::Duration::hours(72)
+        );
+    }
+
+    #[test]
     fn the_leaders_asked_to_verify_are_the_nearest_above_the_whistler() {
         let org = org();
         let ask = |unit: &str, whistler: i64| {
             let mut o = order();
             o.unit = UnitId::new(unit);
-            o.whistler = TelegramUserId(whistler);
+            o.whistler = TelegramUserId(whistler).into();
             verify_askees(&org, &o).map(|(u, p)| {
                 (
                     u.map(|u| u.to_string()),

@@ -476,3 +476,7 @@ addresses = ["翠湖"]
         assert_eq!(unit_with_chat(&no_chats, &UnitId::new("c2")), None);
     }
 }
+
+/// Points come from Telegram's JSON or a checked organisation file: never NaN, so equality is
+/// an equivalence (orders, which carry one, compare with `Eq`).
+impl Eq for Point {}

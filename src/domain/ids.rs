@@ -94,6 +94,11 @@ int_id!(
     TelegramUserId
 );
 int_id!(
+    /// A resident's number, "居民 #k": one per person who reports privately, stable, and never
+    /// their Telegram id (which only the `residents` table knows, until they `/forget`).
+    ResidentNo
+);
+int_id!(
     /// A Telegram chat id (a group, a supergroup or a private chat).
     ChatId
 );

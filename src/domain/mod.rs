@@ -15,6 +15,7 @@ pub mod org;
 pub mod parse;
 pub mod plan;
 pub mod policy;
+pub mod resident;
 pub mod role;
 pub mod text;
 

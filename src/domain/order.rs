@@ -8,8 +8,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::ids::{DepartmentId, OrderId, TelegramUserId, UnitId};
+use super::geo::Point;
+use super::ids::{DepartmentId, OrderId, ResidentNo, TelegramUserId, UnitId};
 use super::policy::Level;
+use super::resident::Satisfaction;
 use super::role::RoleId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -78,6 +80,39 @@ pub struct Party {
     pub report: Option<ReportMark>,
 }
 
+/// Who did something: a person in a group chat (a member, a liaison, an admin), or a resident
+/// who reported through the private chat and is shown everywhere as "居民 #k", never by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Who {
+    Member(TelegramUserId),
+    Resident(ResidentNo),
+}
+
+impl From<TelegramUserId> for Who {
+    fn from(id: TelegramUserId) -> Who {
+        Who::Member(id)
+    }
+}
+
+impl Who {
+    /// The member, when it is one.
+    pub fn member(self) -> Option<TelegramUserId> {
+        match self {
+            Who::Member(id) => Some(id),
+            Who::Resident(_) => None,
+        }
+    }
+
+    /// The resident, when it is one.
+    pub fn resident(self) -> Option<ResidentNo> {
+        match self {
+            Who::Resident(no) => Some(no),
+            Who::Member(_) => None,
+        }
+    }
+}
+
 /// A whistle order as the domain sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WhistleOrder {
@@ -88,11 +123,15 @@ pub struct WhistleOrder {
     pub urgent: bool,
     pub state: OrderState,
     pub level: Level,
-    pub whistler: TelegramUserId,
+    pub whistler: Who,
     pub created_at: DateTime<Utc>,
     pub resolve_due: DateTime<Utc>,
     pub parties: Vec<Party>,
     pub reopen_count: u32,
+    /// Where, when a resident sent a location.
+    pub place: Option<Point>,
+    /// The resident's photos (Telegram file ids), shown after the card.
+    pub photos: Vec<String>,
 }
 
 /// What happened to an order: one row of its append-only audit log.
@@ -108,9 +147,15 @@ pub enum EventKind {
     },
     Note {
         text: String,
+        /// Photos sent with it (Telegram file ids).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        photos: Vec<String>,
     },
     Resolved {
         note: Option<String>,
+        /// The resolution's photos (a photo captioned `/done`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        photos: Vec<String>,
     },
     Verified,
     Reopened {
@@ -136,6 +181,24 @@ pub enum EventKind {
         chat: i64,
         reason: String,
     },
+    /// A member asked the order's resident a question (relayed to their private chat).
+    AskedResident {
+        text: String,
+    },
+    /// The resident answered (the actor is the resident).
+    ResidentAnswered {
+        text: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        photos: Vec<String>,
+    },
+    /// A resident said whether the latest resolution solved it, and how satisfied they are
+    /// (the actor is the resident; only the first reporter's "solved" verifies).
+    Rated {
+        solved: Option<bool>,
+        satisfaction: Option<Satisfaction>,
+    },
+    /// A resident joined the order as the same problem (the actor is the resident).
+    Followed,
     /// The resolve deadline was set by hand (the time a whistle named had passed, and the
     /// whistler took the one the bot offered instead of the default).
     ResolveDueSet {
@@ -161,6 +224,10 @@ impl EventKind {
             EventKind::VerifyReminded { .. } => "verify_reminded",
             EventKind::DeliveryFailed { .. } => "delivery_failed",
             EventKind::ResolveDueSet { .. } => "resolve_due_set",
+            EventKind::AskedResident { .. } => "asked_resident",
+            EventKind::ResidentAnswered { .. } => "resident_answered",
+            EventKind::Rated { .. } => "rated",
+            EventKind::Followed => "followed",
         }
     }
 }
@@ -184,7 +251,7 @@ pub enum EscalationReason {
 pub struct Event {
     pub order: OrderId,
     pub at: DateTime<Utc>,
-    pub actor: Option<TelegramUserId>,
+    pub actor: Option<Who>,
     pub kind: EventKind,
 }
 
@@ -209,7 +276,7 @@ pub enum ReportOutcome {
 }
 
 impl WhistleOrder {
-    fn event(&self, at: DateTime<Utc>, actor: Option<TelegramUserId>, kind: EventKind) -> Event {
+    fn event(&self, at: DateTime<Utc>, actor: Option<Who>, kind: EventKind) -> Event {
         Event {
             order: self.id,
             at,
@@ -267,7 +334,7 @@ impl WhistleOrder {
         self.settle_active_state();
         Ok(ReportOutcome::Recorded(self.event(
             now,
-            Some(by),
+            Some(by.into()),
             EventKind::Reported { target },
         )))
     }
@@ -293,7 +360,7 @@ impl WhistleOrder {
                 ack_due,
                 report: None,
             });
-            events.push(self.event(now, by, EventKind::PartyAdded { target }));
+            events.push(self.event(now, by.map(Who::from), EventKind::PartyAdded { target }));
         }
         if events.is_empty() {
             return Err(TransitionError::NothingToAdd);
@@ -311,15 +378,18 @@ impl WhistleOrder {
     ) -> Result<Event, TransitionError> {
         self.require_active()?;
         self.state = OrderState::Resolved;
-        Ok(self.event(now, Some(by), EventKind::Resolved { note }))
+        Ok(self.event(
+            now,
+            Some(by.into()),
+            EventKind::Resolved {
+                note,
+                photos: Vec::new(),
+            },
+        ))
     }
 
     /// The whistler (or grid leader) confirms the resolution: the order is closed.
-    pub fn verify(
-        &mut self,
-        by: TelegramUserId,
-        now: DateTime<Utc>,
-    ) -> Result<Event, TransitionError> {
+    pub fn verify(&mut self, by: Who, now: DateTime<Utc>) -> Result<Event, TransitionError> {
         if self.state != OrderState::Resolved {
             return Err(TransitionError::WrongState(self.state));
         }
@@ -330,7 +400,7 @@ impl WhistleOrder {
     /// Verification failed: back to handling. Reports are kept; the resolve deadline restarts.
     pub fn reopen(
         &mut self,
-        by: TelegramUserId,
+        by: Who,
         reason: String,
         resolve_due: DateTime<Utc>,
         now: DateTime<Utc>,
@@ -359,7 +429,7 @@ impl WhistleOrder {
         let from = std::mem::replace(&mut self.resolve_due, due);
         Ok(Some(self.event(
             now,
-            Some(by),
+            Some(by.into()),
             EventKind::ResolveDueSet { from, to: due },
         )))
     }
@@ -375,7 +445,7 @@ impl WhistleOrder {
             return Err(TransitionError::WrongState(self.state));
         }
         self.state = OrderState::Cancelled;
-        Ok(self.event(now, Some(by), EventKind::Cancelled { reason }))
+        Ok(self.event(now, Some(by.into()), EventKind::Cancelled { reason }))
     }
 
     /// Rises one level. Only active orders escalate (a cancelled order never does).
@@ -389,7 +459,11 @@ impl WhistleOrder {
         let from = self.level;
         let to = from.up().ok_or(TransitionError::AtTopLevel)?;
         self.level = to;
-        Ok(self.event(now, by, EventKind::Escalated { from, to, why }))
+        Ok(self.event(
+            now,
+            by.map(Who::from),
+            EventKind::Escalated { from, to, why },
+        ))
     }
 }
 
@@ -432,11 +506,13 @@ mod tests {
             urgent: false,
             state,
             level: Level::Grid,
-            whistler: TelegramUserId(1),
+            whistler: TelegramUserId(1).into(),
             created_at: t(0),
             resolve_due: t(24 * 60),
             parties,
             reopen_count: 0,
+            place: None,
+            photos: Vec::new(),
         }
     }
 
@@ -462,8 +538,10 @@ mod tests {
                 .add_parties(vec![(role("grid_supervisor"), t(40))], Some(by), t(10))
                 .map(|_| ()),
             Act::Resolve => o.resolve(by, None, t(10)).map(|_| ()),
-            Act::Verify => o.verify(by, t(10)).map(|_| ()),
-            Act::Reopen => o.reopen(by, "not clean".into(), t(100), t(10)).map(|_| ()),
+            Act::Verify => o.verify(by.into(), t(10)).map(|_| ()),
+            Act::Reopen => o
+                .reopen(by.into(), "not clean".into(), t(100), t(10))
+                .map(|_| ()),
             Act::Cancel => o.cancel(by, "duplicate".into(), t(10)).map(|_| ()),
             Act::Escalate => o
                 .escalate(None, EscalationReason::NotResolved, t(10))
@@ -560,8 +638,13 @@ mod tests {
     #[test]
     fn reopen_keeps_reports_and_restarts_the_resolve_deadline() {
         let mut o = order(Closed, &[true, true]);
-        o.reopen(TelegramUserId(1), "still dirty".into(), t(500), t(400))
-            .unwrap();
+        o.reopen(
+            TelegramUserId(1).into(),
+            "still dirty".into(),
+            t(500),
+            t(400),
+        )
+        .unwrap();
         assert_eq!(o.reopen_count, 1);
         assert_eq!(o.resolve_due, t(500));
         assert!(o.parties.iter().all(|p| p.report.is_some()));
@@ -630,8 +713,12 @@ mod tests {
             },
             EventKind::Note {
                 text: "a\"b\n".into(),
+                photos: vec![],
             },
-            EventKind::Resolved { note: None },
+            EventKind::Resolved {
+                note: None,
+                photos: vec![],
+            },
             EventKind::Verified,
             EventKind::Reopened { reason: "r".into() },
             EventKind::Cancelled { reason: "c".into() },
@@ -654,6 +741,22 @@ mod tests {
                 from: t(24 * 60),
                 to: t(600),
             },
+            EventKind::Note {
+                text: "照片".into(),
+                photos: vec!["AgAD1".into()],
+            },
+            EventKind::AskedResident {
+                text: "几号楼？".into(),
+            },
+            EventKind::ResidentAnswered {
+                text: "3号楼".into(),
+                photos: vec!["AgAD2".into()],
+            },
+            EventKind::Rated {
+                solved: Some(true),
+                satisfaction: Some(Satisfaction::Basic),
+            },
+            EventKind::Followed,
         ];
         for kind in &kinds {
             // A new kind must be added to the list above.
@@ -670,13 +773,25 @@ mod tests {
                 | EventKind::Reminded { .. }
                 | EventKind::VerifyReminded { .. }
                 | EventKind::DeliveryFailed { .. }
-                | EventKind::ResolveDueSet { .. } => {}
+                | EventKind::ResolveDueSet { .. }
+                | EventKind::AskedResident { .. }
+                | EventKind::ResidentAnswered { .. }
+                | EventKind::Rated { .. }
+                | EventKind::Followed => {}
             }
             let json = serde_json::to_string(kind).unwrap();
             assert_eq!(&serde_json::from_str::<EventKind>(&json).unwrap(), kind);
             let v: serde_json::Value = serde_json::from_str(&json).unwrap();
             assert_eq!(v["kind"], kind.name(), "{json}");
         }
+        // A note written before notes carried photos still reads, with none.
+        assert_eq!(
+            serde_json::from_str::<EventKind>(r#"{"kind":"note","text":"x"}"#).unwrap(),
+            EventKind::Note {
+                text: "x".into(),
+                photos: vec![]
+            }
+        );
         let pinned = r#"{"kind":"resolve_due_set","from":"2026-11-29T06:00:00Z","to":"2026-11-28T16:00:00Z"}"#;
         assert_eq!(
             serde_json::from_str::<EventKind>(pinned).unwrap(),

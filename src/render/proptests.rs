@@ -146,7 +146,7 @@ fn order(c: &Case) -> WhistleOrder {
         urgent: c.urgent,
         state: c.state,
         level: c.level,
-        whistler: TelegramUserId(1001),
+        whistler: TelegramUserId(1001).into(),
         created_at: t0(),
         resolve_due: t0() + Duration::hours(24),
         parties: vec![
@@ -167,6 +167,8 @@ fn order(c: &Case) -> WhistleOrder {
             ),
         ],
         reopen_count: 1,
+        place: None,
+        photos: Vec::new(),
     }
 }
 
@@ -174,16 +176,20 @@ fn events(c: &Case, o: &WhistleOrder) -> Vec<Event> {
     let ev = |min: i64, actor: Option<i64>, kind: EventKind| Event {
         order: o.id,
         at: t0() + Duration::minutes(min),
-        actor: actor.map(TelegramUserId),
+        actor: actor.map(|a| TelegramUserId(a).into()),
         kind,
     };
     let mut out = vec![ev(0, Some(1001), EventKind::Created)];
-    out.extend(
-        c.notes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| ev(i as i64, Some(1001), EventKind::Note { text: n.clone() })),
-    );
+    out.extend(c.notes.iter().enumerate().map(|(i, n)| {
+        ev(
+            i as i64,
+            Some(1001),
+            EventKind::Note {
+                text: n.clone(),
+                photos: vec![],
+            },
+        )
+    }));
     let asked = EscalationReason::Asked {
         reason: c.reason.clone(),
     };
@@ -209,6 +215,7 @@ fn events(c: &Case, o: &WhistleOrder) -> Vec<Event> {
             Some(1002),
             EventKind::Resolved {
                 note: Some(c.note.clone()),
+                photos: vec![],
             },
         ),
         ev(

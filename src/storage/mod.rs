@@ -11,6 +11,7 @@ mod jobs;
 mod orders;
 mod org;
 mod outbox;
+mod residents;
 
 use chrono::{DateTime, TimeZone, Utc};
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -20,7 +21,10 @@ pub use crate::render::Button;
 pub use jobs::DueJob;
 pub use orders::{Commit, NewOrder, StoredOrder};
 pub use org::{ChatBinding, ImportReport};
-pub use outbox::{album_size, Keyboard, OutboxRow, Outgoing, Payload, Priority, Throttle, ALBUM_MAX};
+pub use outbox::{
+    album_size, Keyboard, OutboxRow, Outgoing, Payload, Priority, Throttle, ALBUM_MAX,
+};
+pub use residents::{Forgotten, Resident, StoredDialogue};
 
 /// Which database a `Store` talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,7 +143,8 @@ pub(crate) fn json<T: serde::Serialize>(v: &T) -> String {
 }
 
 pub(crate) fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
-    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("{e}: {s}")))
+    // The error names where, never the stored text: it may be a resident's words.
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("unreadable JSON: {e}")))
 }
 
 pub(crate) fn col<'r, T>(row: &'r AnyRow, name: &str) -> Result<T>

@@ -8,10 +8,11 @@ use super::jobs::{finish_in, sync_jobs};
 use super::outbox::{insert_outgoing, Outgoing};
 use super::{col, from_json, from_ms, json, ms, time, Result, Store, StoreError};
 use crate::domain::escalation::Job;
+use crate::domain::geo::Point;
 use crate::domain::policy::Level;
 use crate::domain::{
-    Event, EventKind, OrderId, OrderState, Party, PartyTarget, ReportMark, TelegramUserId, UnitId,
-    WhistleOrder,
+    Event, EventKind, OrderId, OrderState, Party, PartyTarget, ReportMark, ResidentNo,
+    TelegramUserId, UnitId, WhistleOrder, Who,
 };
 
 /// What a save writes besides the order: its events, the messages they cause, the order's
@@ -47,11 +48,13 @@ pub(crate) async fn insert_events(
 ) -> Result<()> {
     for e in events {
         sqlx::query(
-            "INSERT INTO events (order_id, at, actor_id, kind, detail) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO events (order_id, at, actor_id, resident_no, kind, detail)
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(e.order.0)
         .bind(ms(e.at))
-        .bind(e.actor.map(|a| a.0))
+        .bind(e.actor.and_then(Who::member).map(|a| a.0))
+        .bind(e.actor.and_then(Who::resident).map(|a| a.0))
         .bind(e.kind.name())
         .bind(json(&e.kind))
         .execute(&mut **tx)
@@ -84,9 +87,51 @@ async fn write_parties(tx: &mut sqlx::Transaction<'_, Any>, o: &WhistleOrder) ->
     Ok(())
 }
 
+/// Creates an order (see `Store::create_order`) inside a transaction.
+pub(crate) async fn create_order_in(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    new: NewOrder<'_>,
+) -> Result<()> {
+    let NewOrder {
+        order,
+        events,
+        out,
+        jobs,
+    } = new;
+    sqlx::query(
+        "INSERT INTO orders (id, unit_id, body, location, urgent, state, level, whistler_id,
+                                 resident_no, created_at, resolve_due, reopen_count, version,
+                                 lat, lon, photos)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $14, $15)",
+    )
+    .bind(order.id.0)
+    .bind(order.unit.as_str())
+    .bind(&order.text)
+    .bind(order.location.clone())
+    .bind(order.urgent as i64)
+    .bind(order.state.as_str())
+    .bind(order.level.as_str())
+    // A resident's order has no member as whistler: 0, and its number in `resident_no`.
+    .bind(order.whistler.member().map_or(0, |m| m.0))
+    .bind(order.whistler.resident().map(|r| r.0))
+    .bind(ms(order.created_at))
+    .bind(ms(order.resolve_due))
+    .bind(order.reopen_count as i64)
+    .bind(order.place.map(|p| p.lat))
+    .bind(order.place.map(|p| p.lon))
+    .bind(json(&order.photos))
+    .execute(&mut **tx)
+    .await?;
+    write_parties(tx, order).await?;
+    insert_events(tx, events).await?;
+    insert_outgoing(tx, out, order.created_at).await?;
+    sync_jobs(tx, order.id, jobs).await?;
+    Ok(())
+}
+
 const ORDER_COLUMNS: &str =
-    "id, unit_id, body, location, urgent, state, level, whistler_id, created_at,
-    resolve_due, reopen_count, version";
+    "id, unit_id, body, location, urgent, state, level, whistler_id, resident_no, created_at,
+    resolve_due, reopen_count, version, lat, lon, photos";
 
 impl Store {
     /// Reserves the next order number. A number reserved and never used leaves a gap, which
@@ -101,35 +146,8 @@ impl Store {
     /// Creates an order under a number from `reserve_order_id`, with its parties, events,
     /// messages and due moments, in one transaction.
     pub async fn create_order(&self, new: NewOrder<'_>) -> Result<()> {
-        let NewOrder {
-            order,
-            events,
-            out,
-            jobs,
-        } = new;
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO orders (id, unit_id, body, location, urgent, state, level, whistler_id,
-                                 created_at, resolve_due, reopen_count, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0)",
-        )
-        .bind(order.id.0)
-        .bind(order.unit.as_str())
-        .bind(&order.text)
-        .bind(order.location.clone())
-        .bind(order.urgent as i64)
-        .bind(order.state.as_str())
-        .bind(order.level.as_str())
-        .bind(order.whistler.0)
-        .bind(ms(order.created_at))
-        .bind(ms(order.resolve_due))
-        .bind(order.reopen_count as i64)
-        .execute(&mut *tx)
-        .await?;
-        write_parties(&mut tx, order).await?;
-        insert_events(&mut tx, events).await?;
-        insert_outgoing(&mut tx, out, order.created_at).await?;
-        sync_jobs(&mut tx, order.id, jobs).await?;
+        create_order_in(&mut tx, new).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -249,11 +267,19 @@ impl Store {
                 state: OrderState::parse(&state)
                     .ok_or_else(|| StoreError::Corrupt(state.clone()))?,
                 level: Level::parse(&level).ok_or_else(|| StoreError::Corrupt(level.clone()))?,
-                whistler: TelegramUserId(col(r, "whistler_id")?),
+                whistler: match col::<Option<i64>>(r, "resident_no")? {
+                    Some(no) => Who::Resident(ResidentNo(no)),
+                    None => Who::Member(TelegramUserId(col(r, "whistler_id")?)),
+                },
                 created_at: time(r, "created_at")?,
                 resolve_due: time(r, "resolve_due")?,
                 parties,
                 reopen_count: col::<i64>(r, "reopen_count")? as u32,
+                place: match (col::<Option<f64>>(r, "lat")?, col::<Option<f64>>(r, "lon")?) {
+                    (Some(lat), Some(lon)) => Some(Point { lat, lon }),
+                    _ => None,
+                },
+                photos: from_json(&col::<String>(r, "photos")?)?,
             },
             version: col(r, "version")?,
         })
@@ -297,7 +323,8 @@ impl Store {
     /// An order's audit log, oldest first.
     pub async fn events(&self, id: OrderId) -> Result<Vec<Event>> {
         sqlx::query(
-            "SELECT order_id, at, actor_id, detail FROM events WHERE order_id = $1 ORDER BY id",
+            "SELECT order_id, at, actor_id, resident_no, detail FROM events
+             WHERE order_id = $1 ORDER BY id",
         )
         .bind(id.0)
         .fetch_all(&self.pool)
@@ -307,7 +334,12 @@ impl Store {
             Ok(Event {
                 order: OrderId(col(r, "order_id")?),
                 at: time(r, "at")?,
-                actor: col::<Option<i64>>(r, "actor_id")?.map(TelegramUserId),
+                actor: match col::<Option<i64>>(r, "resident_no")? {
+                    Some(no) => Some(Who::Resident(ResidentNo(no))),
+                    None => {
+                        col::<Option<i64>>(r, "actor_id")?.map(|a| Who::Member(TelegramUserId(a)))
+                    }
+                },
                 kind: from_json::<EventKind>(&col::<String>(r, "detail")?)?,
             })
         })

@@ -13,7 +13,7 @@
 
 use teloxide::utils::command::BotCommands;
 
-use crate::domain::{Lang, OrderId};
+use crate::domain::{Lang, OrderId, ResidentNo};
 use crate::i18n::ids;
 use crate::tr;
 
@@ -38,6 +38,11 @@ pub enum Command {
     Unassign(String),
     Bind(String),
     Lang(String),
+    Report(String),
+    My(String),
+    Forget(String),
+    Block(String),
+    Unblock(String),
 }
 
 /// A command with its argument parsed.
@@ -73,6 +78,16 @@ pub enum Typed {
     Bind(String),
     /// `/lang <code>`.
     Lang(Lang),
+    /// `/report` (a private chat): a resident starts a report.
+    Report,
+    /// `/my` (a private chat): my reports, and for staff the orders I am summoned to.
+    My,
+    /// `/forget` (a private chat): remove my identity.
+    Forget,
+    /// `/block [N]` (a group): block the resident of order N (or the card replied to).
+    Block(OrderArg),
+    /// `/unblock <k>` (a group): lift the block of resident #k.
+    Unblock(ResidentNo),
 }
 
 /// A command's argument did not fit: the caller answers with the command's usage.
@@ -95,6 +110,9 @@ pub enum ArgError {
     /// `/lang` with no language or one `Lang::parse` does not know.
     #[error("/lang: no language {0:?}")]
     LangUsage(String),
+    /// `/unblock` without a resident's number.
+    #[error("/unblock needs a resident's number, not {0:?}")]
+    UnblockUsage(String),
 }
 
 impl ArgError {
@@ -108,6 +126,7 @@ impl ArgError {
             ArgError::EscalateNeedsReason => ids::ESCALATE_USAGE,
             ArgError::BindUsage => ids::BIND_USAGE,
             ArgError::LangUsage(_) => ids::LANG_USAGE,
+            ArgError::UnblockUsage(_) => ids::RES_BLOCK_USAGE,
             ArgError::ListUsage(_) => return None,
         })
     }
@@ -339,7 +358,12 @@ impl Command {
             | Command::Assign(a)
             | Command::Unassign(a)
             | Command::Bind(a)
-            | Command::Lang(a) => a,
+            | Command::Lang(a)
+            | Command::Report(a)
+            | Command::My(a)
+            | Command::Forget(a)
+            | Command::Block(a)
+            | Command::Unblock(a) => a,
         }
     }
 
@@ -373,7 +397,34 @@ impl Command {
             Command::Lang(a) => Typed::Lang(
                 Lang::parse(&a).ok_or_else(|| ArgError::LangUsage(a.trim().to_string()))?,
             ),
+            Command::Report(_) => Typed::Report,
+            Command::My(_) => Typed::My,
+            Command::Forget(_) => Typed::Forget,
+            Command::Block(a) => Typed::Block(OrderArg::parse(&a).bare("block")?),
+            Command::Unblock(a) => Typed::Unblock(resident_number(&a)?),
         })
+    }
+}
+
+/// A resident's number as typed after `/unblock`: `7`, `#7`, `居民 #7`, `Resident #7`,
+/// `居民7`.
+fn resident_number(arg: &str) -> Result<ResidentNo, ArgError> {
+    let folded = fold_command_text(arg);
+    let digits: String = folded
+        .trim()
+        .trim_start_matches(|c: char| !c.is_ascii_digit())
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let rest_ok = folded
+        .trim()
+        .trim_start_matches(|c: char| !c.is_ascii_digit())
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .trim()
+        .is_empty();
+    match digits.parse::<i64>() {
+        Ok(n) if n > 0 && rest_ok => Ok(ResidentNo(n)),
+        _ => Err(ArgError::UnblockUsage(arg.trim().to_string())),
     }
 }
 
@@ -578,6 +629,15 @@ mod tests {
             ("/lang", Err(ArgError::LangUsage(String::new()))),
             ("/lang klingon", Err(ArgError::LangUsage("klingon".into()))),
             ("/start", Ok(T::Start(None))),
+            ("/report", Ok(T::Report)),
+            ("/my", Ok(T::My)),
+            ("/forget", Ok(T::Forget)),
+            ("/unblock 7", Ok(T::Unblock(ResidentNo(7)))),
+            ("/unblock 居民 #7", Ok(T::Unblock(ResidentNo(7)))),
+            ("/unblock Resident #７", Ok(T::Unblock(ResidentNo(7)))),
+            ("/unblock", Err(ArgError::UnblockUsage(String::new()))),
+            ("/unblock 0", Err(ArgError::UnblockUsage("0".into()))),
+            ("/unblock 7 8", Err(ArgError::UnblockUsage("7 8".into()))),
             ("/start order-42_x", Ok(T::Start(Some("order-42_x".into())))),
             ("/start 不是", Ok(T::Start(None))),
             ("/start a b", Ok(T::Start(None))),

@@ -3,6 +3,7 @@
 //! themselves live in `crate::acts`; the read-only answers in `views`.
 
 use crate::acts::orders::{self, NoteRequest};
+use crate::acts::residents;
 use crate::acts::roster::{self, Assigned, Assignee, Assignment, Bound, LangSet};
 use crate::acts::whistle::{self, WhistleRequest, Whistled};
 use crate::acts::{may_note, notices, Actor, Ctx, Here, Outcome, Refusal, Result};
@@ -16,7 +17,7 @@ use crate::tr;
 use super::commands::{
     parse_command, ArgError, AssignArg, Command, ListArg, OrderArg, OrderNumber, Typed,
 };
-use super::{replies, views};
+use super::{private, replies, views};
 
 /// The message a message replies to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +42,36 @@ pub struct Incoming {
     pub text_mentions: Vec<Mentioned>,
     pub location: Option<(f64, f64)>,
     pub has_photo: bool,
+    /// The photo's file id (its largest size), when the message has one.
+    pub photo: Option<String>,
+    /// The album the message belongs to.
+    pub media_group: Option<String>,
+    /// A venue (a place picked from the map, with a name): `location` is then None.
+    pub venue: Option<Venue>,
+    /// Telegram's `language_code` of the sender.
+    pub language: Option<String>,
     pub forwarded: bool,
+}
+
+/// A venue: a point with a title and an address.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Venue {
+    pub lat: f64,
+    pub lon: f64,
+    pub title: String,
+    pub address: String,
+}
+
+impl Venue {
+    /// "title, address", or whichever is there.
+    pub fn label(&self) -> String {
+        [self.title.trim(), self.address.trim()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// A person named by a `text_mention` entity, and the words of the message that name them.
@@ -143,6 +173,30 @@ async fn answer_some(ctx: &Ctx, inc: &Incoming, html: Option<String>) -> Result<
 
 /// A message in any chat.
 pub async fn on_message(ctx: &Ctx, me: &Me, inc: &Incoming) -> Result<()> {
+    if !inc.group {
+        // A private chat: residents (and staff reporting as residents). Names met here are
+        // not learned for mentions.
+        if inc.forwarded {
+            return Ok(());
+        }
+        use teloxide::utils::command::ParseError;
+        let text = inc.text.trim();
+        return match parse_command(text, &me.username) {
+            Ok(cmd) => private::on_message(ctx, inc, Some(cmd)).await,
+            Err(ParseError::WrongBotName(_)) => Ok(()),
+            Err(_) if text.starts_with('/') => {
+                let here = ctx.here(inc.chat_id).await?;
+                let cmd = text.split_whitespace().next().unwrap_or(text);
+                let html = tr!(
+                    here.lang,
+                    ids::UNKNOWN_COMMAND,
+                    command = escape(&render::clip(cmd, 60))
+                );
+                refuse(ctx, inc, ids::UNKNOWN_COMMAND, html).await
+            }
+            Err(_) => private::on_message(ctx, inc, None).await,
+        };
+    }
     if let Some(from) = &inc.from {
         ctx.learn(from).await?;
     }
@@ -216,6 +270,13 @@ async fn on_plain(ctx: &Ctx, inc: &Incoming) -> Result<()> {
     if parse::is_ack_text(&inc.text) {
         return report(ctx, &here, &from, id, Answer::Reply(inc)).await;
     }
+    if let Some(question) = parse::strip_ask_resident(&inc.text) {
+        let done = residents::ask(ctx, &here, &from, id, question, inc.message_id).await?;
+        return match replies::asked(&here, id, &done) {
+            Some((kind, html)) => refuse(ctx, inc, kind, html).await,
+            None => Ok(()),
+        };
+    }
     // Only people of this chat's unit (or summoned to the order) write its timeline.
     let order = ctx.store.order(id).await?.map(|s| s.order);
     if !may_note(&here, from.id, order.as_ref()) {
@@ -226,6 +287,7 @@ async fn on_plain(ctx: &Ctx, inc: &Incoming) -> Result<()> {
         text: inc.text.clone(),
         location: inc.location,
         has_photo: inc.has_photo,
+        photo: inc.photo.clone(),
     };
     let done = orders::note(ctx, &here, &from, id, note).await?;
     let html = replies::outcome(&here, id, &done, |_| None);
@@ -332,6 +394,35 @@ async fn on_typed(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, cmd: Typ
         },
         Typed::Assign(arg) => assign(ctx, inc, here, from, arg, true).await,
         Typed::Unassign(arg) => assign(ctx, inc, here, from, arg, false).await,
+        Typed::Block(arg) => match order_of(ctx, inc, here, &arg).await? {
+            Some(id) => {
+                let done = residents::block(ctx, here, from, id).await?;
+                say_blocked(ctx, inc, here, id, &done).await
+            }
+            None => Ok(()),
+        },
+        Typed::Unblock(no) => {
+            let done = residents::unblock(ctx, here, from, no).await?;
+            say_blocked(ctx, inc, here, OrderId(0), &done).await
+        }
+        Typed::Report | Typed::My | Typed::Forget => {
+            let html = tr!(here.lang, ids::RES_PRIVATE_ONLY);
+            refuse(ctx, inc, ids::RES_PRIVATE_ONLY, html).await
+        }
+    }
+}
+
+/// The answer to `/block` or `/unblock`.
+async fn say_blocked(
+    ctx: &Ctx,
+    inc: &Incoming,
+    here: &Here,
+    id: OrderId,
+    done: &residents::BlockOutcome,
+) -> Result<()> {
+    match replies::blocked(here, id, done) {
+        (true, html) => answer(ctx, inc, html).await,
+        (false, html) => refuse(ctx, inc, "block", html).await,
     }
 }
 
@@ -391,7 +482,17 @@ async fn order_of(
         }
         None => {
             let from_card = match &inc.reply_to {
-                Some(r) if r.from_bot => ctx.store.order_of_card(inc.chat_id, r.message_id).await?,
+                Some(r) if r.from_bot => {
+                    match ctx.store.order_of_card(inc.chat_id, r.message_id).await? {
+                        Some(id) => Some(id),
+                        // A reply to the bot's message about an order (a relayed answer).
+                        None => ctx
+                            .store
+                            .sent_payload(inc.chat_id, r.message_id)
+                            .await?
+                            .and_then(|p| p.order()),
+                    }
+                }
                 _ => None,
             };
             let Some(id) = from_card else {
@@ -561,6 +662,19 @@ async fn reopen(
 
 /// A button press: the toast text to answer it with (answered at once by the caller).
 pub async fn on_press(ctx: &Ctx, press: &Press) -> Result<Option<String>> {
+    // Private chats have positive ids, the same as the person's: a resident's buttons.
+    if press.chat_id > 0 {
+        let toast = match ButtonAction::parse(&press.data) {
+            Ok(a) => private::on_press(ctx, press.chat_id, press.from.id, &a).await?,
+            Err(e) => {
+                tracing::debug!(error = %e, "button data not understood");
+                let org = ctx.store.load_org().await?;
+                let lang = ctx.lang_of(&org, press.chat_id).await?;
+                Some(tr!(lang, ids::STALE_BUTTON))
+            }
+        };
+        return Ok(toast.map(|t| render::clip(&t, 190)));
+    }
     ctx.learn(&press.from).await?;
     let here = ctx.here(press.chat_id).await?;
     let lang = here.lang;
@@ -633,7 +747,19 @@ pub async fn on_press(ctx: &Ctx, press: &Press) -> Result<Option<String>> {
             });
             a.say(ctx, html).await?
         }
-        ButtonAction::AskResident(_) | ButtonAction::ListPage(_) => return stale(), // not offered yet
+        // Asking takes words: the toast says how.
+        ButtonAction::AskResident(_) => return Ok(Some(tr!(lang, ids::RES_ASK_HOW))),
+        ButtonAction::ListPage(_)
+        | ButtonAction::StartReport
+        | ButtonAction::Dialogue { .. }
+        | ButtonAction::PickUnit { .. }
+        | ButtonAction::UnitPage { .. }
+        | ButtonAction::JoinDuplicate(_)
+        | ButtonAction::Solved(_)
+        | ButtonAction::NotSolved(_)
+        | ButtonAction::Rate(..)
+        | ButtonAction::AnswerQuestion(_)
+        | ButtonAction::Forget => return stale(), // not a group's buttons
     }
     Ok(toast.map(|t| render::clip(&t, 190)))
 }

@@ -8,6 +8,7 @@
 
 pub mod commands;
 pub mod handlers;
+pub mod private;
 pub mod replies;
 pub mod sender;
 pub mod views;
@@ -117,6 +118,19 @@ pub fn incoming(m: &Message, bot_id: u64) -> Incoming {
         text_mentions,
         location: m.location().map(|l| (l.latitude, l.longitude)),
         has_photo: m.photo().is_some(),
+        // The largest size is the last; file ids are Telegram's machine text, kept as sent.
+        photo: m
+            .photo()
+            .and_then(|sizes| sizes.iter().max_by_key(|s| s.width * s.height))
+            .map(|s| s.file.id.to_string()),
+        media_group: m.media_group_id().map(|g| g.to_string()),
+        venue: m.venue().map(|v| handlers::Venue {
+            lat: v.location.latitude,
+            lon: v.location.longitude,
+            title: text::normalize(&v.title),
+            address: text::normalize(&v.address),
+        }),
+        language: m.from.as_ref().and_then(|u| u.language_code.clone()),
         forwarded: m.forward_origin().is_some(),
     }
 }
@@ -154,7 +168,11 @@ async fn on_message(tg: &Telegram, ctx: &Ctx, m: &Message) {
         }
         return;
     }
-    if m.text().is_none() && m.caption().is_none() && m.photo().is_none() && m.location().is_none()
+    if m.text().is_none()
+        && m.caption().is_none()
+        && m.photo().is_none()
+        && m.location().is_none()
+        && m.venue().is_none()
     {
         return; // service messages and stickers: nothing to do
     }

@@ -2,11 +2,12 @@
 //! language. Every refusal says what to do, from the locales.
 
 use crate::acts::orders::Reported;
+use crate::acts::residents::{AskOutcome, BlockOutcome};
 use crate::acts::roster::{Assigned, Bound, LangSet};
 use crate::acts::whistle::Whistled;
 use crate::acts::{Here, Outcome, Refusal};
 use crate::domain::plan::PlanRefusal;
-use crate::domain::{Lang, OrderId, OrderState, TelegramUserId, TransitionError};
+use crate::domain::{Lang, OrderId, OrderState, ResidentNo, TelegramUserId, TransitionError};
 use crate::i18n::ids;
 use crate::render::{self, escape, View};
 use crate::tr;
@@ -227,4 +228,39 @@ pub fn plain(html: &str) -> String {
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
         .replace("&amp;", "&")
+}
+
+/// What a member is told when asking a resident went wrong (the throttle kind and the text);
+/// `None` when it went (the confirmation was queued with the question).
+pub fn asked(here: &Here, id: OrderId, done: &AskOutcome) -> Option<(&'static str, String)> {
+    let lang = here.lang;
+    let (kind, html) = match done {
+        AskOutcome::Sent(_) => return None,
+        AskOutcome::NotResidents => (
+            ids::RES_NOT_RESIDENTS,
+            tr!(lang, ids::RES_NOT_RESIDENTS, id = id),
+        ),
+        AskOutcome::Gone => (ids::RES_GONE, tr!(lang, ids::RES_GONE, id = id)),
+        AskOutcome::NotAllowed => (ids::REFUSE_NOTE, tr!(lang, ids::REFUSE_NOTE)),
+        AskOutcome::NoSuchOrder => (ids::NO_SUCH_ORDER, tr!(lang, ids::NO_SUCH_ORDER, id = id)),
+        AskOutcome::Empty => (ids::RES_ASK_HOW, tr!(lang, ids::RES_ASK_HOW)),
+    };
+    Some((kind, html))
+}
+
+/// The answer to `/block` and `/unblock`: whether it is a success, and its text.
+pub fn blocked(here: &Here, id: OrderId, done: &BlockOutcome) -> (bool, String) {
+    let lang = here.lang;
+    let who = |no: ResidentNo| tr!(lang, ids::RESIDENT_LABEL, no = no.0);
+    match done {
+        BlockOutcome::Blocked(no) => (true, tr!(lang, ids::RES_BLOCKED_OK, who = who(*no))),
+        BlockOutcome::AlreadyBlocked(no) => {
+            (true, tr!(lang, ids::RES_ALREADY_BLOCKED, who = who(*no)))
+        }
+        BlockOutcome::Unblocked(no) => (true, tr!(lang, ids::RES_UNBLOCKED, who = who(*no))),
+        BlockOutcome::NotBlocked(no) => (false, tr!(lang, ids::RES_NOT_BLOCKED, who = who(*no))),
+        BlockOutcome::NoResident => (false, tr!(lang, ids::RES_NOT_RESIDENTS, id = id)),
+        BlockOutcome::Refused => (false, tr!(lang, ids::RES_BLOCK_REFUSED)),
+        BlockOutcome::NoSuchOrder => (false, tr!(lang, ids::NO_SUCH_ORDER, id = id)),
+    }
 }

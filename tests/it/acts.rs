@@ -369,7 +369,7 @@ async fn a_whistle_in_a_grid_chat_creates_an_order_and_queues_its_card_for_the_g
     assert_eq!(o.text, "翠湖南路垃圾堆积");
     assert_eq!(o.state, OrderState::Open);
     assert_eq!(o.level, Level::Grid);
-    assert_eq!(o.whistler, TelegramUserId(1002));
+    assert_eq!(o.whistler, TelegramUserId(1002).into());
     assert_eq!(o.created_at, now);
     assert!(o.resolve_due > now, "{:?}", o.resolve_due);
     assert_eq!(o.parties.len(), 1, "{:?}", o.parties);
@@ -388,7 +388,7 @@ async fn a_whistle_in_a_grid_chat_creates_an_order_and_queues_its_card_for_the_g
     let events = w.events(OrderId(1)).await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].kind, EventKind::Created);
-    assert_eq!(events[0].actor, Some(TelegramUserId(1002)));
+    assert_eq!(events[0].actor, Some(TelegramUserId(1002).into()));
 
     let rows = w.drain().await;
     assert_eq!(rows.len(), 1, "one card, in the grid's chat: {rows:#?}");
@@ -456,7 +456,7 @@ async fn a_whistle_naming_an_order_adds_parties_and_mentions_them_in_a_reply_to_
             target: role("cuihu-1", "urban_enforcement")
         }
     );
-    assert_eq!(last.actor, Some(TelegramUserId(1001)));
+    assert_eq!(last.actor, Some(TelegramUserId(1001).into()));
 
     let rows = w.drain().await;
     assert_eq!(
@@ -607,7 +607,7 @@ async fn a_summoned_member_reports_and_a_repeat_says_who_reported_first() {
             target: role("cuihu-1", "sanitation")
         }
     );
-    assert_eq!(last.actor, Some(TelegramUserId(1003)));
+    assert_eq!(last.actor, Some(TelegramUserId(1003).into()));
     let rows = w.drain().await;
     assert_eq!(rows.len(), 1, "{rows:#?}");
     assert_eq!((rows[0].chat, &rows[0].what), (GRID, &What::Edit(id)));
@@ -705,10 +705,11 @@ async fn resolving_asks_the_whistler_to_verify_in_a_reply_to_the_card() {
     assert_eq!(
         last.kind,
         EventKind::Resolved {
-            note: Some("已清运".into())
+            note: Some("已清运".into()),
+            photos: vec![],
         }
     );
-    assert_eq!(last.actor, Some(TelegramUserId(1003)));
+    assert_eq!(last.actor, Some(TelegramUserId(1003).into()));
     let waiting: Vec<JobKind> = w
         .ctx
         .store
@@ -808,7 +809,7 @@ async fn the_whistler_verifies_and_the_order_is_closed() {
     let last = w.events(id).await.pop().unwrap();
     assert_eq!(
         (last.kind, last.actor),
-        (EventKind::Verified, Some(TelegramUserId(1002)))
+        (EventKind::Verified, Some(TelegramUserId(1002).into()))
     );
     let rows = w.drain().await;
     assert!(
@@ -1001,7 +1002,7 @@ async fn escalating_by_hand_raises_one_level_and_tells_the_chat_above() {
         .iter()
         .find(|e| matches!(e.kind, EventKind::Escalated { .. }))
         .unwrap();
-    assert_eq!(esc.actor, Some(TelegramUserId(1001)));
+    assert_eq!(esc.actor, Some(TelegramUserId(1001).into()));
 
     let rows = w.drain().await;
     let community = rows_in(&rows, COMMUNITY);
@@ -1154,6 +1155,7 @@ async fn a_note_goes_on_the_timeline_and_is_confirmed_in_a_reply() {
             text: "  已到现场，正在清理  ".into(),
             location: None,
             has_photo: false,
+            photo: None,
         },
     )
     .await;
@@ -1161,10 +1163,11 @@ async fn a_note_goes_on_the_timeline_and_is_confirmed_in_a_reply() {
     assert_eq!(
         last.kind,
         EventKind::Note {
-            text: "已到现场，正在清理".into()
+            text: "已到现场，正在清理".into(),
+            photos: vec![],
         }
     );
-    assert_eq!(last.actor, Some(TelegramUserId(1003)));
+    assert_eq!(last.actor, Some(TelegramUserId(1003).into()));
     let rows = w.drain().await;
     assert_eq!(
         rows.iter()
@@ -1183,13 +1186,15 @@ async fn a_note_goes_on_the_timeline_and_is_confirmed_in_a_reply() {
             text: String::new(),
             location: None,
             has_photo: true,
+            photo: None,
         },
     )
     .await;
     assert_eq!(
         w.events(id).await.pop().unwrap().kind,
         EventKind::Note {
-            text: "[照片]".into()
+            text: "[照片]".into(),
+            photos: vec![],
         }
     );
     assert_eq!(w.drain().await[0].what, What::ReplyTo(778));
@@ -1205,6 +1210,7 @@ async fn a_note_goes_on_the_timeline_and_is_confirmed_in_a_reply() {
             text: "   ".into(),
             location: None,
             has_photo: false,
+            photo: None,
         },
     )
     .await;
@@ -1226,6 +1232,7 @@ async fn a_location_shared_on_an_order_without_a_place_becomes_its_place() {
             text: String::new(),
             location: Some((25.043214, 102.701234)),
             has_photo: false,
+            photo: None,
         },
     )
     .await;
@@ -1236,7 +1243,8 @@ async fn a_location_shared_on_an_order_without_a_place_becomes_its_place() {
     assert_eq!(
         w.events(id).await.pop().unwrap().kind,
         EventKind::Note {
-            text: "📍 25.04321, 102.70123".into()
+            text: "📍 25.04321, 102.70123".into(),
+            photos: vec![],
         }
     );
     let rows = w.drain().await;
@@ -1261,6 +1269,7 @@ async fn a_location_shared_on_an_order_without_a_place_becomes_its_place() {
             text: String::new(),
             location: Some((25.1, 102.8)),
             has_photo: false,
+            photo: None,
         },
     )
     .await;
@@ -1271,7 +1280,8 @@ async fn a_location_shared_on_an_order_without_a_place_becomes_its_place() {
     assert_eq!(
         w.events(id).await.pop().unwrap().kind,
         EventKind::Note {
-            text: "📍 25.10000, 102.80000".into()
+            text: "📍 25.10000, 102.80000".into(),
+            photos: vec![],
         }
     );
 }
@@ -1721,6 +1731,7 @@ async fn a_note_on_an_order_that_does_not_exist_is_refused_and_records_nothing()
                 text: "现场已清理".into(),
                 location: None,
                 has_photo: false,
+                photo: None,
             },
         )
         .await;
@@ -1802,7 +1813,7 @@ async fn a_whistle_whose_time_had_passed_keeps_the_default_deadlines_and_offers_
     assert_eq!(set(1011, reply.message_id, m).await, Outcome::Done(next));
     assert_eq!(w.order(id).await.resolve_due, next);
     let last = w.events(id).await.pop().unwrap();
-    assert_eq!(last.actor, Some(TelegramUserId(1011)));
+    assert_eq!(last.actor, Some(TelegramUserId(1011).into()));
     assert_eq!(
         last.kind,
         EventKind::ResolveDueSet {
@@ -1892,6 +1903,7 @@ async fn a_note_of_invisible_characters_records_nothing() {
         text: "\u{200B}\u{FE0F}".into(),
         location: None,
         has_photo: false,
+        photo: None,
     };
     assert_eq!(w.note(GRID, 1003, id, n).await, Outcome::Done(()));
     assert_eq!(w.events(id).await.len(), before);

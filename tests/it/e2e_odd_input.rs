@@ -434,7 +434,8 @@ async fn a_nul_in_a_message_or_a_name_was_refused_by_postgres(url: Option<String
     assert_eq!(new.len(), 1, "{new:#?}");
     assert_eq!(new[0].text, "📝 已记入 #1 的进展。");
     assert!(events(&w, 1).await.contains(&EventKind::Note {
-        text: "已到现场".into()
+        text: "已到现场".into(),
+        photos: vec![],
     }));
     // A display name that is nothing visible is the username.
     let ghost = TgUser::new(5556, "\u{200B}\u{0}").with_username("ghost");

@@ -250,7 +250,7 @@ async fn a_claimed_job_made_the_scheduler_spin() {
         urgent: false,
         state: OrderState::Open,
         level: Level::Grid,
-        whistler: TelegramUserId(1001),
+        whistler: TelegramUserId(1001).into(),
         created_at: t0,
         resolve_due: at(240),
         parties: vec![Party {
@@ -264,6 +264,8 @@ async fn a_claimed_job_made_the_scheduler_spin() {
             report: None,
         }],
         reopen_count: 0,
+        place: None,
+        photos: Vec::new(),
     };
     let jobs = [Job {
         kind: JobKind::Ack,

@@ -164,11 +164,16 @@ fn every_persisted_kind_reads_back_as_written() {
         },
         EventKind::Note {
             text: "已到场".into(),
+            photos: vec![],
         },
         EventKind::Resolved {
             note: Some("清理完毕".into()),
+            photos: vec![],
         },
-        EventKind::Resolved { note: None },
+        EventKind::Resolved {
+            note: None,
+            photos: vec![],
+        },
         EventKind::Verified,
         EventKind::Reopened {
             reason: "还有".into(),

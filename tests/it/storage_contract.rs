@@ -128,7 +128,7 @@ fn new_order(parties: &[&str]) -> WhistleOrder {
         urgent: true,
         state: OrderState::Open,
         level: Level::Grid,
-        whistler: TelegramUserId(1001),
+        whistler: TelegramUserId(1001).into(),
         created_at: t0(),
         resolve_due: t0() + Duration::hours(4),
         parties: parties
@@ -145,6 +145,8 @@ fn new_order(parties: &[&str]) -> WhistleOrder {
             })
             .collect(),
         reopen_count: 0,
+        place: None,
+        photos: Vec::new(),
     }
 }
 

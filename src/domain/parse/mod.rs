@@ -180,6 +180,22 @@ pub fn strip_trigger(text: &str) -> Option<&str> {
     }
 }
 
+/// The question of a reply to a card that asks the order's resident: "问居民 …", "問居民 …",
+/// "ask: …" (any case, full-width colon too). `None` when the reply is something else.
+pub fn strip_ask_resident(text: &str) -> Option<&str> {
+    let t = text.trim_start_matches(|c: char| c.is_whitespace() || text::is_invisible(c));
+    let after = ["问居民", "問居民"]
+        .iter()
+        .find_map(|p| t.strip_prefix(p))
+        .or_else(|| {
+            t.get(..3)
+                .filter(|p| p.eq_ignore_ascii_case("ask"))
+                .map(|_| &t[3..])
+                .filter(|rest| rest.starts_with([':', '：']))
+        })?;
+    Some(after.trim_start_matches(|c: char| is_trigger_sep(c) || c == ':' || c == '：'))
+}
+
 /// A leading "#N" of a message.
 struct OrderRef<'a> {
     /// N, when it is a usable order number (1 ..= i64::MAX).

@@ -483,3 +483,18 @@ fn never_panics() {
         strip_trigger(s);
     }
 }
+
+#[test]
+fn asking_the_resident_is_recognised_in_a_reply() {
+    for (text, want) in [
+        ("问居民 具体在几号楼？", Some("具体在几号楼？")),
+        ("問居民：幾號樓？", Some("幾號樓？")),
+        ("ask: which building?", Some("which building?")),
+        ("ASK：which?", Some("which?")),
+        ("asking around", None),
+        ("已到场", None),
+        ("问题已处理", None),
+    ] {
+        assert_eq!(strip_ask_resident(text), want, "{text}");
+    }
+}
