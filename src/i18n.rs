@@ -141,6 +141,7 @@ macro_rules! ids {
 ids! {
     // residents (locales/*/residents.ftl)
     RESIDENT_LABEL = "resident-label",
+    BUTTON_ASK_RESIDENT = "button-ask-resident",
     EV_ASKED_RESIDENT = "ev-asked-resident",
     EV_RESIDENT_ANSWERED = "ev-resident-answered",
     EV_RATED = "ev-rated",

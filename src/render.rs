@@ -597,6 +597,22 @@ fn card_state(v: &View, order: &WhistleOrder, events: &[Event]) -> String {
 /// The buttons a card offers in its state.
 pub fn card_buttons(lang: Lang, order: &WhistleOrder) -> Vec<Vec<Button>> {
     let id = order.id;
+    let mut rows = state_buttons(lang, order);
+    // A resident's order can be asked about (the toast says how) while it is not closed.
+    if matches!(order.whistler, Who::Resident(_))
+        && !matches!(order.state, OrderState::Closed | OrderState::Cancelled)
+    {
+        rows.push(vec![Button::new(
+            tr!(lang, ids::BUTTON_ASK_RESIDENT),
+            ButtonAction::AskResident(id),
+        )]);
+    }
+    rows
+}
+
+/// The buttons for what can be done in the order's state.
+fn state_buttons(lang: Lang, order: &WhistleOrder) -> Vec<Vec<Button>> {
+    let id = order.id;
     match order.state {
         OrderState::Open => vec![vec![
             Button::new(tr!(lang, ids::BUTTON_REPORT), ButtonAction::Report(id)),

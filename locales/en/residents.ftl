@@ -9,6 +9,7 @@ ev-resident-answered = { $name } answered: { $text }{ $photos ->
 }
 ev-rated = { $name } rated it: { $answer }
 ev-followed = { $name } reported the same problem
+button-ask-resident = 💬 Ask the resident
 rate-solved = solved
 rate-not-solved = not solved
 rate-satisfied = Satisfied

@@ -9,6 +9,7 @@ ev-resident-answered = { $name } 答复：{ $text }{ $photos ->
 }
 ev-rated = { $name } 评价：{ $answer }
 ev-followed = { $name } 反映了同一问题
+button-ask-resident = 💬 问居民
 rate-solved = 已解决
 rate-not-solved = 没解决
 rate-satisfied = 满意

@@ -8,6 +8,7 @@ ev-resident-answered = { $name } 答覆：{ $text }{ $photos ->
 }
 ev-rated = { $name } 評價：{ $answer }
 ev-followed = { $name } 反映了同一問題
+button-ask-resident = 💬 問居民
 rate-solved = 已解決
 rate-not-solved = 沒解決
 rate-satisfied = 滿意

@@ -78,6 +78,19 @@ pub async fn resolve(
     id: OrderId,
     note: Option<String>,
 ) -> Result<Outcome> {
+    resolve_with_photos(ctx, here, who, id, note, Vec::new()).await
+}
+
+/// `resolve`, with the resolution's photos (a photo captioned `/done`), which the resident
+/// of the order is shown.
+pub async fn resolve_with_photos(
+    ctx: &Ctx,
+    here: &Here,
+    who: &Actor,
+    id: OrderId,
+    note: Option<String>,
+    photos: Vec<String>,
+) -> Result<Outcome> {
     let org = &here.org;
     let now = ctx.now();
     let stored = permitted!(ctx, org, who.id, id, access::can_resolve, not_summoned);
@@ -86,7 +99,13 @@ pub async fn resolve(
         ctx,
         org,
         id,
-        |o, _| Ok((vec![o.resolve(who.id, note.clone(), now)?], ())),
+        |o, _| {
+            let mut e = o.resolve(who.id, note.clone(), now)?;
+            if let EventKind::Resolved { photos: p, .. } = &mut e.kind {
+                p.clone_from(&photos);
+            }
+            Ok((vec![e], ()))
+        },
         |o, _, _| {
             chats
                 .iter()

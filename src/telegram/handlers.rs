@@ -369,7 +369,10 @@ async fn on_typed(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, cmd: Typ
         Typed::Done(arg) => match order_of(ctx, inc, here, &arg).await? {
             Some(id) => {
                 let note = arg.note().map(str::to_string);
-                resolve(ctx, here, from, id, note, reply).await
+                let photos: Vec<String> = inc.photo.iter().cloned().collect();
+                let done = orders::resolve_with_photos(ctx, here, from, id, note, photos).await?;
+                let html = replies::outcome(here, id, &done, |_| None);
+                reply.say_outcome(ctx, id, &done, html).await
             }
             None => Ok(()),
         },
@@ -793,6 +796,9 @@ pub async fn on_failure(ctx: &Ctx, chat_id: i64, reply_to: Option<i64>) {
         None => notices::send(chat_id, html),
     };
     if ctx.queue(vec![out]).await.is_err() {
-        tracing::error!(chat_id, "could not even queue the apology");
+        tracing::error!(
+            chat = %super::chat_for_log(chat_id),
+            "could not even queue the apology"
+        );
     }
 }

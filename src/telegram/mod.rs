@@ -135,6 +135,16 @@ pub fn incoming(m: &Message, bot_id: u64) -> Incoming {
     }
 }
 
+/// A chat id as logs show it: a group's id, but "private" for a private chat (a private
+/// chat's id is the person's Telegram id, which logs above debug never carry).
+pub fn chat_for_log(chat_id: i64) -> String {
+    if chat_id > 0 {
+        "private".to_string()
+    } else {
+        chat_id.to_string()
+    }
+}
+
 /// Acts on one update. Errors are logged and, where a person waits, apologised for.
 pub async fn handle(tg: &Telegram, ctx: &Ctx, update: &Update) {
     match &update.kind {
@@ -184,12 +194,12 @@ async fn on_message(tg: &Telegram, ctx: &Ctx, m: &Message) {
         Ok(()) => {}
         Err(crate::storage::StoreError::AlreadyProcessed) => {
             tracing::info!(
-                chat = inc.chat_id,
+                chat = %chat_for_log(inc.chat_id),
                 "update replayed after a restart: done before"
             );
         }
         Err(e) => {
-            tracing::error!(error = %e, chat = inc.chat_id, "message not handled");
+            tracing::error!(error = %e, chat = %chat_for_log(inc.chat_id), "message not handled");
             handlers::on_failure(ctx, inc.chat_id, Some(inc.message_id)).await;
         }
     }

@@ -516,7 +516,7 @@ async fn settle_row(
         Outcome::Sent(mid) => store.outbox_sent(row, mid).await?,
         Outcome::Progress(rest) => store.outbox_progress(row.id, &rest).await?,
         Outcome::Retry { after_ms, error } => {
-            tracing::warn!(outbox = row.id, chat = row.chat_id, attempts = row.attempts, %error, "delivery will be retried");
+            tracing::warn!(outbox = row.id, chat = %super::chat_for_log(row.chat_id), attempts = row.attempts, %error, "delivery will be retried");
             store
                 .outbox_retry(
                     row.id,
@@ -535,7 +535,7 @@ async fn settle_row(
             store.outbox_retry(row.id, None, "migrated").await?;
         }
         Outcome::Failed(error) => {
-            tracing::error!(outbox = row.id, chat = row.chat_id, %error, "message cannot be delivered");
+            tracing::error!(outbox = row.id, chat = %super::chat_for_log(row.chat_id), %error, "message cannot be delivered");
             let event = order_of(row).map(|order| Event {
                 order,
                 at: clock.now(),
