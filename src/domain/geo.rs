@@ -475,6 +475,69 @@ addresses = ["翠湖"]
         .unwrap();
         assert_eq!(unit_with_chat(&no_chats, &UnitId::new("c2")), None);
     }
+
+    #[test]
+    fn the_huashan_example_has_boundaries_that_route() {
+        use crate::domain::policy::Level;
+        use geo::{Contains, Relate};
+        let org = parse_org(include_str!("../../examples/huashan.toml")).unwrap();
+        let grids: Vec<_> = org.units.iter().filter(|u| u.kind == Level::Grid).collect();
+        assert_eq!(grids.len(), 10);
+        for g in &grids {
+            let b = g
+                .boundary
+                .as_ref()
+                .unwrap_or_else(|| panic!("{} has a boundary", g.id));
+            assert!(!g.addresses.is_empty(), "{} has addresses", g.id);
+            let parent = org.unit(g.parent.as_ref().unwrap()).unwrap();
+            let pb = parent.boundary.as_ref().unwrap();
+            assert!(
+                pb.polygons().contains(b.polygons()),
+                "{} contains {}",
+                parent.id,
+                g.id
+            );
+            for other in grids.iter().filter(|o| o.id != g.id) {
+                let m = b
+                    .polygons()
+                    .relate(other.boundary.as_ref().unwrap().polygons());
+                assert!(
+                    !m.is_intersects() || m.is_touches(),
+                    "{} overlaps {}",
+                    g.id,
+                    other.id
+                );
+            }
+        }
+        let huashan = org
+            .unit(&UnitId::new("huashan"))
+            .unwrap()
+            .boundary
+            .clone()
+            .unwrap();
+        for c in org.children(&UnitId::new("huashan")) {
+            assert!(huashan
+                .polygons()
+                .contains(c.boundary.as_ref().unwrap().polygons()));
+        }
+        // The demo's street light (see the comment on [resident]).
+        let light = pt(102.7035, 25.0520);
+        assert_eq!(unit_at(&org, light), id("cuihu-1"));
+        assert_eq!(unit_with_chat(&org, &UnitId::new("cuihu-1")), id("cuihu-1"));
+        // South of the lake, and in 圆西 where no grid covers the point.
+        assert_eq!(unit_at(&org, pt(102.7035, 25.0480)), id("cuihu-2"));
+        assert_eq!(unit_at(&org, pt(102.712, 25.055)), id("yuanxi"));
+        assert_eq!(
+            unit_at(&org, pt(102.680, 25.050)),
+            None,
+            "outside the sub-district"
+        );
+        assert_eq!(unit_by_address(&org, "翠湖北路的路灯不亮了"), id("cuihu-1"));
+        assert_eq!(unit_by_address(&org, "翠湖南路翠湖賓館門口"), id("cuihu-2"));
+        // wenlin-1 has no chat of its own: its community's.
+        assert_eq!(unit_with_chat(&org, &UnitId::new("wenlin-1")), id("wenlin"));
+        assert_eq!(org.resident.max_photos, 5);
+    }
 }
 
 /// Points come from Telegram's JSON or a checked organisation file: never NaN, so equality is

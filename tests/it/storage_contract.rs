@@ -979,3 +979,107 @@ crate::contract!(
     the_outbox_delivers_each_chat_in_order_and_never_twice,
     updates_are_recorded_once_and_remembered_until_processed,
 );
+
+/// Residents (issue 9): unit boundaries, address keywords and the resident policy are stored by
+/// `org import` and read back as the file gave them, on both backends.
+mod resident_places {
+    use super::*;
+    use gridwhistle::domain::geo::{unit_at, Boundary, Point};
+    use gridwhistle::domain::policy::{ResidentPolicy, Secs};
+
+    async fn boundaries_addresses_and_the_resident_policy_read_back_as_written(db: &TestDb) {
+        let mut org = parse_org(HUASHAN).unwrap();
+        // A grid with a hole and a second polygon, as a boundary file can give it.
+        let wenlin = org
+            .units
+            .iter_mut()
+            .find(|u| u.id.as_str() == "wenlin-1")
+            .unwrap();
+        wenlin.boundary = Some(
+            Boundary::from_geojson(
+                r#"{"type": "MultiPolygon", "coordinates": [
+                [[[102.690, 25.058], [102.699, 25.058], [102.699, 25.062], [102.690, 25.062],
+                  [102.690, 25.058]],
+                 [[102.693, 25.059], [102.695, 25.059], [102.695, 25.061], [102.693, 25.061],
+                  [102.693, 25.059]]],
+                [[[102.6901, 25.0541], [102.6912, 25.0541], [102.6912, 25.0552],
+                  [102.6901, 25.0541]]]]}"#,
+            )
+            .unwrap(),
+        );
+        wenlin.addresses = vec!["文林街".into(), "文化巷 3 号".into(), "\"引号\"".into()];
+        org.resident = ResidentPolicy {
+            rate_within: Secs(3600),
+            duplicate_within: Secs(2 * 86_400),
+            duplicate_radius_m: 120,
+            reports_per_day: 2,
+            max_photos: 10,
+            max_text: 300,
+        };
+        db.store.import_org(&org, false).await.unwrap();
+        let loaded = db.store.load_org().await.unwrap();
+        assert_eq!(loaded.resident, org.resident);
+        for u in &org.units {
+            let l = loaded.unit(&u.id).unwrap();
+            assert_eq!(l.boundary, u.boundary, "{}", u.id);
+            assert_eq!(l.addresses, u.addresses, "{}", u.id);
+        }
+        assert!(loaded
+            .unit(&UnitId::new("wuhua"))
+            .unwrap()
+            .boundary
+            .is_none());
+        // What the bot does with them: the demo's street light, and the hole.
+        let at = |lon, lat| unit_at(&loaded, Point { lat, lon }).map(|u| u.to_string());
+        assert_eq!(at(102.7035, 25.0520).as_deref(), Some("cuihu-1"));
+        assert_eq!(
+            at(102.694, 25.060).as_deref(),
+            Some("wenlin"),
+            "in the hole"
+        );
+        assert_eq!(at(102.6909, 25.0543).as_deref(), Some("wenlin-1"));
+
+        let again = db.store.import_org(&org, false).await.unwrap();
+        assert!(!again.changed(), "{again:?}");
+        // Moving one boundary updates that unit's row only.
+        let mut moved = org.clone();
+        let c2 = moved
+            .units
+            .iter_mut()
+            .find(|u| u.id.as_str() == "cuihu-2")
+            .unwrap();
+        c2.boundary = Some(
+            Boundary::from_ring(&[[102.699, 25.046], [102.708, 25.046], [102.708, 25.0495]])
+                .unwrap(),
+        );
+        let r = db.store.import_org(&moved, false).await.unwrap();
+        assert_eq!((r.created, r.updated), (0, 1), "{r:?}");
+        let reloaded = db.store.load_org().await.unwrap();
+        assert_eq!(
+            reloaded.unit(&UnitId::new("cuihu-2")).unwrap().boundary,
+            moved.unit(&UnitId::new("cuihu-2")).unwrap().boundary
+        );
+    }
+
+    async fn a_corrupt_boundary_is_a_corrupt_store_not_a_panic(db: &TestDb) {
+        let org = parse_org(HUASHAN).unwrap();
+        db.store.import_org(&org, false).await.unwrap();
+        // Broken by hand, as a bad restore might leave it.
+        let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+        sqlx::query("UPDATE units SET boundary = '{\"type\": \"Point\"' WHERE id = 'cuihu-1'")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        let e = db.store.load_org().await.unwrap_err();
+        assert!(
+            matches!(e, StoreError::Corrupt(ref m) if m.contains("boundary")),
+            "{e:?}"
+        );
+    }
+
+    crate::contract!(
+        boundaries_addresses_and_the_resident_policy_read_back_as_written,
+        a_corrupt_boundary_is_a_corrupt_store_not_a_panic,
+    );
+}
