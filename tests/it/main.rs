@@ -22,5 +22,6 @@ mod e2e_roster;
 mod e2e_verify;
 mod e2e_whistle;
 mod invariants;
+mod stats;
 mod storage_contract;
 mod support;

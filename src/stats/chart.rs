@@ -1,0 +1,1 @@
+//! The `/stats` chart (filled in below).
