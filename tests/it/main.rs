@@ -19,6 +19,7 @@ mod e2e_processes;
 mod e2e_regressions;
 mod e2e_report;
 mod e2e_roster;
+mod e2e_stats;
 mod e2e_verify;
 mod e2e_whistle;
 mod invariants;
