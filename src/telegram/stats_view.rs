@@ -9,7 +9,9 @@ use crate::domain::policy::Level;
 use crate::domain::{Lang, Scope as Bound, TelegramUserId};
 use crate::i18n::ids;
 use crate::render::escape;
+use crate::stats::chart::{self, Bar, ChartModel};
 use crate::stats::{Assessment, Figures, Period, Rate, Scope};
+use crate::storage::{Outgoing, Payload, Priority};
 use crate::tr;
 
 /// The chat's scope for figures, with its name.
@@ -168,11 +170,7 @@ pub fn table(
     ];
     let shown: Vec<_> = parts.iter().filter(|(_, p)| p.whistles > 0).collect();
     if !shown.is_empty() {
-        let of = if of_departments {
-            tr!(lang, ids::STATS_OF_DEPARTMENTS)
-        } else {
-            tr!(lang, ids::STATS_OF_UNITS)
-        };
+        let of = of_text(lang, of_departments);
         lines.push(String::new());
         lines.push(tr!(lang, ids::STATS_BY, of = of));
         for (n, p) in shown {
@@ -218,8 +216,67 @@ pub async fn stats(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, arg: &s
         parts.push((n, ctx.store.figures(&s, &period, now).await?));
     }
     let html = table(lang, &name, &period, &total, &a, &parts, of_departments);
-    ctx.queue(vec![notices::reply(inc.chat_id, inc.message_id, html)])
-        .await
+    let mut out = vec![notices::reply(inc.chat_id, inc.message_id, html)];
+    let model = chart_model(lang, &name, &period, &a, &parts);
+    if !model.bars.is_empty() {
+        match chart::render_png(&model) {
+            Ok(png) => {
+                let of = of_text(lang, of_departments);
+                let caption = tr!(
+                    lang,
+                    ids::STATS_CHART_CAPTION,
+                    scope = escape(&name),
+                    period = escape(&period.label),
+                    of = of
+                );
+                out.push(Outgoing {
+                    chat_id: inc.chat_id,
+                    payload: Payload::Upload {
+                        caption: Some(caption),
+                        reply_to: Some(inc.message_id),
+                        png,
+                    },
+                    priority: Priority::Answer,
+                });
+            }
+            // The figures went as text; a chart that cannot be drawn is left out.
+            Err(e) => tracing::warn!(error = %e, "statistics chart not drawn"),
+        }
+    }
+    ctx.queue(out).await
+}
+
+fn of_text(lang: Lang, of_departments: bool) -> String {
+    if of_departments {
+        tr!(lang, ids::STATS_OF_DEPARTMENTS)
+    } else {
+        tr!(lang, ids::STATS_OF_UNITS)
+    }
+}
+
+/// The chart of the parts that had whistles in the period: response rate in percent (when it
+/// has enough cases) and median time to resolve in hours.
+pub fn chart_model(
+    lang: Lang,
+    name: &str,
+    period: &Period,
+    a: &Assessment,
+    parts: &[(String, Figures)],
+) -> ChartModel {
+    ChartModel {
+        title: format!("{name} · {}", period.label),
+        response_heading: tr!(lang, ids::STATS_CHART_RESPONSE),
+        median_heading: tr!(lang, ids::STATS_CHART_MEDIAN),
+        bars: parts
+            .iter()
+            .filter(|(_, f)| f.whistles > 0)
+            .map(|(n, f)| Bar {
+                label: n.clone(),
+                response_pct: f.response_rate(a).value().map(|v| v * 100.0),
+                median_hours: f.time_to_resolve.median.map(|s| s as f64 / 3600.0),
+            })
+            .collect(),
+    }
 }
 
 /// Ranks `items` by score, best first; those with no rate over enough cases go unranked.

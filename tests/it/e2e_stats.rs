@@ -1,7 +1,7 @@
 //! `/stats` and `/rank` end to end against the stand-in: who may ask, a bad period, the text
 //! table in the chat's language.
 
-use gridwhistle::standin::TgUser;
+use gridwhistle::standin::{PhotoSource, TgUser};
 
 use crate::e2e::*;
 
@@ -38,13 +38,31 @@ async fn stats_in_a_grid_chat_counts_this_months_whistles_and_reports() {
     // periods too.
     let huashan = w.chat("huashan");
     let admin = w.user(1);
-    let sub = answer_to(&mut w, &huashan, &admin, "/stats 2026-11").await;
+    let new = say_and_collect(&mut w, &huashan, &admin, "/stats 2026-11").await;
+    assert_eq!(new.len(), 2, "the table and the chart: {new:#?}");
+    let sub = new[0].text.clone();
+    // The chart: a PNG uploaded with sendPhoto, replying to the command, with its caption.
+    let chart = &new[1];
+    assert_eq!(chart.reply_to, new[0].reply_to);
+    assert_eq!(
+        chart.text,
+        "📊 华山街道 · 2026-11：按下级单位的报到率与办结用时中位数"
+    );
+    match &chart.photo.as_ref().expect("a photo").source {
+        PhotoSource::Upload(f) => {
+            assert_eq!(&f.head[..8], b"\x89PNG\r\n\x1a\n");
+            assert!(f.len > 1000, "{}", f.len);
+            assert_eq!(f.file_name.as_deref(), Some("stats.png"));
+        }
+        other => panic!("the chart was not uploaded: {other:?}"),
+    }
     assert!(sub.starts_with("📊 华山街道 · 2026-11\n吹哨 1 ·"), "{sub}");
     assert!(
         sub.ends_with("按下级单位：\n翠湖社区：报到率 样本太少（1） · 办结用时中位数 —"),
         "{sub}"
     );
     // Last month (October) had nothing.
+    // (no whistles there: no chart, the table alone)
     let october = answer_to(&mut w, &huashan, &admin, "/stats 上月").await;
     assert!(october.contains("2026-10\n吹哨 0 ·"), "{october}");
     // /rank: the communities and departments, unranked with so few cases.

@@ -14,7 +14,7 @@ use gridwhistle::domain::{
     ReportOutcome, ResidentNo, RoleId, TelegramUserId, UnitId, WhistleOrder, Who,
 };
 use gridwhistle::stats::{Assessment, Figures, Percentiles, Period, Rate, Scope};
-use gridwhistle::storage::Commit;
+use gridwhistle::storage::{Commit, Outgoing, Payload, Priority};
 
 use crate::support::TestDb;
 
@@ -443,7 +443,27 @@ async fn subtrees_departments_and_periods_count_only_their_own(db: &TestDb) {
     assert_eq!(dec.time_to_report, Percentiles::default());
 }
 
+/// The chart's bytes go through the outbox in their own column (BLOB / bytea), whole.
+async fn an_uploaded_chart_is_claimed_with_its_bytes(db: &TestDb) {
+    let png: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    let out = Outgoing {
+        chat_id: -100,
+        payload: Payload::Upload {
+            caption: Some("📊 <b>华山街道</b>".into()),
+            reply_to: Some(7),
+            png: png.clone(),
+        },
+        priority: Priority::Answer,
+    };
+    db.store.enqueue(&[out.clone()], now()).await.unwrap();
+    let claimed = db.store.claim_outbox(now(), 60_000, 10).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].payload, out.payload);
+    assert_eq!(claimed[0].payload.kind(), "upload");
+}
+
 crate::contract!(
     the_sub_district_adds_up_to_the_hand_worked_figures,
     subtrees_departments_and_periods_count_only_their_own,
+    an_uploaded_chart_is_claimed_with_its_bytes,
 );
