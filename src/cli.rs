@@ -89,6 +89,18 @@ pub enum Command {
         #[arg(long, default_value_t = 100)]
         sequential: usize,
     },
+    /// The month's figures for every unit and department, one row each (CSV with a UTF-8 BOM
+    /// for Excel, or a Markdown table).
+    Report {
+        /// The month: 2026-11 (also 上月, 11月).
+        #[arg(long)]
+        month: String,
+        /// Only this unit and everything below it (and the departments' work there).
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long, value_enum, default_value_t = ReportFormat::Csv)]
+        format: ReportFormat,
+    },
     /// Import or show the organisation.
     Org {
         #[command(subcommand)]
@@ -110,6 +122,174 @@ pub enum OrgCommand {
     },
     /// Print the organisation as a tree.
     Show,
+}
+
+/// How `report` writes its table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Csv,
+    Md,
+}
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// A Markdown table cell: pipes and line breaks escaped.
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// One report row's cells after kind, id and name.
+fn report_cells(
+    f: &crate::stats::Figures,
+    a: &crate::stats::Assessment,
+    lang: Lang,
+    csv: bool,
+) -> Vec<String> {
+    use crate::stats::{duration_text, rate_text, Rate};
+    let rate = |r: Rate| {
+        if csv {
+            r.value()
+                .map(|v| format!("{:.1}", v * 100.0))
+                .unwrap_or_default()
+        } else {
+            rate_text(lang, r)
+        }
+    };
+    let secs = |v: Option<i64>| {
+        if csv {
+            v.map(|v| v.to_string()).unwrap_or_default()
+        } else {
+            duration_text(lang, v)
+        }
+    };
+    vec![
+        f.whistles.to_string(),
+        f.parties.to_string(),
+        f.reports.to_string(),
+        f.resolved.to_string(),
+        f.closed.to_string(),
+        f.escalated[0].to_string(),
+        f.escalated[1].to_string(),
+        f.escalated[2].to_string(),
+        f.reopened.to_string(),
+        rate(f.response_rate(a)),
+        secs(f.time_to_report.median),
+        secs(f.time_to_report.p90),
+        secs(f.time_to_resolve.median),
+        secs(f.time_to_resolve.p90),
+        rate(f.on_time_resolution(a)),
+        rate(f.escalation_rate(0, a)),
+        rate(f.rework_rate(a)),
+        rate(f.resident_resolution_rate(a)),
+        rate(f.satisfaction_rate(a)),
+        f.not_rated.to_string(),
+    ]
+}
+
+/// `report --month M [--unit U] [--format csv|md]`: the month's figures of every unit (in U's
+/// subtree) and every department (its parties within U's subtree), counted in the database.
+pub async fn report(
+    store: &Store,
+    month: &str,
+    unit: Option<&str>,
+    format: ReportFormat,
+    lang: Lang,
+) -> Result<String, Exit> {
+    use crate::stats::{Assessment, Period, Scope as Figures};
+    let org = store
+        .load_org()
+        .await
+        .map_err(|e| Exit::usage(e.to_string()))?;
+    let now = chrono::Utc::now();
+    let period = Period::parse(month, now, org.timezone)
+        .filter(|_| !month.trim().is_empty())
+        .ok_or_else(|| Exit::usage(tr!(lang, ids::CLI_REPORT_BAD_MONTH, got = month)))?;
+    let root = match unit {
+        Some(u) => Some(
+            org.units
+                .iter()
+                .find(|x| x.id.as_str() == u)
+                .map(|x| x.id.clone())
+                .ok_or_else(|| Exit::usage(tr!(lang, ids::CLI_REPORT_UNKNOWN_UNIT, id = u)))?,
+        ),
+        None => None,
+    };
+    let a = Assessment::default();
+    let mut rows: Vec<(String, String, String, Figures)> = Vec::new();
+    for u in &org.units {
+        if root.as_ref().is_some_and(|r| !org.is_within(&u.id, r)) {
+            continue;
+        }
+        rows.push((
+            tr!(lang, ids::REPORT_KIND_UNIT),
+            u.id.as_str().to_string(),
+            u.name.clone(),
+            Figures::unit(u.id.clone()),
+        ));
+    }
+    for d in &org.departments {
+        rows.push((
+            tr!(lang, ids::REPORT_KIND_DEPARTMENT),
+            d.id.as_str().to_string(),
+            d.name.clone(),
+            Figures {
+                unit: root.clone(),
+                department: Some(d.id.clone()),
+            },
+        ));
+    }
+    let header: Vec<String> = tr!(lang, ids::REPORT_COLUMNS)
+        .split(',')
+        .map(|c| c.trim().to_string())
+        .collect();
+    let csv = format == ReportFormat::Csv;
+    let mut out = String::new();
+    if csv {
+        out.push('\u{feff}');
+        out.push_str(
+            &header
+                .iter()
+                .map(|h| csv_field(h))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push_str("\r\n");
+    } else {
+        out.push_str(&format!("| {} |\n", header.join(" | ")));
+        out.push_str(&format!("|{}\n", "---|".repeat(header.len())));
+    }
+    for (kind, id, name, scope) in rows {
+        let f = store
+            .figures(&scope, &period, now)
+            .await
+            .map_err(|e| Exit {
+                message: e.to_string(),
+                code: 1,
+            })?;
+        let mut cells = vec![kind, id, name];
+        cells.extend(report_cells(&f, &a, lang, csv));
+        if csv {
+            out.push_str(
+                &cells
+                    .iter()
+                    .map(|c| csv_field(c))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            );
+            out.push_str("\r\n");
+        } else {
+            let cells: Vec<String> = cells.iter().map(|c| md_cell(c)).collect();
+            out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        }
+    }
+    Ok(out)
 }
 
 /// A failure that ends the command: the text to print and the exit code.

@@ -266,6 +266,11 @@ ids! {
     RANK_ROW = "rank-row",
     RANK_UNRANKED = "rank-unranked",
     RANK_REFUSED = "rank-refused",
+    REPORT_COLUMNS = "report-columns",
+    REPORT_KIND_UNIT = "report-kind-unit",
+    REPORT_KIND_DEPARTMENT = "report-kind-department",
+    CLI_REPORT_BAD_MONTH = "cli-report-bad-month",
+    CLI_REPORT_UNKNOWN_UNIT = "cli-report-unknown-unit",
     // command line
     CLI_IMPORTED = "cli-imported",
     CLI_UNCHANGED = "cli-unchanged",

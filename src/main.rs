@@ -36,6 +36,14 @@ async fn main() {
                 OrgCommand::Show => cli::org_show(&store, lang).await,
             },
         },
+        Command::Report {
+            month,
+            unit,
+            format,
+        } => match cli::open_store(&args.database_url, lang).await {
+            Err(e) => Err(e),
+            Ok(store) => cli::report(&store, &month, unit.as_deref(), format, lang).await,
+        },
         Command::Demo => gridwhistle::demo::run(lang).await.map_err(|e| cli::Exit {
             message: format!("{e:#}"),
             code: 1,

@@ -10,3 +10,28 @@ pub mod period;
 
 pub use figures::{Assessment, Figures, Percentiles, Rate, Scope};
 pub use period::Period;
+
+use crate::domain::Lang;
+use crate::i18n::ids;
+use crate::tr;
+
+/// A rate as people read it: "33% (6)", or "too few cases (2)".
+pub fn rate_text(lang: Lang, r: Rate) -> String {
+    match r {
+        Rate::Value { cases, .. } => tr!(
+            lang,
+            ids::STATS_RATE,
+            pct = r.percent().unwrap_or(0),
+            cases = cases
+        ),
+        Rate::TooFew { cases } => tr!(lang, ids::STATS_TOO_FEW, cases = cases),
+    }
+}
+
+/// A duration in seconds as hours and minutes, or "—" when there is none.
+pub fn duration_text(lang: Lang, secs: Option<i64>) -> String {
+    match secs {
+        Some(s) => tr!(lang, ids::STATS_DURATION, h = s / 3600, m = (s % 3600) / 60),
+        None => tr!(lang, ids::STATS_NONE),
+    }
+}

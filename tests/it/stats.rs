@@ -467,3 +467,68 @@ crate::contract!(
     subtrees_departments_and_periods_count_only_their_own,
     an_uploaded_chart_is_claimed_with_its_bytes,
 );
+
+/// `gridwhistle report` on the same data set: one CSV row per unit and department, with a BOM
+/// for Excel; rates over fewer than five cases are left blank.
+#[tokio::test]
+async fn the_monthly_report_writes_the_same_figures_as_csv_and_markdown() {
+    let db = crate::support::sqlite().await;
+    seed(&db).await;
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_gridwhistle"))
+            .args(args)
+            .env("DATABASE_URL", &db.url)
+            .env("GRIDWHISTLE_LANG", "en")
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap()
+    };
+    let out = run(&["report", "--month", "2026-11", "--unit", "huashan"]);
+    assert!(out.status.success(), "{out:?}");
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(csv.starts_with('\u{feff}'), "a UTF-8 BOM first");
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
+    assert!(
+        lines[0].starts_with("kind,id,name,whistles,parties summoned,"),
+        "{}",
+        lines[0]
+    );
+    // huashan: 5 whistles, 7 parties, 4 reports, 3 resolved, 1 closed, 1 escalated to
+    // community, 1 reopened; response 2/6 = 33.3%; report 600/5400 s; resolve 16200/21600 s;
+    // on-time resolution over 4 cases: blank; escalation 1/5 = 20.0%; rework over 3: blank;
+    // residents over 1 answer: blank; 1 not rated.
+    assert!(
+        lines.contains(
+            &"unit,huashan,华山街道,5,7,4,3,1,1,0,0,1,33.3,600,5400,16200,21600,,20.0,,,,1"
+        ),
+        "{csv}"
+    );
+    // urban: its one party, on order A (3600 s, late); A resolved in 21600 s, never rated.
+    assert!(
+        lines
+            .contains(&"department,urban,城管中队,1,1,1,1,1,0,0,0,0,,3600,3600,21600,21600,,,,,,1"),
+        "{csv}"
+    );
+    // wuhua is above huashan: not in its report; cuihu-1 is.
+    assert!(!csv.contains(",wuhua,"));
+    assert!(csv.contains("unit,cuihu-1,"));
+
+    let md = run(&["report", "--month", "2026-11", "--format", "md"]);
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(md.starts_with("| kind | id | name |"), "{md}");
+    assert!(md.contains("| unit | wuhua | 五华区 | 5 | 7 |"), "{md}");
+    assert!(md.contains("| 33% (6) |"), "{md}");
+    assert!(md.contains("| too few cases (4) |"), "{md}");
+
+    let bad = run(&["report", "--month", "November"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&bad.stderr).trim(),
+        "--month takes a month such as 2026-11, not “November”."
+    );
+    let unknown = run(&["report", "--month", "2026-11", "--unit", "atlantis"]);
+    assert_eq!(
+        String::from_utf8_lossy(&unknown.stderr).trim(),
+        "There is no unit “atlantis” in the organisation."
+    );
+}
