@@ -221,7 +221,7 @@ pub async fn report(
         ),
         None => None,
     };
-    let a = Assessment::default();
+    let a = Assessment::from(org.policy.assessment);
     let mut rows: Vec<(String, String, String, Figures)> = Vec::new();
     for u in &org.units {
         if root.as_ref().is_some_and(|r| !org.is_within(&u.id, r)) {
@@ -403,6 +403,12 @@ pub fn org_problem_text(lang: Lang, p: &OrgProblem) -> String {
         OrgProblem::BoundaryKind { id, kind } => {
             tr!(lang, ids::ORG_BOUNDARY_KIND, id = id, kind = kind)
         }
+        OrgProblem::AssessmentValue { key, value } => tr!(
+            lang,
+            ids::ORG_ASSESSMENT_VALUE,
+            key = *key,
+            value = value.as_str()
+        ),
         OrgProblem::ResidentLimit {
             key,
             value,

@@ -271,6 +271,7 @@ ids! {
     REPORT_KIND_DEPARTMENT = "report-kind-department",
     CLI_REPORT_BAD_MONTH = "cli-report-bad-month",
     CLI_REPORT_UNKNOWN_UNIT = "cli-report-unknown-unit",
+    ORG_ASSESSMENT_VALUE = "org-assessment-value",
     // command line
     CLI_IMPORTED = "cli-imported",
     CLI_UNCHANGED = "cli-unchanged",

@@ -39,3 +39,4 @@ report-kind-unit = unit
 report-kind-department = department
 cli-report-bad-month = --month takes a month such as 2026-11, not “{ $got }”.
 cli-report-unknown-unit = There is no unit “{ $id }” in the organisation.
+org-assessment-value = { $key } = { $value } in [assessment] is not allowed: basic_weight is 0 to 1, min_cases 1 to 1000, rank_weights three whole numbers from 0 to 1000, not all 0

@@ -39,3 +39,4 @@ report-kind-unit = 单位
 report-kind-department = 部门
 cli-report-bad-month = --month 需要一个月份，例如 2026-11，而不是“{ $got }”。
 cli-report-unknown-unit = 组织中没有单位“{ $id }”。
+org-assessment-value = [assessment] 中 { $key } = { $value } 不可用：basic_weight 为 0 到 1，min_cases 为 1 到 1000，rank_weights 为三个 0 到 1000 的整数且不全为 0

@@ -39,3 +39,4 @@ report-kind-unit = 單位
 report-kind-department = 部門
 cli-report-bad-month = --month 需要一個月份，例如 2026-11，而不是「{ $got }」。
 cli-report-unknown-unit = 組織中沒有單位「{ $id }」。
+org-assessment-value = [assessment] 中 { $key } = { $value } 不可用：basic_weight 為 0 到 1，min_cases 為 1 到 1000，rank_weights 為三個 0 到 1000 的整數且不全為 0

@@ -149,6 +149,35 @@ pub struct Policy {
     /// long again the unit's leaders are asked. Nothing is ever closed without a person.
     #[serde(default = "default_verify_within")]
     pub verify_within: Secs,
+    /// How figures are weighed (`[assessment]`); a policy stored before it existed has the
+    /// defaults.
+    #[serde(default)]
+    pub assessment: AssessmentPolicy,
+}
+
+/// The `[assessment]` table: how much a 基本满意 counts (in thousandths: 500 is 0.5), how few
+/// cases make a rate "too few cases", and the weights of response, on-time resolution and
+/// satisfaction rates in `/rank`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AssessmentPolicy {
+    pub basic_weight_permille: u32,
+    pub min_cases: u32,
+    pub rank_weights: [u32; 3],
+}
+
+impl AssessmentPolicy {
+    pub const MIN_CASES: (i64, i64) = (1, 1000);
+}
+
+impl Default for AssessmentPolicy {
+    fn default() -> Self {
+        AssessmentPolicy {
+            basic_weight_permille: 500,
+            min_cases: 5,
+            rank_weights: [30, 35, 35],
+        }
+    }
 }
 
 /// 24 hours: a day to go and look.
@@ -171,6 +200,7 @@ impl Default for Policy {
             },
             levels: BTreeMap::new(),
             verify_within: default_verify_within(),
+            assessment: AssessmentPolicy::default(),
         }
     }
 }
@@ -346,6 +376,7 @@ mod tests {
             urgent: Durations::default(),
             levels: BTreeMap::new(),
             verify_within: Secs(3600),
+            assessment: AssessmentPolicy::default(),
         };
         assert_eq!(p.deadlines(Level::Grid, false, None).remind_before.0, 100);
     }

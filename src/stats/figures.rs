@@ -124,6 +124,16 @@ impl Default for Assessment {
     }
 }
 
+impl From<crate::domain::policy::AssessmentPolicy> for Assessment {
+    fn from(p: crate::domain::policy::AssessmentPolicy) -> Assessment {
+        Assessment {
+            basic_weight: f64::from(p.basic_weight_permille) / 1000.0,
+            min_cases: i64::from(p.min_cases),
+            rank_weights: p.rank_weights.map(f64::from),
+        }
+    }
+}
+
 impl Figures {
     /// Parties that reported on time ÷ parties summoned and due.
     pub fn response_rate(&self, a: &Assessment) -> Rate {
@@ -219,5 +229,53 @@ mod tests {
         assert!((s - (22.5 + 21.875) / 65.0).abs() < 1e-9, "{s}");
         assert_eq!(Figures::default().score(&a), None);
         assert_eq!(Rate::of(0.0, 0, 0), Rate::TooFew { cases: 0 });
+    }
+
+    #[test]
+    fn the_assessment_table_is_read_checked_and_defaults_when_absent() {
+        use crate::domain::org::{parse_org, OrgProblem};
+        let example = include_str!("../../examples/huashan.toml");
+        // The example states the defaults.
+        let org = parse_org(example).unwrap();
+        assert_eq!(
+            Assessment::from(org.policy.assessment),
+            Assessment::default()
+        );
+        // Without the table: the defaults too.
+        let start = example.find("[assessment]").unwrap();
+        let end = start + example[start..].find("\n\n").unwrap();
+        let base = format!("{}{}", &example[..start], &example[end..]);
+        let base = base.as_str();
+        let org = parse_org(base).unwrap();
+        assert_eq!(
+            Assessment::from(org.policy.assessment),
+            Assessment::default()
+        );
+        let text = format!(
+            "{base}\n[assessment]\nbasic_weight = 0.6\nmin_cases = 3\nrank_weights = [40, 30, 30]\n"
+        );
+        let a = Assessment::from(parse_org(&text).unwrap().policy.assessment);
+        assert_eq!(
+            a,
+            Assessment {
+                basic_weight: 0.6,
+                min_cases: 3,
+                rank_weights: [40.0, 30.0, 30.0]
+            }
+        );
+        for (bad, key) in [
+            ("basic_weight = 1.5", "basic_weight"),
+            ("min_cases = 0", "min_cases"),
+            ("rank_weights = [0, 0, 0]", "rank_weights"),
+            ("rank_weights = [50, 50]", "rank_weights"),
+        ] {
+            let text = format!("{base}\n[assessment]\n{bad}\n");
+            let e = parse_org(&text).unwrap_err();
+            assert!(
+                matches!(&e.problem, OrgProblem::AssessmentValue { key: k, .. } if *k == key),
+                "{bad}: {e:?}"
+            );
+            assert_eq!(e.line, base.lines().count() + 3, "{bad}");
+        }
     }
 }

@@ -186,7 +186,7 @@ pub async fn stats(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, arg: &s
             .await
             .map(|_| ());
     };
-    let a = Assessment::default();
+    let a = Assessment::from(here.org.policy.assessment);
     let (scope, name) = figures_scope(&here.org, bound);
     let total = ctx.store.figures(&scope, &period, now).await?;
     let (part_scopes, of_departments) = parts(&here.org, bound);
@@ -334,7 +334,7 @@ pub async fn rank(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, arg: &st
             .await
             .map(|_| ());
     };
-    let a = Assessment::default();
+    let a = Assessment::from(here.org.policy.assessment);
     let mut departments = Vec::new();
     for d in &org.departments {
         let s = Scope {

@@ -85,6 +85,10 @@ pub enum OrgProblem {
     /// A boundary file's geometry that is not an area.
     #[error("unit {id}: a {kind} is not an area")]
     BoundaryKind { id: String, kind: String },
+    /// An `[assessment]` value out of its range: `basic_weight` 0 to 1, `min_cases` 1 to 1000,
+    /// `rank_weights` three whole numbers from 0, not all 0.
+    #[error("assessment.{key} = {value} is not allowed")]
+    AssessmentValue { key: &'static str, value: String },
     /// A `[resident]` number out of its range.
     #[error("resident.{key} = {value}, not within {min}..={max}")]
     ResidentLimit {
@@ -125,6 +129,15 @@ pub(super) struct RawOrg {
     #[serde(default)]
     pub(super) role: Vec<RawRole>,
     pub(super) resident: Option<RawResident>,
+    pub(super) assessment: Option<RawAssessment>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAssessment {
+    pub(super) basic_weight: Option<Spanned<f64>>,
+    pub(super) min_cases: Option<Spanned<i64>>,
+    pub(super) rank_weights: Option<Spanned<Vec<i64>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -326,6 +339,7 @@ impl Clean for RawOrg {
             keyword,
             role,
             resident,
+            assessment: _,
         } = self;
         timezone.clean();
         default_locale.clean();

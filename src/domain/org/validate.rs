@@ -8,15 +8,15 @@ use chrono::{NaiveDate, NaiveTime, Weekday};
 use toml::Spanned;
 
 use super::schema::{
-    Clean, OrgError, OrgProblem, RawAdmin, RawAlliance, RawCalendar, RawDepartment, RawDurations,
-    RawKeyword, RawMember, RawOrg, RawPolicy, RawResident, RawRole, RawUnit,
+    Clean, OrgError, OrgProblem, RawAdmin, RawAlliance, RawAssessment, RawCalendar, RawDepartment,
+    RawDurations, RawKeyword, RawMember, RawOrg, RawPolicy, RawResident, RawRole, RawUnit,
 };
 use super::{Alliance, Department, Membership, Organisation, Person, Unit};
 use crate::domain::geo::{Boundary, BoundaryError};
 use crate::domain::ids::{DepartmentId, Lang, Scope, TelegramUserId, UnitId};
 use crate::domain::parse::KeywordRule;
 use crate::domain::policy::{
-    Calendar, Durations, Level, LevelPolicy, Policy, ResidentPolicy, Secs,
+    AssessmentPolicy, Calendar, Durations, Level, LevelPolicy, Policy, ResidentPolicy, Secs,
 };
 use crate::domain::role::{builtin_roles, RoleCatalog, RoleId, RoleNames};
 use crate::domain::text::is_visibly_empty;
@@ -730,6 +730,56 @@ fn resident(lines: &Lines, raw: Option<RawResident>) -> Result<ResidentPolicy, O
     Ok(p)
 }
 
+fn assessment(lines: &Lines, raw: Option<RawAssessment>) -> Result<AssessmentPolicy, OrgError> {
+    let mut a = AssessmentPolicy::default();
+    let Some(raw) = raw else { return Ok(a) };
+    if let Some(w) = &raw.basic_weight {
+        let v = *w.get_ref();
+        if !(0.0..=1.0).contains(&v) {
+            return err(
+                lines.at(w),
+                OrgProblem::AssessmentValue {
+                    key: "basic_weight",
+                    value: v.to_string(),
+                },
+            );
+        }
+        a.basic_weight_permille = (v * 1000.0).round() as u32;
+    }
+    if let Some(n) = &raw.min_cases {
+        let (min, max) = AssessmentPolicy::MIN_CASES;
+        let v = *n.get_ref();
+        if !(min..=max).contains(&v) {
+            return err(
+                lines.at(n),
+                OrgProblem::AssessmentValue {
+                    key: "min_cases",
+                    value: v.to_string(),
+                },
+            );
+        }
+        a.min_cases = u32::try_from(v).unwrap_or(a.min_cases);
+    }
+    if let Some(ws) = &raw.rank_weights {
+        let v = ws.get_ref();
+        let ok =
+            v.len() == 3 && v.iter().all(|w| (0..=1000).contains(w)) && v.iter().any(|w| *w > 0);
+        if !ok {
+            return err(
+                lines.at(ws),
+                OrgProblem::AssessmentValue {
+                    key: "rank_weights",
+                    value: format!("{v:?}"),
+                },
+            );
+        }
+        for (slot, w) in a.rank_weights.iter_mut().zip(v) {
+            *slot = u32::try_from(*w).unwrap_or(0);
+        }
+    }
+    Ok(a)
+}
+
 /// Parses and validates an organisation file. The first problem found is returned with its line.
 /// A `boundary_file` cannot be read this way (it is refused with its line): use
 /// [`parse_org_with`] to say where files are.
@@ -751,7 +801,8 @@ pub fn parse_org_with(text: &str, files: ReadFile) -> Result<Organisation, OrgEr
 
     let timezone = timezone(&lines, &raw.timezone)?;
     let default_locale = locale(&lines, &raw.default_locale)?;
-    let policy = policy(&lines, raw.policy.take())?;
+    let mut policy = policy(&lines, raw.policy.take())?;
+    policy.assessment = assessment(&lines, raw.assessment.take())?;
     let calendar = calendar(&lines, raw.calendar.take())?;
     let resident = resident(&lines, raw.resident.take())?;
     let units = units(&lines, files, &raw.unit)?;
