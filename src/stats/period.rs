@@ -126,7 +126,8 @@ mod tests {
     fn every_form_people_write_is_a_period_at_local_midnight() {
         // Wednesday 2026-12-02 09:00 in Shanghai (01:00 UTC).
         let now = sh(2026, 12, 2) + Duration::hours(9);
-        let cases: &[(&str, Option<(DateTime<Utc>, DateTime<Utc>, &str)>)] = &[
+        type Case<'a> = (&'a str, Option<(DateTime<Utc>, DateTime<Utc>, &'a str)>);
+        let cases: &[Case] = &[
             ("", Some((sh(2026, 12, 1), sh(2027, 1, 1), "2026-12"))),
             ("month", Some((sh(2026, 12, 1), sh(2027, 1, 1), "2026-12"))),
             ("本月", Some((sh(2026, 12, 1), sh(2027, 1, 1), "2026-12"))),

@@ -455,7 +455,10 @@ async fn an_uploaded_chart_is_claimed_with_its_bytes(db: &TestDb) {
         },
         priority: Priority::Answer,
     };
-    db.store.enqueue(&[out.clone()], now()).await.unwrap();
+    db.store
+        .enqueue(std::slice::from_ref(&out), now())
+        .await
+        .unwrap();
     let claimed = db.store.claim_outbox(now(), 60_000, 10).await.unwrap();
     assert_eq!(claimed.len(), 1);
     assert_eq!(claimed[0].payload, out.payload);
