@@ -345,6 +345,10 @@ ids! {
     DEMO_WHISTLE_2 = "demo-whistle-2",
     REFUSE_NOTE = "refuse-note",
     ORG_BAD_DEPARTMENT_ID = "org-bad-department-id",
+    // private menu
+    MENU_REPORT = "menu-report",
+    MENU_MY = "menu-my",
+    MENU_FORGET = "menu-forget",
 }
 
 /// The localized name of a level (unit kind).

@@ -253,3 +253,8 @@ department-whistled = 📣 Whistled { $department }
 demo-whistle-2 = #whistle Broken manhole cover and flooding on the Cuihu North Rd pavement, street stalls too @enforcement officer
 refuse-note = Only people on this unit's roster or summoned to the order can add progress.
 org-bad-department-id = department id { $id } is too long or has characters it may not (at most 32: letters, digits, - and _)
+
+# private menu
+menu-report = Report a problem to your grid (photos and location welcome)
+menu-my = My reports and my orders
+menu-forget = Remove my identity from my reports

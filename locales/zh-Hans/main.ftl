@@ -247,3 +247,8 @@ department-whistled = 📣 已吹哨 { $department }
 demo-whistle-2 = 吹哨 翠湖北路人行道井盖破损积水，还有占道经营 @城管
 refuse-note = 只有本单位名册上的人或被召集的人可以记录进展。
 org-bad-department-id = 部门编号 { $id } 太长或含有不允许的字符（最多 32 个字符：英文字母、数字、- 和 _）
+
+# private menu
+menu-report = 向网格反映问题（可附照片和位置）
+menu-my = 我反映的问题和我的哨令
+menu-forget = 从我的反映中删除我的身份

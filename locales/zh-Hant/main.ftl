@@ -247,3 +247,8 @@ department-whistled = 📣 已吹哨 { $department }
 demo-whistle-2 = 吹哨 翠湖北路人行道井蓋破損積水，還有佔道經營 @城管
 refuse-note = 只有本單位名冊上的人或被召集的人可以記錄進展。
 org-bad-department-id = 部門編號 { $id } 太長或含有不允許的字元（最多 32 個字元：英文字母、數字、- 和 _）
+
+# private menu
+menu-report = 向網格反映問題（可附照片和位置）
+menu-my = 我反映的問題和我的哨令
+menu-forget = 從我的反映中刪除我的身份
