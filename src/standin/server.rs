@@ -452,7 +452,10 @@ fn check_request(state: &State, method: &str, request: &RequestBody) -> Result<(
     if method == "setMyCommands" {
         check_commands(params)?;
     }
-    if matches!(method, "setMyCommands" | "deleteMyCommands" | "getMyCommands") {
+    if matches!(
+        method,
+        "setMyCommands" | "deleteMyCommands" | "getMyCommands"
+    ) {
         check_command_scope(params)?;
     }
     Ok(())

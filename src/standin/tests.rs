@@ -1860,7 +1860,13 @@ async fn everything_shown_in_a_chat_keeps_every_version_copies_and_mentions() {
     let resident = TgUser::new(777_001, "王小明").with_username("xiaoming_w");
     standin.register_user(&resident);
     let private = TgChat::private(&resident);
-    let venue = standin.venue(&private, &resident, (25.04, 102.71), "王小明家", "圆西路12号");
+    let venue = standin.venue(
+        &private,
+        &resident,
+        (25.04, 102.71),
+        "王小明家",
+        "圆西路12号",
+    );
     let venue_id = venue["message"]["message_id"].as_i64().unwrap() as i32;
     standin.push_update(venue);
 
@@ -1875,10 +1881,7 @@ async fn everything_shown_in_a_chat_keeps_every_version_copies_and_mentions() {
     bot.copy_message(ChatId(GROUP), ChatId(resident.id), MessageId(venue_id))
         .await
         .unwrap();
-    let mention = format!(
-        "<a href=\"tg://user?id={}\">居民</a> 已确认",
-        resident.id
-    );
+    let mention = format!("<a href=\"tg://user?id={}\">居民</a> 已确认", resident.id);
     bot.send_message(ChatId(GROUP), mention)
         .parse_mode(ParseMode::Html)
         .await
@@ -1895,5 +1898,9 @@ async fn everything_shown_in_a_chat_keeps_every_version_copies_and_mentions() {
     assert!(seen.contains(&resident.id.to_string()));
     assert!(standin.everything_shown_in(-1009).is_empty());
     assert_eq!(standin.chats_posted_in(), vec![GROUP]);
-    assert!(standin.violations().is_empty(), "{:?}", standin.violations());
+    assert!(
+        standin.violations().is_empty(),
+        "{:?}",
+        standin.violations()
+    );
 }

@@ -20,7 +20,9 @@ pub use crate::render::Button;
 pub use jobs::DueJob;
 pub use orders::{Commit, NewOrder, StoredOrder};
 pub use org::{ChatBinding, ImportReport};
-pub use outbox::{album_size, Keyboard, OutboxRow, Outgoing, Payload, Priority, Throttle, ALBUM_MAX};
+pub use outbox::{
+    album_size, Keyboard, OutboxRow, Outgoing, Payload, Priority, Throttle, ALBUM_MAX,
+};
 
 /// Which database a `Store` talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

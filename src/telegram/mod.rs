@@ -17,7 +17,8 @@ use std::time::Duration;
 use teloxide::payloads::{AnswerCallbackQuerySetters, GetUpdatesSetters, SetMyCommandsSetters};
 use teloxide::prelude::*;
 use teloxide::types::{
-    AllowedUpdate, BotCommand, BotCommandScope, ChatMemberStatus, MessageEntityKind, Update, UpdateKind, User,
+    AllowedUpdate, BotCommand, BotCommandScope, ChatMemberStatus, MessageEntityKind, Update,
+    UpdateKind, User,
 };
 use tokio::sync::watch;
 

@@ -190,13 +190,16 @@ fn must_pass(window: &VecDeque<Instant>, n: usize, cap: usize) -> Option<Instant
 fn markup(buttons: &[Vec<Button>], keyboard: Option<&Keyboard>) -> Option<ReplyMarkup> {
     match keyboard {
         Some(Keyboard::RequestLocation { label, skip }) => {
-            let mut rows =
-                vec![vec![KeyboardButton::new(label.clone()).request(ButtonRequest::Location)]];
+            let mut rows = vec![vec![
+                KeyboardButton::new(label.clone()).request(ButtonRequest::Location)
+            ]];
             if let Some(skip) = skip {
                 rows.push(vec![KeyboardButton::new(skip.clone())]);
             }
             Some(ReplyMarkup::Keyboard(
-                KeyboardMarkup::new(rows).one_time_keyboard().resize_keyboard(),
+                KeyboardMarkup::new(rows)
+                    .one_time_keyboard()
+                    .resize_keyboard(),
             ))
         }
         Some(Keyboard::Remove) => Some(ReplyMarkup::KeyboardRemove(KeyboardRemove::new())),
@@ -256,7 +259,10 @@ enum Outcome {
     Sent(Option<i64>),
     /// Part went out (the first album of many photos); the row now holds the rest.
     Progress(Payload),
-    Retry { after_ms: i64, error: String },
+    Retry {
+        after_ms: i64,
+        error: String,
+    },
     Failed(String),
     Migrated(i64),
 }
@@ -362,8 +368,7 @@ async fn deliver(bot: &Bot, store: &Store, row: &OutboxRow) -> Outcome {
                     if let Some(r) = reply_parameters(reply) {
                         req = req.reply_parameters(r);
                     }
-                    req.await
-                        .map(|ms| ms.first().map_or(0, |m| m.id.0 as i64))
+                    req.await.map(|ms| ms.first().map_or(0, |m| m.id.0 as i64))
                 }
             };
             match first {
@@ -714,8 +719,14 @@ mod tests {
         });
         q.record(-1, t0);
         q.record(-1, t0 + ms(500));
-        assert_eq!(q.wait_for(-1, Priority::Notice, 5, t0 + ms(1000)), ms(59_500));
-        assert_eq!(Pacer::new(Pacing::TELEGRAM).wait_for(-1, Priority::Notice, 25, t0), Duration::ZERO);
+        assert_eq!(
+            q.wait_for(-1, Priority::Notice, 5, t0 + ms(1000)),
+            ms(59_500)
+        );
+        assert_eq!(
+            Pacer::new(Pacing::TELEGRAM).wait_for(-1, Priority::Notice, 25, t0),
+            Duration::ZERO
+        );
     }
 
     #[test]

@@ -1060,7 +1060,11 @@ mod media {
             .collect();
         assert_eq!(
             private,
-            [&written[2].payload, &written[3].payload, &written[4].payload]
+            [
+                &written[2].payload,
+                &written[3].payload,
+                &written[4].payload
+            ]
         );
         assert!(matches!(
             private[0],
