@@ -751,8 +751,8 @@ mod tests {
         let Some(ReplyMarkup::Keyboard(k)) = markup(&buttons, Some(&ask)) else {
             panic!("a reply keyboard")
         };
-        assert_eq!(k.one_time_keyboard, true);
-        assert_eq!(k.resize_keyboard, true);
+        assert!(k.one_time_keyboard);
+        assert!(k.resize_keyboard);
         assert_eq!(k.keyboard.len(), 2);
         assert_eq!(k.keyboard[0][0].text, "📍 发送位置");
         assert_eq!(k.keyboard[0][0].request, Some(ButtonRequest::Location));
