@@ -454,6 +454,10 @@ ids! {
     ORG_BOUNDARY_FILE = "org-boundary-file",
     ORG_BOUNDARY_KIND = "org-boundary-kind",
     ORG_RESIDENT_LIMIT = "org-resident-limit",
+    // private menu
+    MENU_REPORT = "menu-report",
+    MENU_MY = "menu-my",
+    MENU_FORGET = "menu-forget",
 }
 
 /// The localized name of a level (unit kind).

@@ -259,3 +259,8 @@ org-boundary-twice = unit { $id } has both boundary and boundary_file; give one
 org-boundary-file = the boundary file { $file } of unit { $id } cannot be used: { $detail }
 org-boundary-kind = the boundary of unit { $id } is a { $kind }, not an area (use a Polygon or MultiPolygon)
 org-resident-limit = { $key } = { $value } in [resident] is out of range ({ $min } to { $max })
+
+# private menu
+menu-report = Report a problem to your grid (photos and location welcome)
+menu-my = My reports and my orders
+menu-forget = Remove my identity from my reports

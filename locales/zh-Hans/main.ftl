@@ -253,3 +253,8 @@ org-boundary-twice = 单位 { $id } 同时写了 boundary 和 boundary_file，�
 org-boundary-file = 单位 { $id } 的边界文件 { $file } 无法使用：{ $detail }
 org-boundary-kind = 单位 { $id } 的边界是 { $kind }，不是区域（需要 Polygon 或 MultiPolygon）
 org-resident-limit = [resident] 中 { $key } = { $value } 超出范围（{ $min } 到 { $max }）
+
+# private menu
+menu-report = 向网格反映问题（可附照片和位置）
+menu-my = 我反映的问题和我的哨令
+menu-forget = 从我的反映中删除我的身份

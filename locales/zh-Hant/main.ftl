@@ -253,3 +253,8 @@ org-boundary-twice = 單位 { $id } 同時寫了 boundary 和 boundary_file，�
 org-boundary-file = 單位 { $id } 的邊界檔案 { $file } 無法使用：{ $detail }
 org-boundary-kind = 單位 { $id } 的邊界是 { $kind }，不是區域（需要 Polygon 或 MultiPolygon）
 org-resident-limit = [resident] 中 { $key } = { $value } 超出範圍（{ $min } 到 { $max }）
+
+# private menu
+menu-report = 向網格反映問題（可附照片和位置）
+menu-my = 我反映的問題和我的哨令
+menu-forget = 從我的反映中刪除我的身份

@@ -14,6 +14,7 @@ mod e2e_departments;
 mod e2e_flood;
 mod e2e_follow;
 mod e2e_long_texts;
+mod e2e_media;
 mod e2e_odd_input;
 mod e2e_processes;
 mod e2e_regressions;

@@ -1081,5 +1081,160 @@ mod resident_places {
     crate::contract!(
         boundaries_addresses_and_the_resident_policy_read_back_as_written,
         a_corrupt_boundary_is_a_corrupt_store_not_a_panic,
+/// The residents' payloads: photos, copies and reply keyboards (issue 9).
+mod media {
+    use super::*;
+    use gridwhistle::acts::notices;
+    use gridwhistle::storage::Keyboard;
+
+    /// Each new payload kind reads back as written, with its kind; photos and a copy replying
+    /// to a card wait for the card's send like any reply; a keyboard-less Send stored before
+    /// keyboards existed still reads.
+    async fn photos_copies_and_keyboards_round_trip_and_wait_for_their_card(db: &TestDb) {
+        let o = crate::support::create_order(&db.store, new_order(&["sanitation"]), &[], |o| {
+            (vec![], vec![send(-1, "card", Some(o.id))])
+        })
+        .await;
+        let card = db.store.claim_outbox(t0(), 30_000, 10).await.unwrap();
+        assert_eq!(card[0].payload.kind(), "card");
+        db.store
+            .outbox_retry(card[0].id, Some(t0() + Duration::seconds(3)), "429")
+            .await
+            .unwrap();
+        let photos = notices::photos(
+            -1,
+            vec!["AgAC-1".into(), "AgAC-2".into(), "AgAC-3".into()],
+            Some("<b>现场</b> &amp; 照片".into()),
+            Some(o.id),
+        );
+        let copy = notices::copy(-1, 501, 12, Some(o.id));
+        let ask = notices::send_with_keyboard(
+            501,
+            "请发送位置".into(),
+            Keyboard::RequestLocation {
+                label: "📍 发送位置".into(),
+                skip: Some("跳过".into()),
+            },
+        );
+        let remove = notices::send_with_keyboard(501, "收到".into(), Keyboard::Remove);
+        let private_photo = notices::photos(501, vec!["AgAC-9".into()], None, None);
+        let written = [photos, copy, ask, remove, private_photo];
+        db.store.enqueue(&written, t0()).await.unwrap();
+        assert_eq!(
+            [&written[0], &written[1]].map(|o| o.priority),
+            [Priority::Notice; 2],
+            "about an order in a group: notices"
+        );
+        assert_eq!(
+            [&written[2], &written[3], &written[4]].map(|o| o.priority),
+            [Priority::Answer; 3],
+            "private answers"
+        );
+        // The group's photos and copy wait for the card; the private chat's rows go in order.
+        let mut seen = Vec::new();
+        for at in [t0(), t0() + Duration::seconds(3)] {
+            loop {
+                let rows = db.store.claim_outbox(at, 30_000, 10).await.unwrap();
+                if rows.is_empty() {
+                    break;
+                }
+                for r in rows {
+                    db.store.outbox_sent(&r, Some(r.id)).await.unwrap();
+                    seen.push((r.chat_id, r.payload));
+                }
+            }
+        }
+        let group: Vec<&Payload> = seen
+            .iter()
+            .filter(|(c, _)| *c == -1)
+            .map(|(_, p)| p)
+            .collect();
+        assert_eq!(group.len(), 3);
+        assert_eq!(group[0].kind(), "card");
+        assert_eq!(group[1], &written[0].payload);
+        assert_eq!(group[2], &written[1].payload);
+        assert_eq!(group[1].kind(), "photos");
+        assert_eq!(group[2].kind(), "copy");
+        assert_eq!(group[1].order(), Some(o.id));
+        let private: Vec<&Payload> = seen
+            .iter()
+            .filter(|(c, _)| *c == 501)
+            .map(|(_, p)| p)
+            .collect();
+        assert_eq!(
+            private,
+            [
+                &written[2].payload,
+                &written[3].payload,
+                &written[4].payload
+            ]
+        );
+        assert!(matches!(
+            private[0],
+            Payload::Send { keyboard: Some(Keyboard::RequestLocation { skip: Some(s), .. }), buttons, .. }
+                if s == "跳过" && buttons.is_empty()
+        ));
+        // A Send stored before keyboards existed has none.
+        let old = r#"{"op":"send","html":"x","buttons":[],"card":null,"reply_to_card":null,"reply_to":null}"#;
+        let p: Payload = serde_json::from_str(old).unwrap();
+        assert!(matches!(p, Payload::Send { keyboard: None, .. }));
+        assert_eq!(serde_json::to_string(&p).unwrap(), old, "stored unchanged");
+        assert_eq!(db.store.outbox_counts().await.unwrap(), (0, 6, 0));
+    }
+
+    /// Twenty-three photos go as albums of 10, 10 and 3, one per delivery: the row keeps what
+    /// is still to go (the caption went with the first), and is delivered only at the end.
+    async fn many_photos_go_album_by_album_keeping_the_rest_in_the_row(db: &TestDb) {
+        let ids: Vec<String> = (1..=23).map(|i| format!("AgAC-{i}")).collect();
+        db.store
+            .enqueue(
+                &[notices::photos(-2, ids.clone(), Some("说明".into()), None)],
+                t0(),
+            )
+            .await
+            .unwrap();
+        let mut albums = Vec::new();
+        loop {
+            let rows = db.store.claim_outbox(t0(), 30_000, 10).await.unwrap();
+            let Some(row) = rows.into_iter().next() else {
+                break;
+            };
+            let Payload::Photos {
+                photos, caption, ..
+            } = &row.payload
+            else {
+                panic!("photos: {:?}", row.payload)
+            };
+            let n = row.payload.messages_next();
+            albums.push((photos[..n].to_vec(), caption.clone()));
+            if n < photos.len() {
+                let rest = Payload::Photos {
+                    photos: photos[n..].to_vec(),
+                    caption: None,
+                    reply_to_card: None,
+                    reply_to: None,
+                };
+                db.store.outbox_progress(row.id, &rest).await.unwrap();
+                assert_eq!(db.store.outbox_counts().await.unwrap(), (1, 0, 0));
+            } else {
+                db.store.outbox_sent(&row, Some(99)).await.unwrap();
+            }
+        }
+        let sizes: Vec<usize> = albums.iter().map(|(a, _)| a.len()).collect();
+        assert_eq!(sizes, [10, 10, 3]);
+        let all: Vec<String> = albums.iter().flat_map(|(a, _)| a.clone()).collect();
+        assert_eq!(all, ids, "every photo once, in order");
+        let captions: Vec<Option<String>> = albums.iter().map(|(_, c)| c.clone()).collect();
+        assert_eq!(captions, [Some("说明".to_string()), None, None]);
+        assert_eq!(db.store.outbox_counts().await.unwrap(), (0, 1, 0));
+        // Eleven go as 9 and 2: never a lone photo at the end.
+        assert_eq!(gridwhistle::storage::album_size(11), 9);
+        assert_eq!(gridwhistle::storage::album_size(21), 10);
+        assert_eq!(gridwhistle::storage::album_size(1), 1);
+    }
+
+    crate::contract!(
+        photos_copies_and_keyboards_round_trip_and_wait_for_their_card,
+        many_photos_go_album_by_album_keeping_the_rest_in_the_row,
     );
 }
