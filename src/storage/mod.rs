@@ -24,10 +24,7 @@ pub use org::{ChatBinding, ImportReport};
 pub use outbox::{
     album_size, Keyboard, OutboxRow, Outgoing, Payload, Priority, Throttle, ALBUM_MAX,
 };
-<<<<<<< HEAD
 pub use residents::{Forgotten, Resident, StoredDialogue};
-=======
->>>>>>> media
 
 /// Which database a `Store` talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

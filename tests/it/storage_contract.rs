@@ -1081,6 +1081,9 @@ mod resident_places {
     crate::contract!(
         boundaries_addresses_and_the_resident_policy_read_back_as_written,
         a_corrupt_boundary_is_a_corrupt_store_not_a_panic,
+    );
+}
+
 /// The residents' payloads: photos, copies and reply keyboards (issue 9).
 mod media {
     use super::*;
