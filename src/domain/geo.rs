@@ -271,6 +271,10 @@ pub fn unit_with_chat(org: &Organisation, unit: &UnitId) -> Option<UnitId> {
         .map(|u| u.id.clone())
 }
 
+/// Points come from Telegram's JSON or a checked organisation file: never NaN, so equality is
+/// an equivalence (orders, which carry one, compare with `Eq`).
+impl Eq for Point {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -539,7 +543,3 @@ addresses = ["翠湖"]
         assert_eq!(org.resident.max_photos, 5);
     }
 }
-
-/// Points come from Telegram's JSON or a checked organisation file: never NaN, so equality is
-/// an equivalence (orders, which carry one, compare with `Eq`).
-impl Eq for Point {}

@@ -286,14 +286,12 @@ impl Store {
 
     /// The chat the latest question about `order` came from.
     pub async fn question_chat(&self, order: OrderId) -> Result<Option<i64>> {
-        Ok(sqlx::query(
-            "SELECT chat_id FROM questions WHERE order_id = $1 ORDER BY id DESC LIMIT 1",
-        )
-        .bind(order.0)
-        .fetch_optional(&self.pool)
-        .await?
-        .map(|r| col(&r, "chat_id"))
-        .transpose()?)
+        sqlx::query("SELECT chat_id FROM questions WHERE order_id = $1 ORDER BY id DESC LIMIT 1")
+            .bind(order.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| col(&r, "chat_id"))
+            .transpose()
     }
 
     // ---- blocks and forgetting --------------------------------------------------------------

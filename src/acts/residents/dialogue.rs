@@ -165,11 +165,7 @@ pub async fn message(ctx: &Ctx, p: &Private) -> Result<()> {
     if skip {
         input.text = None;
     }
-    let added = d.add(
-        input,
-        me.org.resident.max_text,
-        me.org.resident.max_photos as usize,
-    );
+    let added = d.add(input, me.org.resident.max_text, me.org.resident.max_photos);
     d.updated_at = now;
     if d.step != Step::Collecting && !matches!(added.as_slice(), [Added::Nothing]) {
         // Something new after the summary or a choice: gather again, then show it anew.
