@@ -119,6 +119,11 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The organisation as last loaded, with the version (`counters.org`) it was loaded at:
+    /// reloaded only when a write changed it (in this process or another).
+    org_cache: std::sync::Arc<
+        std::sync::Mutex<Option<(i64, std::sync::Arc<crate::domain::org::Organisation>)>>,
+    >,
 }
 
 /// Unix milliseconds of a UTC time.
@@ -203,7 +208,11 @@ impl Store {
             })
             .connect(&url)
             .await?;
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            org_cache: Default::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }

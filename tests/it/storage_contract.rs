@@ -1241,3 +1241,53 @@ mod media {
         many_photos_go_album_by_album_keeping_the_rest_in_the_row,
     );
 }
+
+/// The organisation is cached and reloaded only when it changed (issue 11): every write that
+/// changes what `load_org` reads is seen at once, by this store and by another process's.
+mod org_cache {
+    use super::*;
+    use gridwhistle::storage::Store;
+
+    async fn every_change_is_seen_at_once_by_every_process(db: &TestDb) {
+        let org = parse_org(HUASHAN).unwrap();
+        db.store.import_org(&org, false).await.unwrap();
+        let other = Store::connect(&db.url).await.unwrap();
+        let before = other.load_org().await.unwrap();
+        assert_eq!(db.store.load_org().await.unwrap(), before);
+        let m = Membership {
+            telegram_id: TelegramUserId(4242),
+            scope: Scope::Unit(UnitId::new("cuihu-1")),
+            role: RoleId::new("sanitation"),
+        };
+        assert!(db.store.assign(&m).await.unwrap());
+        // Another process sees the new member on its next read, not a stale copy.
+        assert!(other.load_org().await.unwrap().memberships.contains(&m));
+        db.store
+            .bind_chat(-777, &Scope::Unit(UnitId::new("cuihu-2")))
+            .await
+            .unwrap();
+        let seen = other.load_org().await.unwrap();
+        let unit = seen
+            .units
+            .iter()
+            .find(|u| u.id.as_str() == "cuihu-2")
+            .unwrap();
+        assert_eq!(unit.chat_id, Some(-777));
+        assert!(other.unassign(&m).await.unwrap());
+        assert!(!db.store.load_org().await.unwrap().memberships.contains(&m));
+        // A person already known as they are costs no write: the version stays.
+        db.store
+            .learn_person(TelegramUserId(1001), "李明", Some("liming"))
+            .await
+            .unwrap();
+        let a = db.store.load_org().await.unwrap();
+        db.store
+            .learn_person(TelegramUserId(1001), "李明", Some("liming"))
+            .await
+            .unwrap();
+        assert_eq!(db.store.load_org().await.unwrap(), a);
+        other.close().await;
+    }
+
+    crate::contract!(every_change_is_seen_at_once_by_every_process,);
+}
