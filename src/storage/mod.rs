@@ -114,6 +114,11 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
+/// The organisation last loaded and the version it was loaded at, shared by a store's clones.
+type OrgCache = std::sync::Arc<
+    std::sync::Mutex<Option<(i64, std::sync::Arc<crate::domain::org::Organisation>)>>,
+>;
+
 /// The database behind the bot.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -121,9 +126,7 @@ pub struct Store {
     backend: Backend,
     /// The organisation as last loaded, with the version (`counters.org`) it was loaded at:
     /// reloaded only when a write changed it (in this process or another).
-    org_cache: std::sync::Arc<
-        std::sync::Mutex<Option<(i64, std::sync::Arc<crate::domain::org::Organisation>)>>,
-    >,
+    org_cache: OrgCache,
 }
 
 /// Unix milliseconds of a UTC time.
