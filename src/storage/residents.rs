@@ -75,6 +75,11 @@ impl Store {
         lang: Lang,
         now: DateTime<Utc>,
     ) -> Result<Resident> {
+        // Read first: an insert that meets the unique id would still take a number from the
+        // sequence (PostgreSQL), leaving gaps between residents.
+        if let Some(r) = self.resident_of_user(user).await? {
+            return Ok(r);
+        }
         sqlx::query(
             "INSERT INTO residents (telegram_id, chat_id, locale, created_at)
              VALUES ($1, $2, $3, $4) ON CONFLICT (telegram_id) DO NOTHING",
