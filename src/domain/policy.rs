@@ -392,6 +392,51 @@ pub fn due_after(
     start + duration.to_chrono()
 }
 
+/// How long from `start` to `end` on the clock `due_after` counts deadlines with: whole seconds
+/// of working time for a non-urgent order under a calendar, wall time otherwise. Kept with a
+/// report or resolution so that figures add up the time the deadline measured (`0` when `end`
+/// is not after `start`).
+pub fn elapsed_secs(
+    start: chrono::DateTime<chrono::Utc>,
+    end: chrono::DateTime<chrono::Utc>,
+    urgent: bool,
+    calendar: Option<&Calendar>,
+    tz: chrono_tz::Tz,
+) -> i64 {
+    use chrono::Duration;
+    if end <= start {
+        return 0;
+    }
+    let wall = (end - start).num_seconds();
+    let Some(cal) = calendar.filter(|_| !urgent) else {
+        return wall;
+    };
+    if cal.weekdays.is_empty() && cal.workdays.is_empty() {
+        return wall; // as `due_after`: a calendar with no working time counts plain time
+    }
+    let (from, to) = (
+        start.with_timezone(&tz).naive_local(),
+        end.with_timezone(&tz).naive_local(),
+    );
+    let mut total = Duration::zero();
+    let mut day = from.date();
+    // Bounded like `due_after`: two years of days at most.
+    for _ in 0..(366 * 2) {
+        if day > to.date() {
+            break;
+        }
+        if cal.is_working_day(day) {
+            let open = day.and_time(cal.start).max(from);
+            let close = day.and_time(cal.end).min(to);
+            if close > open {
+                total += close - open;
+            }
+        }
+        day += Duration::days(1);
+    }
+    total.num_seconds()
+}
+
 #[cfg(test)]
 mod calendar_tests {
     use super::*;
@@ -482,7 +527,18 @@ mod calendar_tests {
                 expected,
                 "case {i}"
             );
+            // The time a report took is measured on the same clock: the inverse.
+            assert_eq!(
+                elapsed_secs(start, expected, urgent, Some(&c), tz),
+                d.0,
+                "elapsed, case {i}"
+            );
         }
+        // Friday 17:00 to Saturday noon is one working hour; without a calendar, 19 hours.
+        let (fri, sat) = (sh(2026, 11, 27, 17, 0), sh(2026, 11, 28, 12, 0));
+        assert_eq!(elapsed_secs(fri, sat, false, Some(&c), tz), 3600);
+        assert_eq!(elapsed_secs(fri, sat, false, None, tz), 19 * 3600);
+        assert_eq!(elapsed_secs(sat, fri, false, Some(&c), tz), 0);
         assert_eq!(
             due_after(sh(2026, 11, 28, 14, 0), Secs(60), false, None, tz),
             sh(2026, 11, 28, 14, 1)

@@ -9,7 +9,8 @@ use super::outbox::{insert_outgoing, Outgoing};
 use super::{col, from_json, from_ms, json, ms, time, Result, Store, StoreError};
 use crate::domain::escalation::Job;
 use crate::domain::geo::Point;
-use crate::domain::policy::Level;
+use crate::domain::policy::{elapsed_secs, Calendar, Level};
+use crate::domain::resident::Satisfaction;
 use crate::domain::{
     Event, EventKind, OrderId, OrderState, Party, PartyTarget, ReportMark, ResidentNo,
     TelegramUserId, UnitId, WhistleOrder, Who,
@@ -59,19 +60,123 @@ pub(crate) async fn insert_events(
         .bind(json(&e.kind))
         .execute(&mut **tx)
         .await?;
+        record_rating(tx, e).await?;
     }
     Ok(())
 }
 
+/// Keeps the first reporter's answer on the latest resolution in `orders` (for figures): a new
+/// resolution clears it; the order's own resident's answer sets what it says.
+async fn record_rating(tx: &mut sqlx::Transaction<'_, Any>, e: &Event) -> Result<()> {
+    match &e.kind {
+        EventKind::Resolved { .. } => {
+            sqlx::query(
+                "UPDATE orders SET rating_solved = NULL, rating_satisfaction = NULL WHERE id = $1",
+            )
+            .bind(e.order.0)
+            .execute(&mut **tx)
+            .await?;
+        }
+        EventKind::Rated {
+            solved,
+            satisfaction,
+        } => {
+            let Some(no) = e.actor.and_then(Who::resident) else {
+                return Ok(());
+            };
+            sqlx::query(
+                "UPDATE orders SET rating_solved = COALESCE($1, rating_solved),
+                        rating_satisfaction = COALESCE($2, rating_satisfaction)
+                 WHERE id = $3 AND resident_no = $4",
+            )
+            .bind(solved.map(i64::from))
+            .bind(satisfaction.map(satisfaction_name))
+            .bind(e.order.0)
+            .bind(no.0)
+            .execute(&mut **tx)
+            .await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// A satisfaction's stored name (its serde name: `satisfied`, `basic`, `dissatisfied`).
+pub(crate) fn satisfaction_name(s: Satisfaction) -> String {
+    serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// A level as the figures count it: 0 grid, 1 community, 2 sub-district, 3 district.
+pub(crate) fn level_rank(l: Level) -> i64 {
+    Level::ALL.iter().position(|x| *x == l).unwrap_or(0) as i64
+}
+
+/// A party's target as two plain columns: its kind and the unit or department it names (the
+/// same as the migration derives from the stored JSON).
+fn target_columns(t: &PartyTarget) -> (String, String) {
+    let v = serde_json::to_value(t).unwrap_or_default();
+    let kind = v["kind"].as_str().unwrap_or_default().to_owned();
+    let id = ["department", "unit", "alliance"]
+        .iter()
+        .find_map(|k| v[*k].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    (kind, id)
+}
+
+/// The clock deadlines are counted on: the organisation's time zone and calendar.
+async fn deadline_clock(
+    tx: &mut sqlx::Transaction<'_, Any>,
+) -> Result<(chrono_tz::Tz, Option<Calendar>)> {
+    let mut tz = chrono_tz::Asia::Shanghai;
+    let mut calendar = None;
+    for r in sqlx::query("SELECT key, value FROM settings WHERE key IN ('timezone', 'calendar')")
+        .fetch_all(&mut **tx)
+        .await?
+    {
+        let key: String = col(&r, "key")?;
+        let value: String = col(&r, "value")?;
+        match key.as_str() {
+            "timezone" => tz = from_json(&value)?,
+            _ => calendar = from_json(&value)?,
+        }
+    }
+    Ok((tz, calendar))
+}
+
+/// Writes an order's parties. A report's duration (on its deadline's clock) and whether it met
+/// its deadline are kept as first stored: a later save does not recompute them.
 async fn write_parties(tx: &mut sqlx::Transaction<'_, Any>, o: &WhistleOrder) -> Result<()> {
-    sqlx::query("DELETE FROM parties WHERE order_id = $1")
-        .bind(o.id.0)
-        .execute(&mut **tx)
-        .await?;
+    let clock = if o.parties.iter().any(|p| p.report.is_some()) {
+        Some(deadline_clock(tx).await?)
+    } else {
+        None
+    };
     for (seq, p) in o.parties.iter().enumerate() {
+        let (kind, id) = target_columns(&p.target);
+        let (secs, on_time) = match (&p.report, &clock) {
+            (Some(r), Some((tz, cal))) => (
+                Some(elapsed_secs(p.added_at, r.at, o.urgent, cal.as_ref(), *tz)),
+                Some(i64::from(r.at <= p.ack_due)),
+            ),
+            _ => (None, None),
+        };
         sqlx::query(
-            "INSERT INTO parties (order_id, seq, target, level, added_at, ack_due, reported_by, reported_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO parties (order_id, seq, target, level, added_at, ack_due, reported_by,
+                                  reported_at, target_kind, target_id, report_secs, report_on_time)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             ON CONFLICT (order_id, seq) DO UPDATE SET
+                target = excluded.target, level = excluded.level, added_at = excluded.added_at,
+                ack_due = excluded.ack_due, reported_by = excluded.reported_by,
+                reported_at = excluded.reported_at, target_kind = excluded.target_kind,
+                target_id = excluded.target_id,
+                report_secs = CASE WHEN excluded.reported_at IS NULL THEN NULL
+                                   ELSE COALESCE(parties.report_secs, excluded.report_secs) END,
+                report_on_time = CASE WHEN excluded.reported_at IS NULL THEN NULL
+                                   ELSE COALESCE(parties.report_on_time, excluded.report_on_time) END",
         )
         .bind(o.id.0)
         .bind(seq as i64)
@@ -81,9 +186,47 @@ async fn write_parties(tx: &mut sqlx::Transaction<'_, Any>, o: &WhistleOrder) ->
         .bind(ms(p.ack_due))
         .bind(p.report.as_ref().map(|r| r.by.0))
         .bind(p.report.as_ref().map(|r| ms(r.at)))
+        .bind(kind)
+        .bind(id)
+        .bind(secs)
+        .bind(on_time)
         .execute(&mut **tx)
         .await?;
     }
+    sqlx::query("DELETE FROM parties WHERE order_id = $1 AND seq >= $2")
+        .bind(o.id.0)
+        .bind(o.parties.len() as i64)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Keeps the order's first resolution, when `events` hold one: its time, its duration since
+/// the whistle on the resolve deadline's clock, and whether it met the deadline in force now.
+async fn record_first_resolution(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    o: &WhistleOrder,
+    events: &[Event],
+) -> Result<()> {
+    let Some(at) = events
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::Resolved { .. }))
+        .map(|e| e.at)
+    else {
+        return Ok(());
+    };
+    let (tz, cal) = deadline_clock(tx).await?;
+    sqlx::query(
+        "UPDATE orders SET first_resolved_at = $1, first_resolve_secs = $2,
+                first_resolve_on_time = $3
+         WHERE id = $4 AND first_resolved_at IS NULL",
+    )
+    .bind(ms(at))
+    .bind(elapsed_secs(o.created_at, at, o.urgent, cal.as_ref(), tz))
+    .bind(i64::from(at <= o.resolve_due))
+    .bind(o.id.0)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -101,8 +244,9 @@ pub(crate) async fn create_order_in(
     sqlx::query(
         "INSERT INTO orders (id, unit_id, body, location, urgent, state, level, whistler_id,
                                  resident_no, created_at, resolve_due, reopen_count, version,
-                                 lat, lon, photos)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $14, $15)",
+                                 lat, lon, photos, start_level, top_level)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $14, $15,
+                     $16, $16)",
     )
     .bind(order.id.0)
     .bind(order.unit.as_str())
@@ -120,6 +264,7 @@ pub(crate) async fn create_order_in(
     .bind(order.place.map(|p| p.lat))
     .bind(order.place.map(|p| p.lon))
     .bind(json(&order.photos))
+    .bind(level_rank(order.level))
     .execute(&mut **tx)
     .await?;
     write_parties(tx, order).await?;
@@ -175,7 +320,8 @@ impl Store {
         }
         let done = sqlx::query(
             "UPDATE orders SET body = $1, location = $2, urgent = $3, state = $4, level = $5,
-                    resolve_due = $6, reopen_count = $7, version = version + 1
+                    resolve_due = $6, reopen_count = $7, version = version + 1,
+                    top_level = CASE WHEN top_level < $10 THEN $10 ELSE top_level END
              WHERE id = $8 AND version = $9",
         )
         .bind(&order.text)
@@ -187,12 +333,14 @@ impl Store {
         .bind(order.reopen_count as i64)
         .bind(order.id.0)
         .bind(read.version)
+        .bind(level_rank(order.level))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
             return Err(StoreError::Conflict);
         }
         write_parties(&mut tx, order).await?;
+        record_first_resolution(&mut tx, order, events).await?;
         insert_events(&mut tx, events).await?;
         insert_outgoing(&mut tx, out, now).await?;
         if let Some(jobs) = jobs {
