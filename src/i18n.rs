@@ -374,6 +374,8 @@ ids! {
     LIST_EMPTY = "list-empty",
     LIST_TITLE = "list-title",
     LIST_MORE = "list-more",
+    LIST_PAGE = "list-page",
+    LIST_TITLE_ALL = "list-title-all",
     SHOW_TIMELINE = "order-timeline",
     SHOW_ACK_LEFT = "order-ack-left",
     SHOW_RESOLVE_LEFT = "order-resolve-left",

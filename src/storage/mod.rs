@@ -19,7 +19,7 @@ use sqlx::{AnyPool, Row};
 
 pub use crate::render::Button;
 pub use jobs::DueJob;
-pub use orders::{Commit, NewOrder, StoredOrder};
+pub use orders::{Commit, NewOrder, OrderPage, StoredOrder};
 pub use org::{ChatBinding, ImportReport};
 pub use outbox::{
     album_size, Keyboard, OutboxRow, Outgoing, Payload, Priority, Throttle, ALBUM_MAX,

@@ -376,15 +376,46 @@ async fn orders_are_numbered_saved_with_events_and_guarded_by_version(db: &TestD
         .map(|e| e.kind.name())
         .collect();
     assert_eq!(kinds, vec!["created", "reported"]);
-    let active = db
+    let page = db
         .store
-        .orders_of_units(&[UnitId::new("cuihu-1")], true)
+        .orders_page(&Scope::Unit(UnitId::new("cuihu-1")), false, 0, 30)
         .await
         .unwrap();
+    assert_eq!(page.total, 2);
     assert_eq!(
-        active.iter().map(|o| o.id).collect::<Vec<_>>(),
+        page.orders.iter().map(|o| o.id).collect::<Vec<_>>(),
         vec![b.id, a.id]
     );
+    // Pages are newest first and the parties come with them.
+    let second = db
+        .store
+        .orders_page(&Scope::Unit(UnitId::new("cuihu-1")), false, 1, 1)
+        .await
+        .unwrap();
+    assert_eq!((second.total, second.orders.len()), (2, 1));
+    assert_eq!(second.orders[0].id, a.id);
+    assert_eq!(
+        second.orders[0].parties,
+        db.store.order(a.id).await.unwrap().unwrap().order.parties
+    );
+    // From the community above (the units' tree from the organisation): the grid's orders
+    // too; from another grid: none.
+    db.store
+        .import_org(&parse_org(HUASHAN).unwrap(), false)
+        .await
+        .unwrap();
+    let above = db
+        .store
+        .orders_page(&Scope::Unit(UnitId::new("cuihu")), true, 0, 30)
+        .await
+        .unwrap();
+    assert_eq!(above.total, 2);
+    let other = db
+        .store
+        .orders_page(&Scope::Unit(UnitId::new("cuihu-2")), true, 0, 30)
+        .await
+        .unwrap();
+    assert_eq!(other.total, 0);
 }
 
 /// A chat's queue in one class (a card, then an answer after it): in order, each once.
