@@ -9,6 +9,19 @@ use gridwhistle::standin::{ReplyKeyboardChange, SentMessage, TgChat, TgUser};
 
 use crate::e2e::*;
 
+/// A fresh world on the PostgreSQL database at `url`, at the same moment as `world()`.
+async fn world_on(url: &str) -> Sandbox {
+    use chrono::TimeZone;
+    let now = chrono::Utc.with_ymd_and_hms(2026, 11, 30, 6, 2, 0).unwrap();
+    Sandbox::start(
+        include_str!("../../examples/huashan.toml"),
+        Some(url.to_string()),
+        now,
+    )
+    .await
+    .unwrap()
+}
+
 /// The texts of messages, for comparing a whole exchange at once.
 fn texts(messages: &[SentMessage]) -> Vec<String> {
     messages.iter().map(|m| m.text.clone()).collect()
@@ -540,9 +553,7 @@ async fn a_deep_link_starts_a_report_for_its_grid() {
 
 /// 确认 pressed twice (a double tap, a slow network): one order, one card; the second press is
 /// told the button is spent.
-#[tokio::test]
-async fn a_double_confirm_makes_one_order() {
-    let mut w = world().await;
+async fn a_double_confirm_makes_one_order(mut w: Sandbox) {
     let r = resident(RESIDENT_ID, "zh-hans");
     private_say(&mut w, &r, "路灯坏了").await;
     let placed = private_at(&mut w, &r, IN_CUIHU_1).await;
@@ -581,6 +592,19 @@ async fn a_double_confirm_makes_one_order() {
     assert_eq!(order_count(&w).await, 1);
     assert_no_violations(&w);
     w.stop().await;
+}
+
+#[tokio::test]
+async fn sqlite_a_double_confirm_makes_one_order() {
+    a_double_confirm_makes_one_order(world().await).await;
+}
+
+#[tokio::test]
+async fn postgres_a_double_confirm_makes_one_order() {
+    let Some(db) = crate::support::postgres("resident_double_confirm").await else {
+        return;
+    };
+    a_double_confirm_makes_one_order(world_on(&db.url).await).await;
 }
 
 /// A dialogue left for 25 hours lapses: the next message says so and starts afresh; the old

@@ -133,9 +133,7 @@ async fn asking_about_a_members_order_is_refused() {
 /// The rating loop: reported for duty → told; resolved with a note → told, asked; ❌ 没解决
 /// and why → reopened (the card says so); resolved again → ✅ 已解决 closes it; 满意 is
 /// recorded on the timeline.
-#[tokio::test]
-async fn resolved_not_solved_reopened_resolved_solved_and_rated() {
-    let mut w = world().await;
+async fn resolved_not_solved_reopened_resolved_solved_and_rated(mut w: Sandbox) {
     let r = resident(RESIDENT_ID, "zh-hans");
     resident_reports(&mut w, &r, "路灯坏了，晚上很黑", IN_CUIHU_1).await;
     let grid = w.chat("cuihu-1");
@@ -233,6 +231,28 @@ async fn resolved_not_solved_reopened_resolved_solved_and_rated() {
     assert_eq!(group_leaks(&w, &[&r]), Vec::<String>::new());
     assert_no_violations(&w);
     w.stop().await;
+}
+
+#[tokio::test]
+async fn sqlite_resolved_not_solved_reopened_resolved_solved_and_rated() {
+    resolved_not_solved_reopened_resolved_solved_and_rated(world().await).await;
+}
+
+#[tokio::test]
+async fn postgres_resolved_not_solved_reopened_resolved_solved_and_rated() {
+    let Some(db) = crate::support::postgres("resident_rating").await else {
+        return;
+    };
+    use chrono::TimeZone;
+    let now = chrono::Utc.with_ymd_and_hms(2026, 11, 30, 6, 2, 0).unwrap();
+    let w = Sandbox::start(
+        include_str!("../../examples/huashan.toml"),
+        Some(db.url.clone()),
+        now,
+    )
+    .await
+    .unwrap();
+    resolved_not_solved_reopened_resolved_solved_and_rated(w).await;
 }
 
 /// Resolved and never rated: nothing before `rate_within` (72 h); then the grid leader is
