@@ -19,6 +19,8 @@ mod e2e_odd_input;
 mod e2e_processes;
 mod e2e_regressions;
 mod e2e_report;
+mod e2e_residents;
+mod e2e_residents_relay;
 mod e2e_roster;
 mod e2e_verify;
 mod e2e_whistle;
