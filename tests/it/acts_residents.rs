@@ -1216,3 +1216,22 @@ async fn the_whole_loop_names_the_resident_in_no_group_row() {
         .await;
     assert_eq!(w.order(id).await.state, OrderState::Closed);
 }
+
+// ---- the demo's scene 3 ----
+
+#[tokio::test]
+async fn the_demo_plays_the_residents_scene_in_every_language() {
+    for lang in Lang::ALL {
+        let transcript = gridwhistle::demo::run(lang).await.expect("demo");
+        let label = tr!(lang, ids::RESIDENT_LABEL, no = 1_i64);
+        assert!(transcript.contains(&label), "{lang}: {transcript}");
+        assert!(
+            transcript.contains(&tr!(lang, ids::DEMO_RES_ANSWER)),
+            "{lang}"
+        );
+        assert!(
+            transcript.contains(&tr!(lang, ids::RES_THANKS_SOLVED, id = "3")),
+            "{lang}: {transcript}"
+        );
+    }
+}
