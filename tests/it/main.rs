@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod acts;
+mod acts_residents;
 mod cli;
 mod e2e;
 mod e2e_bad_input;
