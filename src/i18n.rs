@@ -141,6 +141,8 @@ macro_rules! ids {
 ids! {
     // residents (locales/*/residents.ftl)
     RESIDENT_LABEL = "resident-label",
+    RES_CARD_WAIT = "res-card-wait",
+    RES_RESOLVED_NOTICE = "res-resolved-notice",
     BUTTON_ASK_RESIDENT = "button-ask-resident",
     EV_ASKED_RESIDENT = "ev-asked-resident",
     EV_RESIDENT_ANSWERED = "ev-resident-answered",

@@ -261,7 +261,6 @@ async fn a_photo_first_then_the_words_and_the_place() {
 /// An album of three photos with a caption is answered once: one "photos received" and one
 /// "where is it?", not one per photo.
 #[tokio::test]
-#[ignore = "bug: every photo of an album after the first asks \"where is it?\" again (dialogue::advance runs per photo)"]
 async fn an_album_of_three_photos_is_answered_once() {
     let mut w = world().await;
     let r = resident(RESIDENT_ID, "zh-hans");
@@ -359,7 +358,6 @@ async fn a_venue_is_the_place() {
 /// "Not sure" of the place: the resident picks the community (nine, on two pages), then, not
 /// sure of the grid either, the community's chat takes the report.
 #[tokio::test]
-#[ignore = "bug: after \"说不清，我选社区\" and a unit is picked, the bot asks \"where is it?\" again (advance wants a place unless a link unit), so the report never reaches the summary"]
 async fn not_sure_of_the_place_the_resident_picks_the_community() {
     let mut w = world().await;
     let r = resident(RESIDENT_ID, "zh-hans");
