@@ -183,7 +183,7 @@ pub async fn my(ctx: &Ctx, p: &Private) -> Result<()> {
                 }
             }
         }
-        summoned.sort_by(|a, b| b.id.cmp(&a.id));
+        summoned.sort_by_key(|o| std::cmp::Reverse(o.id));
         let summoned: Vec<String> = summoned
             .iter()
             .take(20)
