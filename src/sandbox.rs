@@ -437,7 +437,7 @@ impl Sandbox {
     /// The chat of a unit (by id), when bound.
     pub async fn chat_of_unit(&self, id: &str) -> Option<i64> {
         self.store
-            .chat_of(&Scope::Unit(UnitId::new(id)))
+            .chat_of(&Scope::Unit(UnitId::checked(id)))
             .await
             .ok()
             .flatten()

@@ -311,7 +311,7 @@ fn order_from_row(r: &sqlx::any::AnyRow, parties: Vec<Party>) -> Result<StoredOr
     Ok(StoredOrder {
         order: WhistleOrder {
             id: OrderId(id),
-            unit: UnitId::new(col::<String>(r, "unit_id")?),
+            unit: UnitId::checked(col::<String>(r, "unit_id")?),
             text: col(r, "body")?,
             location: col(r, "location")?,
             urgent: col::<i64>(r, "urgent")? != 0,

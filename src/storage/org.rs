@@ -11,7 +11,7 @@ use super::{col, from_json, json, Result, Store};
 use crate::domain::geo::Boundary;
 use crate::domain::org::{Alliance, Department, Membership, Organisation, Person, Unit};
 use crate::domain::policy::Level;
-use crate::domain::{DepartmentId, Lang, RoleId, Scope, TelegramUserId, UnitId};
+use crate::domain::{AllianceId, DepartmentId, Lang, RoleId, Scope, TelegramUserId, UnitId};
 
 /// A value of a column, for the generic upsert below.
 #[derive(Debug, Clone, PartialEq)]
@@ -201,7 +201,7 @@ fn rows_of(org: &Organisation) -> Rows {
     for a in &org.alliances {
         rows.push((
             "alliances",
-            vec![("id", t(&a.id))],
+            vec![("id", t(a.id.as_str()))],
             vec![
                 ("name", t(&a.name)),
                 ("chat_id", V::OptInt(a.chat_id)),
@@ -676,9 +676,9 @@ async fn load_structure(conn: &mut sqlx::AnyConnection, org: &mut Organisation) 
         let kind: String = col(&r, "kind")?;
         org.units.push(Unit {
             chat_id: chat_of("unit", &id),
-            id: UnitId::new(id),
+            id: UnitId::checked(id),
             kind: Level::parse(&kind).ok_or_else(|| super::StoreError::Corrupt(kind))?,
-            parent: col::<Option<String>>(&r, "parent_id")?.map(UnitId::new),
+            parent: col::<Option<String>>(&r, "parent_id")?.map(UnitId::checked),
             name: col(&r, "name")?,
             aliases: from_json(&col::<String>(&r, "aliases")?)?,
             boundary: col::<Option<String>>(&r, "boundary")?
@@ -698,7 +698,7 @@ async fn load_structure(conn: &mut sqlx::AnyConnection, org: &mut Organisation) 
         let id: String = col(&r, "id")?;
         org.departments.push(Department {
             chat_id: chat_of("department", &id),
-            id: DepartmentId::new(id),
+            id: DepartmentId::checked(id),
             name: col(&r, "name")?,
             aliases: from_json(&col::<String>(&r, "aliases")?)?,
             handles: from_json(&col::<String>(&r, "handles")?)?,
@@ -710,10 +710,10 @@ async fn load_structure(conn: &mut sqlx::AnyConnection, org: &mut Organisation) 
         .await?
     {
         org.alliances.push(Alliance {
-            id: col(&r, "id")?,
+            id: AllianceId::checked(col::<String>(&r, "id")?),
             name: col(&r, "name")?,
             chat_id: col(&r, "chat_id")?,
-            parent: col::<Option<String>>(&r, "parent_id")?.map(UnitId::new),
+            parent: col::<Option<String>>(&r, "parent_id")?.map(UnitId::checked),
         });
     }
     Ok(())

@@ -475,7 +475,10 @@ async fn a_deep_link_preselects_its_unit_and_an_unknown_one_is_said() {
     );
     let no = w.no(ZHOU).await;
     let d = w.ctx.store.dialogue(no).await.unwrap().expect("dialogue");
-    assert_eq!(d.dialogue.link_unit, Some(UnitId::new("cuihu-2")));
+    assert_eq!(
+        d.dialogue.link_unit,
+        Some(UnitId::parse("cuihu-2").unwrap())
+    );
     // With the unit known, a description is enough: the summary follows, no place asked.
     let rows = w.send(ZHOU, text("楼下路灯坏了")).await;
     assert_eq!(w.step(ZHOU).await, Some(Step::Confirming));
@@ -529,7 +532,7 @@ async fn text_then_location_then_confirm_makes_the_residents_order_in_the_grid()
     let id = OrderId(1);
     let o = w.order(id).await;
     assert_eq!(o.whistler, Who::Resident(ResidentNo(1)));
-    assert_eq!(o.unit, UnitId::new("cuihu-1"));
+    assert_eq!(o.unit, UnitId::parse("cuihu-1").unwrap());
     assert_eq!(o.place, Some(LIGHT));
     assert_eq!(o.text, "翠湖北路讲武堂门口的路灯坏了");
     assert!(!o.urgent);
@@ -587,7 +590,7 @@ async fn a_typed_address_routes_by_its_keyword() {
     assert!(texts(&rows, ZHOU.0).contains("翠湖社区第二网格"));
     w.press_last(ZHOU, &rows, is_confirm).await;
     let o = w.order(OrderId(1)).await;
-    assert_eq!(o.unit, UnitId::new("cuihu-2"));
+    assert_eq!(o.unit, UnitId::parse("cuihu-2").unwrap());
     assert_eq!(o.place, None);
     assert_eq!(o.location.as_deref(), Some("洪化桥公交站旁"));
 }
@@ -609,11 +612,15 @@ async fn a_residents_urgent_words_are_just_text() {
 async fn a_point_routes_to_the_deepest_unit_and_a_grid_without_chat_to_its_community() {
     let w = world().await;
     let id = w.report(ZHOU, "路灯坏了", LIGHT).await;
-    assert_eq!(w.order(id).await.unit, UnitId::new("cuihu-1"));
+    assert_eq!(w.order(id).await.unit, UnitId::parse("cuihu-1").unwrap());
 
     let id2 = w.report(QIAN, "文林街的垃圾桶满了", IN_WENLIN_1).await;
     let o = w.order(id2).await;
-    assert_eq!(o.unit, UnitId::new("wenlin"), "wenlin-1 has no chat");
+    assert_eq!(
+        o.unit,
+        UnitId::parse("wenlin").unwrap(),
+        "wenlin-1 has no chat"
+    );
     assert!(w
         .ctx
         .store
@@ -665,7 +672,7 @@ async fn no_match_asks_for_the_community_then_the_grid_with_pages() {
             matches!(a, ButtonAction::UnitPage { page: 0, .. })
         })
         .await;
-    let cuihu = Some(UnitId::new("cuihu"));
+    let cuihu = Some(UnitId::parse("cuihu").unwrap());
     let (_, rows) = w
         .press_last(
             ZHOU,
@@ -677,12 +684,12 @@ async fn no_match_asks_for_the_community_then_the_grid_with_pages() {
     assert_eq!(
         picks(&rows),
         vec![
-            Some(UnitId::new("cuihu-1")),
-            Some(UnitId::new("cuihu-2")),
+            Some(UnitId::parse("cuihu-1").unwrap()),
+            Some(UnitId::parse("cuihu-2").unwrap()),
             None
         ]
     );
-    let grid2 = Some(UnitId::new("cuihu-2"));
+    let grid2 = Some(UnitId::parse("cuihu-2").unwrap());
     let (_, rows) = w
         .press_last(
             ZHOU,
@@ -692,12 +699,15 @@ async fn no_match_asks_for_the_community_then_the_grid_with_pages() {
         .await;
     assert_eq!(w.step(ZHOU).await, Some(Step::Confirming));
     w.press_last(ZHOU, &rows, is_confirm).await;
-    assert_eq!(w.order(OrderId(1)).await.unit, UnitId::new("cuihu-2"));
+    assert_eq!(
+        w.order(OrderId(1)).await.unit,
+        UnitId::parse("cuihu-2").unwrap()
+    );
 }
 
 /// Presses the unit choice's button for `unit` (None: not sure) in the last rows.
 async fn pick(w: &World, rows: &[Row], unit: Option<&str>) -> Vec<Row> {
-    let unit = unit.map(UnitId::new);
+    let unit = unit.map(|u| UnitId::parse(u).unwrap());
     w.press_last(
         ZHOU,
         rows,
@@ -717,7 +727,7 @@ async fn not_sure_of_the_grid_gives_the_community() {
     assert_eq!(w.step(ZHOU).await, Some(Step::Confirming));
     w.press_last(ZHOU, &rows, is_confirm).await;
     let o = w.order(OrderId(1)).await;
-    assert_eq!(o.unit, UnitId::new("cuihu"));
+    assert_eq!(o.unit, UnitId::parse("cuihu").unwrap());
     assert!(w
         .ctx
         .store
@@ -744,7 +754,10 @@ async fn skipping_the_place_and_picking_a_grid_shows_the_summary() {
     );
     assert_eq!(w.step(ZHOU).await, Some(Step::Confirming));
     w.press_last(ZHOU, &rows, is_confirm).await;
-    assert_eq!(w.order(OrderId(1)).await.unit, UnitId::new("cuihu-1"));
+    assert_eq!(
+        w.order(OrderId(1)).await.unit,
+        UnitId::parse("cuihu-1").unwrap()
+    );
 }
 
 // ---- confirm, edit, cancel ----

@@ -122,7 +122,7 @@ fn commit(events: &[gridwhistle::domain::Event], now: DateTime<Utc>) -> Commit<'
 fn new_order(parties: &[&str]) -> WhistleOrder {
     WhistleOrder {
         id: OrderId(0),
-        unit: UnitId::new("cuihu-1"),
+        unit: UnitId::parse("cuihu-1").unwrap(),
         text: "圆西路12号门口垃圾堆积 <b>&".into(),
         location: Some("圆西路12号".into()),
         urgent: true,
@@ -135,7 +135,7 @@ fn new_order(parties: &[&str]) -> WhistleOrder {
             .iter()
             .map(|r| Party {
                 target: PartyTarget::Role {
-                    unit: UnitId::new("cuihu-1"),
+                    unit: UnitId::parse("cuihu-1").unwrap(),
                     role: RoleId::new(*r),
                 },
                 level: Level::Grid,
@@ -200,7 +200,7 @@ async fn chat_made_changes_survive_import_and_prune_removes_only_when_asked(db: 
     db.store.import_org(&org, false).await.unwrap();
     let extra = Membership {
         telegram_id: TelegramUserId(1011),
-        scope: Scope::Unit(UnitId::new("cuihu-1")),
+        scope: Scope::Unit(UnitId::parse("cuihu-1").unwrap()),
         role: RoleId::new("sanitation"),
     };
     assert!(db.store.assign(&extra).await.unwrap());
@@ -243,7 +243,7 @@ async fn chat_made_changes_survive_import_and_prune_removes_only_when_asked(db: 
 
     // a grid dropped from the file goes with --prune, and its chat loses the binding
     db.store
-        .bind_chat(-555, &Scope::Unit(UnitId::new("yunda-1")))
+        .bind_chat(-555, &Scope::Unit(UnitId::parse("yunda-1").unwrap()))
         .await
         .unwrap();
     let smaller = parse_org(&HUASHAN.replace("id = \"yunda-1\"", "id = \"yunda-2\"")).unwrap();
@@ -260,7 +260,7 @@ async fn chat_made_changes_survive_import_and_prune_removes_only_when_asked(db: 
 }
 
 async fn chats_bind_set_language_and_follow_a_supergroup_upgrade(db: &TestDb) {
-    let grid = Scope::Unit(UnitId::new("cuihu-1"));
+    let grid = Scope::Unit(UnitId::parse("cuihu-1").unwrap());
     assert_eq!(db.store.chat(-42).await.unwrap(), None);
     db.store.bind_chat(-42, &grid).await.unwrap();
     db.store.set_chat_locale(-42, Lang::En).await.unwrap();
@@ -378,7 +378,12 @@ async fn orders_are_numbered_saved_with_events_and_guarded_by_version(db: &TestD
     assert_eq!(kinds, vec!["created", "reported"]);
     let page = db
         .store
-        .orders_page(&Scope::Unit(UnitId::new("cuihu-1")), false, 0, 30)
+        .orders_page(
+            &Scope::Unit(UnitId::parse("cuihu-1").unwrap()),
+            false,
+            0,
+            30,
+        )
         .await
         .unwrap();
     assert_eq!(page.total, 2);
@@ -389,7 +394,7 @@ async fn orders_are_numbered_saved_with_events_and_guarded_by_version(db: &TestD
     // Pages are newest first and the parties come with them.
     let second = db
         .store
-        .orders_page(&Scope::Unit(UnitId::new("cuihu-1")), false, 1, 1)
+        .orders_page(&Scope::Unit(UnitId::parse("cuihu-1").unwrap()), false, 1, 1)
         .await
         .unwrap();
     assert_eq!((second.total, second.orders.len()), (2, 1));
@@ -406,13 +411,13 @@ async fn orders_are_numbered_saved_with_events_and_guarded_by_version(db: &TestD
         .unwrap();
     let above = db
         .store
-        .orders_page(&Scope::Unit(UnitId::new("cuihu")), true, 0, 30)
+        .orders_page(&Scope::Unit(UnitId::parse("cuihu").unwrap()), true, 0, 30)
         .await
         .unwrap();
     assert_eq!(above.total, 2);
     let other = db
         .store
-        .orders_page(&Scope::Unit(UnitId::new("cuihu-2")), true, 0, 30)
+        .orders_page(&Scope::Unit(UnitId::parse("cuihu-2").unwrap()), true, 0, 30)
         .await
         .unwrap();
     assert_eq!(other.total, 0);
@@ -1056,7 +1061,7 @@ mod resident_places {
             assert_eq!(l.addresses, u.addresses, "{}", u.id);
         }
         assert!(loaded
-            .unit(&UnitId::new("wuhua"))
+            .unit(&UnitId::parse("wuhua").unwrap())
             .unwrap()
             .boundary
             .is_none());
@@ -1087,8 +1092,14 @@ mod resident_places {
         assert_eq!((r.created, r.updated), (0, 1), "{r:?}");
         let reloaded = db.store.load_org().await.unwrap();
         assert_eq!(
-            reloaded.unit(&UnitId::new("cuihu-2")).unwrap().boundary,
-            moved.unit(&UnitId::new("cuihu-2")).unwrap().boundary
+            reloaded
+                .unit(&UnitId::parse("cuihu-2").unwrap())
+                .unwrap()
+                .boundary,
+            moved
+                .unit(&UnitId::parse("cuihu-2").unwrap())
+                .unwrap()
+                .boundary
         );
     }
 
@@ -1287,14 +1298,14 @@ mod org_cache {
         assert_eq!(db.store.load_org().await.unwrap(), before);
         let m = Membership {
             telegram_id: TelegramUserId(4242),
-            scope: Scope::Unit(UnitId::new("cuihu-1")),
+            scope: Scope::Unit(UnitId::parse("cuihu-1").unwrap()),
             role: RoleId::new("sanitation"),
         };
         assert!(db.store.assign(&m).await.unwrap());
         // Another process sees the new member on its next read, not a stale copy.
         assert!(other.load_org().await.unwrap().memberships.contains(&m));
         db.store
-            .bind_chat(-777, &Scope::Unit(UnitId::new("cuihu-2")))
+            .bind_chat(-777, &Scope::Unit(UnitId::parse("cuihu-2").unwrap()))
             .await
             .unwrap();
         let seen = other.load_org().await.unwrap();
