@@ -142,6 +142,7 @@ ids! {
     // residents (locales/*/residents.ftl)
     RESIDENT_LABEL = "resident-label",
     RES_CARD_WAIT = "res-card-wait",
+    RES_PHOTOS_CAPTION = "res-photos-caption",
     RES_RESOLVED_NOTICE = "res-resolved-notice",
     BUTTON_ASK_RESIDENT = "button-ask-resident",
     EV_ASKED_RESIDENT = "ev-asked-resident",

@@ -10,6 +10,7 @@ ev-resident-answered = { $name } answered: { $text }{ $photos ->
 ev-rated = { $name } rated it: { $answer }
 ev-followed = { $name } reported the same problem
 button-ask-resident = 💬 Ask the resident
+res-photos-caption = 📷 #{ $id }: photos from { $who }
 res-card-wait = ⏳ Waiting for { $who } to confirm it is solved.
 res-resolved-notice =
     ✅ Resolved #{ $id } — { $name } { $time }{ $note }

@@ -748,10 +748,17 @@ async fn confirm(ctx: &Ctx, me: &Me, d: Dialogue, version: i64) -> Result<Option
     if !order.photos.is_empty() {
         let chats: Vec<i64> = out.iter().map(|o| o.chat_id).collect();
         for chat in chats {
+            let glang = ctx.lang_of(org, chat).await?;
+            let view = crate::render::View {
+                org,
+                lang: glang,
+                now,
+            };
+            let caption = tr!(glang, ids::RES_PHOTOS_CAPTION, id = id, who = view.who(who));
             out.push(notices::photos(
                 chat,
                 order.photos.clone(),
-                None,
+                Some(caption),
                 Some(order.id),
             ));
         }
