@@ -104,19 +104,22 @@ pub fn has(lang: Lang, id: &str) -> bool {
     files.iter().any(|f| ftl_ids(f).iter().any(|k| k == id))
 }
 
-/// Each language's files: `main.ftl` (groups, commands, the command line) and `residents.ftl`
-/// (the private chat with residents).
+/// Each language's files: `main.ftl` (groups, commands, the command line), `residents.ftl`
+/// (the private chat with residents) and `stats.ftl` (statistics).
 const ZH_HANS: &[&str] = &[
     include_str!("../locales/zh-Hans/main.ftl"),
     include_str!("../locales/zh-Hans/residents.ftl"),
+    include_str!("../locales/zh-Hans/stats.ftl"),
 ];
 const ZH_HANT: &[&str] = &[
     include_str!("../locales/zh-Hant/main.ftl"),
     include_str!("../locales/zh-Hant/residents.ftl"),
+    include_str!("../locales/zh-Hant/stats.ftl"),
 ];
 const EN: &[&str] = &[
     include_str!("../locales/en/main.ftl"),
     include_str!("../locales/en/residents.ftl"),
+    include_str!("../locales/en/stats.ftl"),
 ];
 
 /// The message ids defined in an .ftl file.
@@ -234,6 +237,38 @@ ids! {
     RES_NOT_BLOCKED = "res-not-blocked",
     RES_BLOCK_REFUSED = "res-block-refused",
     RES_BLOCK_USAGE = "res-block-usage",
+    // statistics (locales/*/stats.ftl)
+    MENU_STATS = "menu-stats",
+    STATS_USAGE = "stats-usage",
+    STATS_REFUSED = "stats-refused",
+    STATS_TITLE = "stats-title",
+    STATS_COUNTS = "stats-counts",
+    STATS_PARTIES = "stats-parties",
+    STATS_ESCALATED = "stats-escalated",
+    STATS_RESPONSE = "stats-response",
+    STATS_ON_TIME = "stats-on-time",
+    STATS_REPORT_TIME = "stats-report-time",
+    STATS_RESOLVE_TIME = "stats-resolve-time",
+    STATS_ESCALATION_RATE = "stats-escalation-rate",
+    STATS_REWORK = "stats-rework",
+    STATS_RESIDENTS = "stats-residents",
+    STATS_RATE = "stats-rate",
+    STATS_TOO_FEW = "stats-too-few",
+    STATS_NONE = "stats-none",
+    STATS_DURATION = "stats-duration",
+    STATS_BY = "stats-by",
+    STATS_ROW = "stats-row",
+    STATS_OF_UNITS = "stats-of-units",
+    STATS_OF_DEPARTMENTS = "stats-of-departments",
+    STATS_CHART_CAPTION = "stats-chart-caption",
+    STATS_CHART_RESPONSE = "stats-chart-response",
+    STATS_CHART_MEDIAN = "stats-chart-median",
+    RANK_TITLE = "rank-title",
+    RANK_DEPARTMENTS = "rank-departments",
+    RANK_UNITS = "rank-units",
+    RANK_ROW = "rank-row",
+    RANK_UNRANKED = "rank-unranked",
+    RANK_REFUSED = "rank-refused",
     // command line
     CLI_IMPORTED = "cli-imported",
     CLI_UNCHANGED = "cli-unchanged",

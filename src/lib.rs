@@ -13,5 +13,6 @@ pub mod render;
 pub mod sandbox;
 pub mod scheduler;
 pub mod standin;
+pub mod stats;
 pub mod storage;
 pub mod telegram;

@@ -12,6 +12,7 @@ mod orders;
 mod org;
 mod outbox;
 mod residents;
+mod stats;
 
 use chrono::{DateTime, TimeZone, Utc};
 use sqlx::any::{AnyPoolOptions, AnyRow};

@@ -76,6 +76,15 @@ pub enum Payload {
     },
     /// Take the buttons off a notice about the order whose buttons no longer apply.
     ClearButtons { order: OrderId, message_id: i64 },
+    /// An uploaded PNG (the statistics chart) as a photo (`sendPhoto`, multipart) with
+    /// `caption` (HTML), replying to message `reply_to`. The bytes are kept in the row's
+    /// `upload` column, not in its JSON.
+    Upload {
+        caption: Option<String>,
+        reply_to: Option<i64>,
+        #[serde(skip)]
+        png: Vec<u8>,
+    },
 }
 
 impl Payload {
@@ -90,6 +99,7 @@ impl Payload {
             Payload::ClearButtons { .. } => "clear_buttons",
             Payload::Photos { .. } => "photos",
             Payload::Copy { .. } => "copy",
+            Payload::Upload { .. } => "upload",
         }
     }
 
@@ -106,6 +116,7 @@ impl Payload {
             Payload::Photos { reply_to_card, .. } | Payload::Copy { reply_to_card, .. } => {
                 *reply_to_card
             }
+            Payload::Upload { .. } => None,
         }
     }
 
@@ -241,8 +252,8 @@ pub(crate) async fn insert_outgoing(
     for o in out {
         let order = o.payload.order();
         sqlx::query(
-            "INSERT INTO outbox (chat_id, order_id, kind, priority, payload, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO outbox (chat_id, order_id, kind, priority, payload, created_at, upload)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(o.chat_id)
         .bind(order.map(|o| o.0))
@@ -250,6 +261,10 @@ pub(crate) async fn insert_outgoing(
         .bind(o.priority.rank())
         .bind(json(&o.payload))
         .bind(ms(now))
+        .bind(match &o.payload {
+            Payload::Upload { png, .. } => Some(png.clone()),
+            _ => None,
+        })
         .execute(&mut **tx)
         .await?;
         if let Payload::Send {
@@ -351,7 +366,7 @@ impl Store {
                       AND f.status = 'pending' AND f.claimed_until > $2)
                 ORDER BY priority, id LIMIT $3 {lock})
                AND status = 'pending' AND claimed_until <= $2
-             RETURNING id, chat_id, payload, priority, attempts"
+             RETURNING id, chat_id, payload, priority, attempts, upload"
         );
         let mut rows: Vec<OutboxRow> = sqlx::query(&sql)
             .bind(ms(now) + lease_ms)
@@ -362,10 +377,14 @@ impl Store {
             .iter()
             .map(|r| {
                 let rank: i64 = col(r, "priority")?;
+                let mut payload = from_json(&col::<String>(r, "payload")?)?;
+                if let Payload::Upload { png, .. } = &mut payload {
+                    *png = col::<Option<Vec<u8>>>(r, "upload")?.unwrap_or_default();
+                }
                 Ok(OutboxRow {
                     id: col(r, "id")?,
                     chat_id: col(r, "chat_id")?,
-                    payload: from_json(&col::<String>(r, "payload")?)?,
+                    payload,
                     priority: Priority::from_rank(rank)
                         .ok_or_else(|| StoreError::Corrupt(format!("priority {rank}")))?,
                     attempts: col(r, "attempts")?,

@@ -43,6 +43,8 @@ pub enum Command {
     Forget(String),
     Block(String),
     Unblock(String),
+    Stats(String),
+    Rank(String),
 }
 
 /// A command with its argument parsed.
@@ -88,6 +90,11 @@ pub enum Typed {
     Block(OrderArg),
     /// `/unblock <k>` (a group): lift the block of resident #k.
     Unblock(ResidentNo),
+    /// `/stats [period]`: the period as typed, trimmed (empty: this month); `stats::Period`
+    /// reads it against the clock and the organisation's time zone.
+    Stats(String),
+    /// `/rank [period]`.
+    Rank(String),
 }
 
 /// A command's argument did not fit: the caller answers with the command's usage.
@@ -363,7 +370,9 @@ impl Command {
             | Command::My(a)
             | Command::Forget(a)
             | Command::Block(a)
-            | Command::Unblock(a) => a,
+            | Command::Unblock(a)
+            | Command::Stats(a)
+            | Command::Rank(a) => a,
         }
     }
 
@@ -402,6 +411,8 @@ impl Command {
             Command::Forget(_) => Typed::Forget,
             Command::Block(a) => Typed::Block(OrderArg::parse(&a).bare("block")?),
             Command::Unblock(a) => Typed::Unblock(resident_number(&a)?),
+            Command::Stats(a) => Typed::Stats(fold_command_text(&a).trim().to_string()),
+            Command::Rank(a) => Typed::Rank(fold_command_text(&a).trim().to_string()),
         })
     }
 }
@@ -446,6 +457,7 @@ pub fn menu(lang: Lang, group: bool) -> Vec<(&'static str, String)> {
             ("assign", tr!(lang, ids::MENU_ASSIGN)),
             ("unassign", tr!(lang, ids::MENU_UNASSIGN)),
             ("bind", tr!(lang, ids::MENU_BIND)),
+            ("stats", tr!(lang, ids::MENU_STATS)),
         ]);
     }
     items.push(("lang", tr!(lang, ids::MENU_LANG)));
@@ -643,6 +655,10 @@ mod tests {
             ("/start a b", Ok(T::Start(None))),
             ("/help me", Ok(T::Help)),
             ("/roster now", Ok(T::Roster)),
+            ("/stats", Ok(T::Stats(String::new()))),
+            ("/stats 上月", Ok(T::Stats("上月".into()))),
+            ("/stats　２０２６-１１ ", Ok(T::Stats("2026-11".into()))),
+            ("/rank week", Ok(T::Rank("week".into()))),
             (
                 "/whistle 3号楼 楼道堵塞 @环卫",
                 Ok(T::Whistle("3号楼 楼道堵塞 @环卫".into())),

@@ -17,7 +17,7 @@ use crate::tr;
 use super::commands::{
     parse_command, ArgError, AssignArg, Command, ListArg, OrderArg, OrderNumber, Typed,
 };
-use super::{private, replies, views};
+use super::{private, replies, stats_view, views};
 
 /// The message a message replies to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -408,6 +408,8 @@ async fn on_typed(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, cmd: Typ
             let done = residents::unblock(ctx, here, from, no).await?;
             say_blocked(ctx, inc, here, OrderId(0), &done).await
         }
+        Typed::Stats(period) => stats_view::stats(ctx, inc, here, from, &period).await,
+        Typed::Rank(period) => stats_view::rank(ctx, inc, here, from, &period).await,
         Typed::Report | Typed::My | Typed::Forget => {
             let html = tr!(here.lang, ids::RES_PRIVATE_ONLY);
             refuse(ctx, inc, ids::RES_PRIVATE_ONLY, html).await

@@ -11,6 +11,7 @@ pub mod handlers;
 pub mod private;
 pub mod replies;
 pub mod sender;
+pub mod stats_view;
 pub mod views;
 
 use std::time::Duration;

@@ -382,6 +382,31 @@ async fn deliver(bot: &Bot, store: &Store, row: &OutboxRow) -> Outcome {
                 Err(e) => classify(e, row.attempts),
             }
         }
+        Payload::Upload {
+            caption,
+            reply_to,
+            png,
+        } => {
+            let reply = match reply_target(store, row, None, *reply_to).await {
+                Ok(r) => r,
+                Err(outcome) => return outcome,
+            };
+            if png.is_empty() {
+                return Outcome::Failed("an upload without its bytes".into());
+            }
+            let file = InputFile::memory(png.clone()).file_name("stats.png");
+            let mut req = bot.send_photo(chat, file);
+            if let Some(c) = caption_of(caption.as_ref()) {
+                req = req.caption(c).parse_mode(ParseMode::Html);
+            }
+            if let Some(r) = reply_parameters(reply) {
+                req = req.reply_parameters(r);
+            }
+            match req.await {
+                Ok(m) => Outcome::Sent(Some(m.id.0 as i64)),
+                Err(e) => classify(e, row.attempts),
+            }
+        }
         Payload::Copy {
             from_chat,
             message_id,

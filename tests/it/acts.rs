@@ -184,7 +184,9 @@ impl World {
                     Payload::ClearButtons { message_id, .. } => {
                         (What::Clear { message_id }, String::new(), vec![])
                     }
-                    other @ (Payload::Photos { .. } | Payload::Copy { .. }) => {
+                    other @ (Payload::Photos { .. }
+                    | Payload::Copy { .. }
+                    | Payload::Upload { .. }) => {
                         panic!("no act tested here sends {}: {other:?}", other.kind())
                     }
                 };

@@ -79,6 +79,7 @@ fn text_of(row: &OutboxRow) -> &str {
         Payload::ClearButtons { .. } => "(clear buttons)",
         Payload::Photos { caption, .. } => caption.as_deref().unwrap_or("(photos)"),
         Payload::Copy { .. } => "(copy)",
+        Payload::Upload { caption, .. } => caption.as_deref().unwrap_or("(upload)"),
     }
 }
 

@@ -1,0 +1,391 @@
+//! `/stats` and `/rank`: the figures of the chat's scope over a period (counted in SQL by
+//! `Store::figures`), as a short text table, and the chart of its child units or departments.
+//! They read and queue answers; they change nothing.
+
+use super::handlers::Incoming;
+use crate::acts::{notices, Actor, Ctx, Here, Result};
+use crate::domain::org::Organisation;
+use crate::domain::policy::Level;
+use crate::domain::{Lang, Scope as Bound, TelegramUserId};
+use crate::i18n::ids;
+use crate::render::escape;
+use crate::stats::chart::{self, Bar, ChartModel};
+use crate::stats::{Assessment, Figures, Period, Rate, Scope};
+use crate::storage::{Outgoing, Payload, Priority};
+use crate::tr;
+
+/// The chat's scope for figures, with its name.
+fn figures_scope(org: &Organisation, bound: &Bound) -> (Scope, String) {
+    match bound {
+        Bound::Unit(u) => (Scope::unit(u.clone()), org.scope_name(bound)),
+        Bound::Department(d) => (Scope::department(d.clone()), org.scope_name(bound)),
+    }
+}
+
+/// People on the roster of the chat's scope, and admins.
+fn may_see(org: &Organisation, person: TelegramUserId, bound: &Bound) -> bool {
+    org.is_admin(person) || !org.roles_of(person, bound).is_empty()
+}
+
+/// The parts a scope's figures break down into, with their names: a unit's child units; a
+/// unit without children, the departments' parties on its orders; a department, its parties
+/// per sub-district. The second value says which (`true`: departments).
+pub fn parts(org: &Organisation, bound: &Bound) -> (Vec<(String, Scope)>, bool) {
+    match bound {
+        Bound::Unit(u) => {
+            let children = org.children(u);
+            if !children.is_empty() {
+                let parts = children
+                    .into_iter()
+                    .map(|c| (c.name.clone(), Scope::unit(c.id.clone())))
+                    .collect();
+                return (parts, false);
+            }
+            let parts = org
+                .departments
+                .iter()
+                .map(|d| {
+                    (
+                        d.name.clone(),
+                        Scope {
+                            unit: Some(u.clone()),
+                            department: Some(d.id.clone()),
+                        },
+                    )
+                })
+                .collect();
+            (parts, true)
+        }
+        Bound::Department(d) => {
+            let parts = org
+                .units
+                .iter()
+                .filter(|u| u.kind == Level::Subdistrict)
+                .map(|u| {
+                    (
+                        u.name.clone(),
+                        Scope {
+                            unit: Some(u.id.clone()),
+                            department: Some(d.clone()),
+                        },
+                    )
+                })
+                .collect();
+            (parts, false)
+        }
+    }
+}
+
+/// A rate as people read it: "33% (6)", or "too few cases (2)".
+pub fn rate_text(lang: Lang, r: Rate) -> String {
+    match r {
+        Rate::Value { cases, .. } => tr!(
+            lang,
+            ids::STATS_RATE,
+            pct = r.percent().unwrap_or(0),
+            cases = cases
+        ),
+        Rate::TooFew { cases } => tr!(lang, ids::STATS_TOO_FEW, cases = cases),
+    }
+}
+
+/// A duration in seconds as hours and minutes, or "—" when there is none.
+pub fn duration_text(lang: Lang, secs: Option<i64>) -> String {
+    match secs {
+        Some(s) => tr!(lang, ids::STATS_DURATION, h = s / 3600, m = (s % 3600) / 60),
+        None => tr!(lang, ids::STATS_NONE),
+    }
+}
+
+/// The figures as a short text table (HTML, names escaped), with one line per part.
+pub fn table(
+    lang: Lang,
+    name: &str,
+    period: &Period,
+    f: &Figures,
+    a: &Assessment,
+    parts: &[(String, Figures)],
+    of_departments: bool,
+) -> String {
+    let rate = |r| rate_text(lang, r);
+    let mut lines = vec![
+        tr!(
+            lang,
+            ids::STATS_TITLE,
+            scope = escape(name),
+            period = escape(&period.label)
+        ),
+        tr!(
+            lang,
+            ids::STATS_COUNTS,
+            whistles = f.whistles,
+            resolved = f.resolved,
+            closed = f.closed,
+            reopened = f.reopened
+        ),
+        tr!(
+            lang,
+            ids::STATS_PARTIES,
+            parties = f.parties,
+            reports = f.reports
+        ),
+        tr!(
+            lang,
+            ids::STATS_ESCALATED,
+            community = f.escalated[0],
+            subdistrict = f.escalated[1],
+            district = f.escalated[2]
+        ),
+        tr!(lang, ids::STATS_RESPONSE, rate = rate(f.response_rate(a))),
+        tr!(
+            lang,
+            ids::STATS_ON_TIME,
+            rate = rate(f.on_time_resolution(a))
+        ),
+        tr!(
+            lang,
+            ids::STATS_REPORT_TIME,
+            median = duration_text(lang, f.time_to_report.median),
+            p90 = duration_text(lang, f.time_to_report.p90)
+        ),
+        tr!(
+            lang,
+            ids::STATS_RESOLVE_TIME,
+            median = duration_text(lang, f.time_to_resolve.median),
+            p90 = duration_text(lang, f.time_to_resolve.p90)
+        ),
+        tr!(
+            lang,
+            ids::STATS_ESCALATION_RATE,
+            rate = rate(f.escalation_rate(0, a))
+        ),
+        tr!(lang, ids::STATS_REWORK, rate = rate(f.rework_rate(a))),
+        tr!(
+            lang,
+            ids::STATS_RESIDENTS,
+            solved = rate(f.resident_resolution_rate(a)),
+            satisfaction = rate(f.satisfaction_rate(a)),
+            not_rated = f.not_rated
+        ),
+    ];
+    let shown: Vec<_> = parts.iter().filter(|(_, p)| p.whistles > 0).collect();
+    if !shown.is_empty() {
+        let of = of_text(lang, of_departments);
+        lines.push(String::new());
+        lines.push(tr!(lang, ids::STATS_BY, of = of));
+        for (n, p) in shown {
+            lines.push(tr!(
+                lang,
+                ids::STATS_ROW,
+                name = escape(n),
+                response = rate(p.response_rate(a)),
+                median = duration_text(lang, p.time_to_resolve.median)
+            ));
+        }
+    }
+    lines.join("\n")
+}
+
+/// `/stats [period]` in a bound chat.
+pub async fn stats(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, arg: &str) -> Result<()> {
+    let lang = here.lang;
+    let Some(bound) = &here.scope else {
+        return Ok(());
+    };
+    if !may_see(&here.org, from.id, bound) {
+        let out = notices::refusal(inc.chat_id, inc.message_id, tr!(lang, ids::STATS_REFUSED));
+        return ctx
+            .queue_throttled(out, from.id.0, ids::STATS_REFUSED)
+            .await
+            .map(|_| ());
+    }
+    let now = ctx.now();
+    let Some(period) = Period::parse(arg, now, here.org.timezone) else {
+        let out = notices::refusal(inc.chat_id, inc.message_id, tr!(lang, ids::STATS_USAGE));
+        return ctx
+            .queue_throttled(out, from.id.0, ids::STATS_USAGE)
+            .await
+            .map(|_| ());
+    };
+    let a = Assessment::default();
+    let (scope, name) = figures_scope(&here.org, bound);
+    let total = ctx.store.figures(&scope, &period, now).await?;
+    let (part_scopes, of_departments) = parts(&here.org, bound);
+    let mut parts = Vec::new();
+    for (n, s) in part_scopes {
+        parts.push((n, ctx.store.figures(&s, &period, now).await?));
+    }
+    let html = table(lang, &name, &period, &total, &a, &parts, of_departments);
+    let mut out = vec![notices::reply(inc.chat_id, inc.message_id, html)];
+    let model = chart_model(lang, &name, &period, &a, &parts);
+    if !model.bars.is_empty() {
+        match chart::render_png(&model) {
+            Ok(png) => {
+                let of = of_text(lang, of_departments);
+                let caption = tr!(
+                    lang,
+                    ids::STATS_CHART_CAPTION,
+                    scope = escape(&name),
+                    period = escape(&period.label),
+                    of = of
+                );
+                out.push(Outgoing {
+                    chat_id: inc.chat_id,
+                    payload: Payload::Upload {
+                        caption: Some(caption),
+                        reply_to: Some(inc.message_id),
+                        png,
+                    },
+                    priority: Priority::Answer,
+                });
+            }
+            // The figures went as text; a chart that cannot be drawn is left out.
+            Err(e) => tracing::warn!(error = %e, "statistics chart not drawn"),
+        }
+    }
+    ctx.queue(out).await
+}
+
+fn of_text(lang: Lang, of_departments: bool) -> String {
+    if of_departments {
+        tr!(lang, ids::STATS_OF_DEPARTMENTS)
+    } else {
+        tr!(lang, ids::STATS_OF_UNITS)
+    }
+}
+
+/// The chart of the parts that had whistles in the period: response rate in percent (when it
+/// has enough cases) and median time to resolve in hours.
+pub fn chart_model(
+    lang: Lang,
+    name: &str,
+    period: &Period,
+    a: &Assessment,
+    parts: &[(String, Figures)],
+) -> ChartModel {
+    ChartModel {
+        title: format!("{name} · {}", period.label),
+        response_heading: tr!(lang, ids::STATS_CHART_RESPONSE),
+        median_heading: tr!(lang, ids::STATS_CHART_MEDIAN),
+        bars: parts
+            .iter()
+            .filter(|(_, f)| f.whistles > 0)
+            .map(|(n, f)| Bar {
+                label: n.clone(),
+                response_pct: f.response_rate(a).value().map(|v| v * 100.0),
+                median_hours: f.time_to_resolve.median.map(|s| s as f64 / 3600.0),
+            })
+            .collect(),
+    }
+}
+
+/// Ranks `items` by score, best first; those with no rate over enough cases go unranked.
+pub fn ranking(items: &[(String, Figures)], a: &Assessment) -> (Vec<(String, f64)>, Vec<String>) {
+    let mut ranked = Vec::new();
+    let mut unranked = Vec::new();
+    for (n, f) in items {
+        match f.score(a) {
+            Some(s) => ranked.push((n.clone(), s)),
+            None => unranked.push(n.clone()),
+        }
+    }
+    ranked.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+    (ranked, unranked)
+}
+
+fn ranking_lines(
+    lang: Lang,
+    head: &str,
+    items: &[(String, Figures)],
+    a: &Assessment,
+) -> Vec<String> {
+    let (ranked, unranked) = ranking(items, a);
+    let mut lines = vec![String::new(), head.to_string()];
+    for (i, (n, s)) in ranked.iter().enumerate() {
+        lines.push(tr!(
+            lang,
+            ids::RANK_ROW,
+            n = i + 1,
+            name = escape(n),
+            score = format!("{:.1}", s * 100.0)
+        ));
+    }
+    if !unranked.is_empty() {
+        let names: Vec<String> = unranked.iter().map(|n| escape(n)).collect();
+        lines.push(tr!(lang, ids::RANK_UNRANKED, names = names.join("、")));
+    }
+    lines
+}
+
+/// `/rank [period]` in a sub-district or district chat, for its duty officers and admins:
+/// its departments and, separately, its child units, by Σ wᵢ·rateᵢ ÷ Σ wᵢ.
+pub async fn rank(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, arg: &str) -> Result<()> {
+    let lang = here.lang;
+    let org = &here.org;
+    let unit = match &here.scope {
+        Some(Bound::Unit(u))
+            if org
+                .unit(u)
+                .is_some_and(|x| matches!(x.kind, Level::Subdistrict | Level::District)) =>
+        {
+            u.clone()
+        }
+        _ => {
+            let out = notices::refusal(inc.chat_id, inc.message_id, tr!(lang, ids::RANK_REFUSED));
+            return ctx
+                .queue_throttled(out, from.id.0, ids::RANK_REFUSED)
+                .await
+                .map(|_| ());
+        }
+    };
+    let bound = Bound::Unit(unit.clone());
+    let duty = org.holds(from.id, &bound, crate::domain::role::DUTY_OFFICER);
+    if !(duty || org.is_admin(from.id)) {
+        let out = notices::refusal(inc.chat_id, inc.message_id, tr!(lang, ids::RANK_REFUSED));
+        return ctx
+            .queue_throttled(out, from.id.0, ids::RANK_REFUSED)
+            .await
+            .map(|_| ());
+    }
+    let now = ctx.now();
+    let Some(period) = Period::parse(arg, now, org.timezone) else {
+        let out = notices::refusal(inc.chat_id, inc.message_id, tr!(lang, ids::STATS_USAGE));
+        return ctx
+            .queue_throttled(out, from.id.0, ids::STATS_USAGE)
+            .await
+            .map(|_| ());
+    };
+    let a = Assessment::default();
+    let mut departments = Vec::new();
+    for d in &org.departments {
+        let s = Scope {
+            unit: Some(unit.clone()),
+            department: Some(d.id.clone()),
+        };
+        departments.push((d.name.clone(), ctx.store.figures(&s, &period, now).await?));
+    }
+    let mut units = Vec::new();
+    for c in org.children(&unit) {
+        let s = Scope::unit(c.id.clone());
+        units.push((c.name.clone(), ctx.store.figures(&s, &period, now).await?));
+    }
+    let mut lines = vec![tr!(
+        lang,
+        ids::RANK_TITLE,
+        scope = escape(&org.scope_name(&bound)),
+        period = escape(&period.label)
+    )];
+    lines.extend(ranking_lines(
+        lang,
+        &tr!(lang, ids::RANK_DEPARTMENTS),
+        &departments,
+        &a,
+    ));
+    lines.extend(ranking_lines(lang, &tr!(lang, ids::RANK_UNITS), &units, &a));
+    ctx.queue(vec![notices::reply(
+        inc.chat_id,
+        inc.message_id,
+        lines.join("\n"),
+    )])
+    .await
+}
