@@ -110,6 +110,18 @@ int_id!(
     ResidentNo
 );
 int_id!(
+    /// A scheduler job (`jobs.id`): a due moment of an order, claimed and done once.
+    JobId
+);
+int_id!(
+    /// An outbox row (`outbox.id`): one message (or edit) to deliver.
+    OutboxId
+);
+int_id!(
+    /// A Telegram message id within its chat.
+    MessageId
+);
+int_id!(
     /// A Telegram chat id (a group, a supergroup or a private chat).
     ChatId
 );

@@ -11,6 +11,7 @@ use crate::domain::escalation::Job;
 use crate::domain::geo::Point;
 use crate::domain::policy::{elapsed_secs, Calendar, Level};
 use crate::domain::resident::Satisfaction;
+use crate::domain::JobId;
 use crate::domain::{
     Event, EventKind, OrderId, OrderState, Party, PartyTarget, ReportMark, ResidentNo, Scope,
     TelegramUserId, UnitId, WhistleOrder, Who,
@@ -23,7 +24,7 @@ pub struct Commit<'a> {
     pub events: &'a [Event],
     pub out: &'a [Outgoing],
     pub jobs: Option<&'a [Job]>,
-    pub finish_job: Option<i64>,
+    pub finish_job: Option<JobId>,
     pub now: DateTime<Utc>,
 }
 

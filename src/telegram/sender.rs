@@ -311,7 +311,7 @@ async fn deliver(bot: &Bot, store: &Store, row: &OutboxRow) -> Outcome {
             };
             if keyboard.is_some() && !buttons.is_empty() {
                 tracing::warn!(
-                    outbox = row.id,
+                    outbox = row.id.0,
                     "a message with a reply keyboard and inline buttons: the buttons are left out"
                 );
             }
@@ -524,7 +524,7 @@ pub async fn deliver_round(
         // One row's bookkeeping failing must not strand the others: a message Telegram accepted
         // but not marked sent would go out again when its lease ends.
         if let Err(e) = settle_row(store, clock, row, outcome).await {
-            tracing::error!(outbox = row.id, error = %e, "delivery outcome not recorded");
+            tracing::error!(outbox = row.id.0, error = %e, "delivery outcome not recorded");
         }
     }
     Ok(n)
@@ -541,7 +541,7 @@ async fn settle_row(
         Outcome::Sent(mid) => store.outbox_sent(row, mid).await?,
         Outcome::Progress(rest) => store.outbox_progress(row.id, &rest).await?,
         Outcome::Retry { after_ms, error } => {
-            tracing::warn!(outbox = row.id, chat = %super::chat_for_log(row.chat_id), attempts = row.attempts, %error, "delivery will be retried");
+            tracing::warn!(outbox = row.id.0, chat = %super::chat_for_log(row.chat_id), attempts = row.attempts, %error, "delivery will be retried");
             store
                 .outbox_retry(
                     row.id,
@@ -560,7 +560,7 @@ async fn settle_row(
             store.outbox_retry(row.id, None, "migrated").await?;
         }
         Outcome::Failed(error) => {
-            tracing::error!(outbox = row.id, chat = %super::chat_for_log(row.chat_id), %error, "message cannot be delivered");
+            tracing::error!(outbox = row.id.0, chat = %super::chat_for_log(row.chat_id), %error, "message cannot be delivered");
             let event = order_of(row).map(|order| Event {
                 order,
                 at: clock.now(),

@@ -157,7 +157,7 @@ impl World {
                 break;
             }
             for r in claimed {
-                store.outbox_sent(&r, Some(r.id)).await.expect("sent");
+                store.outbox_sent(&r, Some(r.id.0)).await.expect("sent");
                 let (what, html, buttons) = match r.payload {
                     Payload::Send {
                         html,
@@ -195,7 +195,7 @@ impl World {
                     what,
                     html,
                     data: buttons.into_iter().flatten().map(|b| b.data).collect(),
-                    message_id: r.id,
+                    message_id: r.id.0,
                 });
             }
         }

@@ -335,11 +335,11 @@ impl World {
                 break;
             }
             for r in claimed {
-                store.outbox_sent(&r, Some(r.id)).await.expect("sent");
+                store.outbox_sent(&r, Some(r.id.0)).await.expect("sent");
                 rows.push(Row {
                     chat: r.chat_id,
                     payload: r.payload,
-                    message_id: r.id,
+                    message_id: r.id.0,
                 });
             }
         }

@@ -696,7 +696,7 @@ async fn the_outbox_goes_class_by_class_and_in_order_within_a_class(db: &TestDb)
         "nothing is due before a held message comes free"
     );
     for r in &first {
-        db.store.outbox_sent(r, Some(r.id)).await.unwrap();
+        db.store.outbox_sent(r, Some(r.id.0)).await.unwrap();
     }
     let rest = drain(db, t0()).await;
     assert_eq!(
@@ -1185,7 +1185,7 @@ mod media {
                     break;
                 }
                 for r in rows {
-                    db.store.outbox_sent(&r, Some(r.id)).await.unwrap();
+                    db.store.outbox_sent(&r, Some(r.id.0)).await.unwrap();
                     seen.push((r.chat_id, r.payload));
                 }
             }
