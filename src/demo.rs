@@ -4,12 +4,20 @@
 
 use chrono::{Duration, TimeZone, Utc};
 
+use crate::domain::resident::Satisfaction;
 use crate::domain::Lang;
 use crate::i18n::ids;
+use crate::render;
 use crate::sandbox::Sandbox;
 use crate::tr;
 
 const HUASHAN: &str = include_str!("../examples/huashan.toml");
+
+/// The resident of scene 3: a Telegram user on no roster.
+const RESIDENT_ID: i64 = 6_200_417;
+/// The broken street light on 翠湖北路, inside grid cuihu-1 (see the `[resident]` table of
+/// examples/huashan.toml): latitude, longitude.
+const STREET_LIGHT: (f64, f64) = (25.0520, 102.7035);
 
 /// Plays the scenario in `lang` and returns the transcript.
 pub async fn run(lang: Lang) -> anyhow::Result<String> {
@@ -119,9 +127,90 @@ pub async fn run(lang: Lang) -> anyhow::Result<String> {
     )
     .await?;
 
+    // Scene 3: a resident, on no roster, reports a broken street light in a private chat with
+    // a photo and a location inside the grid. The grid sees only "居民 #1", asks a question
+    // through the bot, the summoned grid supervisor reports and resolves it, and the resident
+    // confirms it is solved and rates it.
+    w.clock.advance(Duration::minutes(20));
+    let resident = w.resident(RESIDENT_ID, "周淑芬", Some("zhou_shufen"), lang);
+    w.say_private(&resident, "/start").await?;
+    let start = tr!(lang, ids::RES_START_BUTTON);
+    let welcome = w
+        .last_with_button(&resident, &start)
+        .ok_or_else(|| anyhow::anyhow!("no welcome"))?;
+    w.press_private(&resident, welcome.message_id, &start)
+        .await?;
+    w.clock.advance(Duration::minutes(1));
+    w.photo_private(&resident, Some(&tr!(lang, ids::DEMO_RES_REPORT)))
+        .await?;
+    w.clock.advance(Duration::minutes(1));
+    let (lat, lon) = STREET_LIGHT;
+    w.location_private(&resident, lat, lon).await?;
+    let confirm = tr!(lang, ids::RES_CONFIRM_BUTTON);
+    let summary = w
+        .last_with_button(&resident, &confirm)
+        .ok_or_else(|| anyhow::anyhow!("no summary"))?;
+    w.press_private(&resident, summary.message_id, &confirm)
+        .await?;
+    let card = w
+        .card(&grid, 3)
+        .await
+        .ok_or_else(|| anyhow::anyhow!("no card for the resident's report"))?;
+    if !card
+        .text
+        .contains(&tr!(lang, ids::RESIDENT_LABEL, no = 1_i64))
+    {
+        anyhow::bail!("the card does not name 居民 #1: {}", card.text);
+    }
+    w.clock.advance(Duration::minutes(4));
+    w.reply(
+        &grid,
+        &li_ming,
+        card.message_id,
+        &tr!(lang, ids::DEMO_RES_ASK),
+    )
+    .await?;
+    let question = w
+        .last_with_button(&resident, &tr!(lang, ids::RES_ANSWER_BUTTON))
+        .ok_or_else(|| anyhow::anyhow!("no question for the resident"))?;
+    w.clock.advance(Duration::minutes(3));
+    w.reply_private(
+        &resident,
+        question.message_id,
+        &tr!(lang, ids::DEMO_RES_ANSWER),
+    )
+    .await?;
+    w.clock.advance(Duration::minutes(5));
+    let chen_jing = w.user(1005);
+    w.press(
+        &grid,
+        &chen_jing,
+        card.message_id,
+        &tr!(lang, ids::BUTTON_REPORT),
+    )
+    .await?;
+    w.clock.advance(Duration::minutes(40));
+    w.say(&grid, &chen_jing, &tr!(lang, ids::DEMO_RES_DONE))
+        .await?;
+    w.clock.advance(Duration::minutes(12));
+    let solved = tr!(lang, ids::RES_SOLVED_BUTTON);
+    let asked = w
+        .last_with_button(&resident, &solved)
+        .ok_or_else(|| anyhow::anyhow!("the resident was not asked whether it is solved"))?;
+    w.press_private(&resident, asked.message_id, &solved)
+        .await?;
+    w.clock.advance(Duration::minutes(1));
+    let satisfied = render::satisfaction_name(lang, Satisfaction::Satisfied);
+    w.press_private(&resident, asked.message_id, &satisfied)
+        .await?;
+    let leaks = w.group_leaks(&resident);
+
     let violations = w.standin.violations();
     let transcript = w.standin.transcript(&w.chat_titles());
     w.stop().await;
+    if !leaks.is_empty() {
+        anyhow::bail!("a group chat names the resident: {leaks:?}");
+    }
     if !violations.is_empty() {
         anyhow::bail!(
             "the stand-in rejected {} request(s): {violations:?}",

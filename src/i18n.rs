@@ -144,6 +144,9 @@ macro_rules! ids {
 ids! {
     // residents (locales/*/residents.ftl)
     RESIDENT_LABEL = "resident-label",
+    RES_CARD_WAIT = "res-card-wait",
+    RES_PHOTOS_CAPTION = "res-photos-caption",
+    RES_RESOLVED_NOTICE = "res-resolved-notice",
     BUTTON_ASK_RESIDENT = "button-ask-resident",
     EV_ASKED_RESIDENT = "ev-asked-resident",
     EV_RESIDENT_ANSWERED = "ev-resident-answered",
@@ -415,6 +418,8 @@ ids! {
     LIST_EMPTY = "list-empty",
     LIST_TITLE = "list-title",
     LIST_MORE = "list-more",
+    LIST_PAGE = "list-page",
+    LIST_TITLE_ALL = "list-title-all",
     SHOW_TIMELINE = "order-timeline",
     SHOW_ACK_LEFT = "order-ack-left",
     SHOW_RESOLVE_LEFT = "order-resolve-left",
@@ -468,6 +473,10 @@ ids! {
     DEMO_ACK = "demo-ack",
     DEMO_PROGRESS = "demo-progress",
     DEMO_DONE = "demo-done",
+    DEMO_RES_REPORT = "demo-res-report",
+    DEMO_RES_ASK = "demo-res-ask",
+    DEMO_RES_ANSWER = "demo-res-answer",
+    DEMO_RES_DONE = "demo-res-done",
     LIST_SEP = "list-sep",
     NOTE_SUFFIX = "note-suffix",
     WHY_NOT_REPORTED = "why-not-reported",
@@ -495,6 +504,10 @@ ids! {
     ORG_BOUNDARY_FILE = "org-boundary-file",
     ORG_BOUNDARY_KIND = "org-boundary-kind",
     ORG_RESIDENT_LIMIT = "org-resident-limit",
+    // private menu
+    MENU_REPORT = "menu-report",
+    MENU_MY = "menu-my",
+    MENU_FORGET = "menu-forget",
 }
 
 /// The localized name of a level (unit kind).

@@ -557,11 +557,16 @@ fn card_state(v: &View, order: &WhistleOrder, events: &[Event]) -> String {
                     time = v.time(e.at),
                     note = note
                 ),
-                tr!(
-                    lang,
-                    ids::CARD_PLEASE_VERIFY,
-                    whistler = v.mention_who(order.whistler)
-                )
+                match order.whistler {
+                    Who::Member(_) => tr!(
+                        lang,
+                        ids::CARD_PLEASE_VERIFY,
+                        whistler = v.mention_who(order.whistler)
+                    ),
+                    Who::Resident(_) => {
+                        tr!(lang, ids::RES_CARD_WAIT, who = v.who(order.whistler))
+                    }
+                }
             )
         }),
         OrderState::Closed => last(&|k| matches!(k, EventKind::Verified))
@@ -597,7 +602,14 @@ fn card_state(v: &View, order: &WhistleOrder, events: &[Event]) -> String {
 /// The buttons a card offers in its state.
 pub fn card_buttons(lang: Lang, order: &WhistleOrder) -> Vec<Vec<Button>> {
     let id = order.id;
-    let mut rows = state_buttons(lang, order);
+    let resident = matches!(order.whistler, Who::Resident(_));
+    // A resident's resolved order waits for the resident's answer in their private chat; the
+    // leader's 确认 / 退回 come with the ask after `rate_within` (`verify_buttons`).
+    let mut rows = if resident && order.state == OrderState::Resolved {
+        Vec::new()
+    } else {
+        state_buttons(lang, order)
+    };
     // A resident's order can be asked about (the toast says how) while it is not closed.
     if matches!(order.whistler, Who::Resident(_))
         && !matches!(order.state, OrderState::Closed | OrderState::Cancelled)
@@ -608,6 +620,20 @@ pub fn card_buttons(lang: Lang, order: &WhistleOrder) -> Vec<Vec<Button>> {
         )]);
     }
     rows
+}
+
+/// 确认 / 退回, for asking someone to verify a resolved order.
+pub fn verify_buttons(lang: Lang, order: &WhistleOrder) -> Vec<Vec<Button>> {
+    vec![vec![
+        Button::new(
+            tr!(lang, ids::BUTTON_VERIFY),
+            ButtonAction::Verify(order.id),
+        ),
+        Button::new(
+            tr!(lang, ids::BUTTON_REOPEN),
+            ButtonAction::Reopen(order.id),
+        ),
+    ]]
 }
 
 /// The buttons for what can be done in the order's state.

@@ -14,7 +14,7 @@ use crate::app::{self, Parts, Running};
 use crate::clock::ManualClock;
 use crate::domain::org::{parse_org, Organisation};
 use crate::domain::{Lang, Scope, TelegramUserId, UnitId};
-use crate::standin::{SentMessage, StandIn, TgChat, TgUser};
+use crate::standin::{SentMessage, StandIn, TgChat, TgUser, TimelineEntry};
 use crate::storage::Store;
 use crate::telegram::sender::Pacing;
 use crate::telegram::{PollConfig, Telegram};
@@ -259,6 +259,130 @@ impl Sandbox {
         self.push(u).await
     }
 
+    /// A person who is on no roster (a resident), writing in `lang` as Telegram reports it
+    /// (`language_code`). Registered with the stand-in, so their private chat carries their
+    /// name (in their own chat only: the transcript titles it "👤 name").
+    pub fn resident(&self, id: i64, name: &str, username: Option<&str>, lang: Lang) -> TgUser {
+        let code = match lang {
+            Lang::ZhHans => "zh-hans",
+            Lang::ZhHant => "zh-hant",
+            Lang::En => "en",
+        };
+        let u = TgUser::new(id, name).with_language(code);
+        let u = match username {
+            Some(n) => u.with_username(n),
+            None => u,
+        };
+        self.standin.register_user(&u);
+        u
+    }
+
+    /// A user writes in their private chat with the bot.
+    pub async fn say_private(&mut self, user: &TgUser, text: &str) -> anyhow::Result<()> {
+        let u = self.standin.private_text(user, text);
+        self.push(u).await
+    }
+
+    /// A user sends a photo (with an optional caption) in their private chat; the stand-in
+    /// knows its `file_id` from then on, so the bot may send it on by id. Returns the id.
+    pub async fn photo_private(
+        &mut self,
+        user: &TgUser,
+        caption: Option<&str>,
+    ) -> anyhow::Result<String> {
+        self.standin.register_user(user);
+        let u = self.standin.photo(&TgChat::private(user), user, caption);
+        let file_id = u
+            .pointer("/message/photo")
+            .and_then(Value::as_array)
+            .and_then(|sizes| sizes.last())
+            .and_then(|p| p["file_id"].as_str())
+            .unwrap_or_default()
+            .to_string();
+        self.push(u).await?;
+        Ok(file_id)
+    }
+
+    /// A user shares a location in their private chat (the request_location button does so).
+    pub async fn location_private(
+        &mut self,
+        user: &TgUser,
+        lat: f64,
+        lon: f64,
+    ) -> anyhow::Result<()> {
+        let u = self.standin.private_location(user, lat, lon);
+        self.push(u).await
+    }
+
+    /// A user replies to one of the bot's messages in their private chat.
+    pub async fn reply_private(
+        &mut self,
+        user: &TgUser,
+        to: i32,
+        text: &str,
+    ) -> anyhow::Result<()> {
+        self.standin.register_user(user);
+        self.reply(&TgChat::private(user), user, to, text).await
+    }
+
+    /// A user taps a button labelled `label` on a bot message in their private chat.
+    pub async fn press_private(
+        &mut self,
+        user: &TgUser,
+        message_id: i32,
+        label: &str,
+    ) -> anyhow::Result<()> {
+        self.press(&TgChat::private(user), user, message_id, label)
+            .await
+    }
+
+    /// The bot's last message in a user's private chat that has a button labelled `label`.
+    pub fn last_with_button(&self, user: &TgUser, label: &str) -> Option<SentMessage> {
+        self.messages(&TgChat::private(user))
+            .into_iter()
+            .filter(|m| m.button_data(label).is_some())
+            .max_by_key(|m| m.message_id)
+    }
+
+    /// Every message the bot sent or edited in a group chat that names `user`: their first or
+    /// last name, their username, or their id as a number of its own (in the text, the HTML,
+    /// a button's label or data). A resident must have none.
+    pub fn group_leaks(&self, user: &TgUser) -> Vec<SentMessage> {
+        let id = user.id.to_string();
+        let mut words: Vec<&str> = vec![user.first_name.as_str()];
+        words.extend(user.last_name.as_deref());
+        words.extend(user.username.as_deref());
+        let names = |s: &str| words.iter().any(|w| !w.is_empty() && s.contains(w));
+        let number = |s: &str| {
+            s.match_indices(&id).any(|(at, _)| {
+                let before = s[..at].chars().next_back();
+                let after = s[at + id.len()..].chars().next();
+                !before.is_some_and(|c| c.is_ascii_digit())
+                    && !after.is_some_and(|c| c.is_ascii_digit())
+            })
+        };
+        self.standin
+            .timeline()
+            .into_iter()
+            .filter_map(|e| match e {
+                TimelineEntry::BotSent { message } | TimelineEntry::BotEdited { message } => {
+                    Some(message)
+                }
+                _ => None,
+            })
+            .filter(|m| m.chat_id < 0)
+            .filter(|m| {
+                let mut texts = vec![m.text.as_str(), m.html.as_str()];
+                for (label, data) in m.keyboard.iter().flatten() {
+                    texts.push(label);
+                    texts.push(data);
+                }
+                m.mentioned_user_ids.contains(&user.id)
+                    || texts.iter().any(|t| names(t) || number(t))
+            })
+            .collect()
+    }
+
     /// Moves the clock on, lets the scheduler act on what fell due, and waits for the messages.
     pub async fn advance(&mut self, by: chrono::Duration) -> anyhow::Result<usize> {
         self.clock.advance(by);
@@ -313,7 +437,7 @@ impl Sandbox {
     /// The chat of a unit (by id), when bound.
     pub async fn chat_of_unit(&self, id: &str) -> Option<i64> {
         self.store
-            .chat_of(&Scope::Unit(UnitId::new(id)))
+            .chat_of(&Scope::Unit(UnitId::checked(id)))
             .await
             .ok()
             .flatten()

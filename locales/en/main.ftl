@@ -158,6 +158,8 @@ note-recorded = 📝 Added to #{ $id }'s progress.
 list-empty = No open orders here.
 list-title = Open orders ({ $n })
 list-more = …and { $n } more; use /show N.
+list-page = Page { $page }/{ $pages } · next: /list { $next }
+list-title-all = All orders ({ $n })
 order-timeline = Timeline
 order-ack-left = ⏰ Report: { $left }
 order-resolve-left = ⏳ Resolve: { $left }
@@ -222,6 +224,10 @@ demo-whistle = #whistle Rubbish piled up outside No. 12 Yuanxi Rd, street vendor
 demo-ack = on it
 demo-progress = vendors moved on, waiting for the rubbish truck
 demo-done = /done 1 all cleared, rubbish taken away
+demo-res-report = The street light outside the Jiangwutang on Cuihu North Rd is out; the pavement is pitch dark at night
+demo-res-ask = ask: is there a number on the lamp post?
+demo-res-answer = Yes: CH-017, the second post east of the Jiangwutang gate.
+demo-res-done = /done 3 lamp head replaced, the street light works again
 list-sep = , 
 note-suffix = : { $note }
 why-not-reported = { $parties } did not report in time
@@ -259,3 +265,8 @@ org-boundary-twice = unit { $id } has both boundary and boundary_file; give one
 org-boundary-file = the boundary file { $file } of unit { $id } cannot be used: { $detail }
 org-boundary-kind = the boundary of unit { $id } is a { $kind }, not an area (use a Polygon or MultiPolygon)
 org-resident-limit = { $key } = { $value } in [resident] is out of range ({ $min } to { $max })
+
+# private menu
+menu-report = Report a problem to your grid (photos and location welcome)
+menu-my = My reports and my orders
+menu-forget = Remove my identity from my reports

@@ -10,6 +10,11 @@ ev-resident-answered = { $name } answered: { $text }{ $photos ->
 ev-rated = { $name } rated it: { $answer }
 ev-followed = { $name } reported the same problem
 button-ask-resident = 💬 Ask the resident
+res-photos-caption = 📷 #{ $id }: photos from { $who }
+res-card-wait = ⏳ Waiting for { $who } to confirm it is solved.
+res-resolved-notice =
+    ✅ Resolved #{ $id } — { $name } { $time }{ $note }
+    { $who } has been asked to confirm it is solved.
 rate-solved = solved
 rate-not-solved = not solved
 rate-satisfied = Satisfied

@@ -152,6 +152,8 @@ note-recorded = 📝 已记入 #{ $id } 的进展。
 list-empty = 本群没有未办结的哨令。
 list-title = 未办结的哨令（{ $n }）
 list-more = ……还有 { $n } 张，用 /show 编号 查看。
+list-page = 第 { $page }/{ $pages } 页 · 下一页：/list { $next }
+list-title-all = 全部哨令（{ $n }）
 order-timeline = 时间线
 order-ack-left = ⏰ 报到：{ $left }
 order-resolve-left = ⏳ 处置：{ $left }
@@ -216,6 +218,10 @@ demo-whistle = 吹哨 圆西路12号门口垃圾堆积，还有流动摊贩 地�
 demo-ack = 收到
 demo-progress = 摊贩已劝离，正在等环卫清运
 demo-done = /done 1 已清理完毕，垃圾已清运
+demo-res-report = 翠湖北路讲武堂门口的路灯坏了，天一黑这段路就一片漆黑
+demo-res-ask = 问居民 灯杆上有编号吗？
+demo-res-answer = 有，灯杆上贴着 CH-017，就在讲武堂大门东边第二根。
+demo-res-done = /done 3 已更换灯头，路灯恢复照明
 list-sep = 、
 note-suffix = ：{ $note }
 why-not-reported = { $parties } 未按时报到
@@ -253,3 +259,8 @@ org-boundary-twice = 单位 { $id } 同时写了 boundary 和 boundary_file，�
 org-boundary-file = 单位 { $id } 的边界文件 { $file } 无法使用：{ $detail }
 org-boundary-kind = 单位 { $id } 的边界是 { $kind }，不是区域（需要 Polygon 或 MultiPolygon）
 org-resident-limit = [resident] 中 { $key } = { $value } 超出范围（{ $min } 到 { $max }）
+
+# private menu
+menu-report = 向网格反映问题（可附照片和位置）
+menu-my = 我反映的问题和我的哨令
+menu-forget = 从我的反映中删除我的身份

@@ -10,6 +10,11 @@ ev-resident-answered = { $name } 答复：{ $text }{ $photos ->
 ev-rated = { $name } 评价：{ $answer }
 ev-followed = { $name } 反映了同一问题
 button-ask-resident = 💬 问居民
+res-photos-caption = 📷 #{ $id } { $who } 拍的照片
+res-card-wait = ⏳ 等待{ $who } 确认是否解决。
+res-resolved-notice =
+    ✅ 已处置 #{ $id } — { $name } { $time }{ $note }
+    已请{ $who } 确认是否解决。
 rate-solved = 已解决
 rate-not-solved = 没解决
 rate-satisfied = 满意

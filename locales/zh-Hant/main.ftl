@@ -152,6 +152,8 @@ note-recorded = 📝 已記入 #{ $id } 的進展。
 list-empty = 本群沒有未辦結的哨令。
 list-title = 未辦結的哨令（{ $n }）
 list-more = ……還有 { $n } 張，用 /show 編號 查看。
+list-page = 第 { $page }/{ $pages } 頁 · 下一頁：/list { $next }
+list-title-all = 全部哨令（{ $n }）
 order-timeline = 時間線
 order-ack-left = ⏰ 報到：{ $left }
 order-resolve-left = ⏳ 處置：{ $left }
@@ -216,6 +218,10 @@ demo-whistle = 吹哨 圓西路12號門口垃圾堆積，還有流動攤販 地�
 demo-ack = 收到
 demo-progress = 攤販已勸離，正在等環衛清運
 demo-done = /done 1 已清理完畢，垃圾已清運
+demo-res-report = 翠湖北路講武堂門口的路燈壞了，天一黑這段路就一片漆黑
+demo-res-ask = 問居民 燈桿上有編號嗎？
+demo-res-answer = 有，燈桿上貼著 CH-017，就在講武堂大門東邊第二根。
+demo-res-done = /done 3 已更換燈頭，路燈恢復照明
 list-sep = 、
 note-suffix = ：{ $note }
 why-not-reported = { $parties } 未按時報到
@@ -253,3 +259,8 @@ org-boundary-twice = 單位 { $id } 同時寫了 boundary 和 boundary_file，�
 org-boundary-file = 單位 { $id } 的邊界檔案 { $file } 無法使用：{ $detail }
 org-boundary-kind = 單位 { $id } 的邊界是 { $kind }，不是區域（需要 Polygon 或 MultiPolygon）
 org-resident-limit = [resident] 中 { $key } = { $value } 超出範圍（{ $min } 到 { $max }）
+
+# private menu
+menu-report = 向網格反映問題（可附照片和位置）
+menu-my = 我反映的問題和我的哨令
+menu-forget = 從我的反映中刪除我的身份

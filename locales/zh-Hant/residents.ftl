@@ -9,6 +9,11 @@ ev-resident-answered = { $name } 答覆：{ $text }{ $photos ->
 ev-rated = { $name } 評價：{ $answer }
 ev-followed = { $name } 反映了同一問題
 button-ask-resident = 💬 問居民
+res-photos-caption = 📷 #{ $id } { $who } 拍的照片
+res-card-wait = ⏳ 等待{ $who } 確認是否解決。
+res-resolved-notice =
+    ✅ 已處置 #{ $id } — { $name } { $time }{ $note }
+    已請{ $who } 確認是否解決。
 rate-solved = 已解決
 rate-not-solved = 沒解決
 rate-satisfied = 滿意

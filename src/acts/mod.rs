@@ -231,7 +231,7 @@ pub(crate) async fn save_change(
     history: &[Event],
     events: &[Event],
     also: Vec<Outgoing>,
-    finish_job: Option<i64>,
+    finish_job: Option<crate::domain::JobId>,
 ) -> Result<()> {
     let (mut out, _) = notices::refresh_cards(ctx, org, changed, history, None).await?;
     out.extend(also);

@@ -533,7 +533,7 @@ pub async fn verify_ask(
         chat,
         order.id,
         html,
-        render::card_buttons(lang, order),
+        render::verify_buttons(lang, order),
     )))
 }
 

@@ -112,10 +112,8 @@ pub async fn resolve_with_photos(
                 .map(|&(chat, lang)| {
                     let view = View { org, lang, now };
                     let note = render::note_suffix(lang, note.as_deref(), 500);
-                    reply_to_card(
-                        chat,
-                        o.id,
-                        tr!(
+                    let html = match o.whistler {
+                        Who::Member(_) => tr!(
                             lang,
                             ids::RESOLVED_NOTICE,
                             id = o.id,
@@ -124,8 +122,17 @@ pub async fn resolve_with_photos(
                             note = note,
                             whistler = view.mention_who(o.whistler)
                         ),
-                        render::card_buttons(lang, o),
-                    )
+                        Who::Resident(_) => tr!(
+                            lang,
+                            ids::RES_RESOLVED_NOTICE,
+                            id = o.id,
+                            name = escape(&who.name),
+                            time = view.time(now),
+                            note = note,
+                            who = view.who(o.whistler)
+                        ),
+                    };
+                    reply_to_card(chat, o.id, html, render::card_buttons(lang, o))
                 })
                 .collect()
         },

@@ -4,7 +4,7 @@
 use super::notices::new_card;
 use super::{Actor, Ctx, Here, Result};
 use crate::domain::org::Membership;
-use crate::domain::{access, Lang, OrderState, RoleId, Scope, TelegramUserId};
+use crate::domain::{access, Lang, RoleId, Scope, TelegramUserId};
 use crate::render::{self, View};
 use crate::storage::Outgoing;
 
@@ -172,10 +172,7 @@ pub async fn migrate_chat(ctx: &Ctx, old: i64, new: i64) -> Result<()> {
         now: ctx.now(),
     };
     let mut out: Vec<Outgoing> = Vec::new();
-    for order in ctx.store.all_orders().await? {
-        if !(order.state.is_active() || order.state == OrderState::Resolved) {
-            continue;
-        }
+    for order in ctx.store.orders_with_cards_in(new).await? {
         // Only cards that were shown in the old chat are posted again; one still waiting to be
         // sent moved with the chat's queue and goes out there once.
         if !ctx.store.cards(order.id).await?.contains(&(new, None))

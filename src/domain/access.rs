@@ -162,7 +162,7 @@ mod tests {
 
     fn role(unit: &str, r: &str) -> PartyTarget {
         PartyTarget::Role {
-            unit: UnitId::new(unit),
+            unit: UnitId::checked(unit),
             role: RoleId::new(r),
         }
     }
@@ -184,28 +184,28 @@ mod tests {
             (
                 p(2001),
                 PartyTarget::Department {
-                    department: DepartmentId::new("urban"),
+                    department: DepartmentId::checked("urban"),
                 },
                 true,
             ),
             (
                 p(2006),
                 PartyTarget::Department {
-                    department: DepartmentId::new("urban"),
+                    department: DepartmentId::checked("urban"),
                 },
                 false,
             ),
             (
                 p(1100),
                 PartyTarget::DutyOfficers {
-                    unit: UnitId::new("cuihu"),
+                    unit: UnitId::checked("cuihu"),
                 },
                 true,
             ),
             (
                 p(1001),
                 PartyTarget::DutyOfficers {
-                    unit: UnitId::new("cuihu"),
+                    unit: UnitId::checked("cuihu"),
                 },
                 false,
             ),
@@ -224,9 +224,9 @@ mod tests {
     fn who_whistles_binds_and_manages_rosters() {
         let org = org();
         let p = TelegramUserId;
-        let grid = Scope::Unit(UnitId::new("cuihu-1"));
-        let community = Scope::Unit(UnitId::new("cuihu"));
-        let urban = Scope::Department(DepartmentId::new("urban"));
+        let grid = Scope::Unit(UnitId::checked("cuihu-1"));
+        let community = Scope::Unit(UnitId::checked("cuihu"));
+        let urban = Scope::Department(DepartmentId::checked("urban"));
         let cases: [(&str, bool, bool); 9] = [
             // (case, actual, expected)
             (
@@ -287,7 +287,7 @@ mod tests {
         );
         let held = summoned(&org, &role("cuihu-1", "sanitation"));
         assert!(!held.vacant && held.people.contains(&p(1002)) && !held.people.contains(&p(1001)));
-        let huashan = UnitId::new("huashan");
+        let huashan = UnitId::checked("huashan");
         let cases = [
             ("admin", p(1), true),
             ("grid member", p(1002), false),
@@ -317,7 +317,7 @@ mod tests {
         };
         let order = WhistleOrder {
             id: OrderId(1),
-            unit: UnitId::new("cuihu-1"),
+            unit: UnitId::checked("cuihu-1"),
             text: "x".into(),
             location: None,
             urgent: false,
@@ -329,15 +329,15 @@ mod tests {
             parties: vec![
                 party(role("cuihu-1", "sanitation")),
                 party(PartyTarget::Department {
-                    department: DepartmentId::new("urban"),
+                    department: DepartmentId::checked("urban"),
                 }),
             ],
             reopen_count: 0,
             place: None,
             photos: Vec::new(),
         };
-        let unit = |u: &str| Scope::Unit(UnitId::new(u));
-        let dept = |d: &str| Scope::Department(DepartmentId::new(d));
+        let unit = |u: &str| Scope::Unit(UnitId::checked(u));
+        let dept = |d: &str| Scope::Department(DepartmentId::checked(d));
         let cases = [
             ("its grid", unit("cuihu-1"), true),
             ("its community", unit("cuihu"), true),

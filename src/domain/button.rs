@@ -223,7 +223,7 @@ impl ButtonAction {
                     if !is_button_department_id(d) {
                         return Err(ButtonError::BadDepartment(d.to_string()));
                     }
-                    ButtonAction::WhistleDepartment(order, DepartmentId::new(*d))
+                    ButtonAction::WhistleDepartment(order, DepartmentId::checked(*d))
                 }
                 _ => return Err(malformed()),
             },
@@ -255,7 +255,7 @@ impl ButtonAction {
                     version: positive(v)?,
                     unit: match *u {
                         "~" => None,
-                        u if is_button_department_id(u) => Some(UnitId::new(u)),
+                        u if is_button_department_id(u) => Some(UnitId::checked(u)),
                         _ => return Err(malformed()),
                     },
                 },
@@ -325,7 +325,7 @@ mod tests {
     use super::*;
 
     fn dept(s: &str) -> DepartmentId {
-        DepartmentId::new(s)
+        DepartmentId::checked(s)
     }
 
     const DEPT32: &str = "abcdefghijklmnopqrstuvwxyz_-0129";
@@ -356,7 +356,7 @@ mod tests {
             (
                 ButtonAction::PickUnit {
                     version: 7,
-                    unit: Some(UnitId::new("cuihu-1")),
+                    unit: Some(UnitId::checked("cuihu-1")),
                 },
                 "u:7:cuihu-1",
             ),

@@ -267,7 +267,7 @@ mod tests {
     fn order() -> WhistleOrder {
         let party = |role: &str, reported: bool| Party {
             target: PartyTarget::Role {
-                unit: UnitId::new("cuihu-1"),
+                unit: UnitId::checked("cuihu-1"),
                 role: RoleId::new(role),
             },
             level: Level::Grid,
@@ -280,7 +280,7 @@ mod tests {
         };
         WhistleOrder {
             id: OrderId(7),
-            unit: UnitId::new("cuihu-1"),
+            unit: UnitId::checked("cuihu-1"),
             text: "垃圾".into(),
             location: None,
             urgent: false,
@@ -339,7 +339,7 @@ mod tests {
         assert_eq!(
             last.target,
             PartyTarget::DutyOfficers {
-                unit: UnitId::new("cuihu")
+                unit: UnitId::checked("cuihu")
             }
         );
         assert_eq!(o.state, OrderState::Open);
@@ -347,7 +347,7 @@ mod tests {
         assert_eq!(
             o.parties.last().unwrap().target,
             PartyTarget::DutyOfficers {
-                unit: UnitId::new("huashan")
+                unit: UnitId::checked("huashan")
             }
         );
         escalate(&org, &mut o, None, EscalationReason::NotResolved, t(200)).unwrap();
@@ -470,7 +470,7 @@ mod tests {
         let org = org();
         let ask = |unit: &str, whistler: i64| {
             let mut o = order();
-            o.unit = UnitId::new(unit);
+            o.unit = UnitId::checked(unit);
             o.whistler = TelegramUserId(whistler).into();
             verify_askees(&org, &o).map(|(u, p)| {
                 (

@@ -271,6 +271,10 @@ pub fn unit_with_chat(org: &Organisation, unit: &UnitId) -> Option<UnitId> {
         .map(|u| u.id.clone())
 }
 
+/// Points come from Telegram's JSON or a checked organisation file: never NaN, so equality is
+/// an equivalence (orders, which carry one, compare with `Eq`).
+impl Eq for Point {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,7 +396,7 @@ addresses = ["翠湖"]
     }
 
     fn id(s: &str) -> Option<UnitId> {
-        Some(UnitId::new(s))
+        Some(UnitId::checked(s))
     }
 
     #[test]
@@ -460,20 +464,20 @@ addresses = ["翠湖"]
     #[test]
     fn an_order_goes_to_the_unit_or_its_nearest_ancestor_with_a_chat() {
         let org = org();
-        assert_eq!(unit_with_chat(&org, &UnitId::new("g1")), id("g1"));
-        assert_eq!(unit_with_chat(&org, &UnitId::new("g2")), id("c"));
+        assert_eq!(unit_with_chat(&org, &UnitId::checked("g1")), id("g1"));
+        assert_eq!(unit_with_chat(&org, &UnitId::checked("g2")), id("c"));
         assert_eq!(
-            unit_with_chat(&org, &UnitId::new("c2")),
+            unit_with_chat(&org, &UnitId::checked("c2")),
             id("d"),
             "over a chatless sub-district"
         );
-        assert_eq!(unit_with_chat(&org, &UnitId::new("nowhere")), None);
+        assert_eq!(unit_with_chat(&org, &UnitId::checked("nowhere")), None);
         let no_chats = parse_org(
             &ORG.replace("chat_id = -1\n", "")
                 .replace("boundary_file = \"g1.geojson\"\n", ""),
         )
         .unwrap();
-        assert_eq!(unit_with_chat(&no_chats, &UnitId::new("c2")), None);
+        assert_eq!(unit_with_chat(&no_chats, &UnitId::checked("c2")), None);
     }
 
     #[test]
@@ -510,12 +514,12 @@ addresses = ["翠湖"]
             }
         }
         let huashan = org
-            .unit(&UnitId::new("huashan"))
+            .unit(&UnitId::checked("huashan"))
             .unwrap()
             .boundary
             .clone()
             .unwrap();
-        for c in org.children(&UnitId::new("huashan")) {
+        for c in org.children(&UnitId::checked("huashan")) {
             assert!(huashan
                 .polygons()
                 .contains(c.boundary.as_ref().unwrap().polygons()));
@@ -523,7 +527,10 @@ addresses = ["翠湖"]
         // The demo's street light (see the comment on [resident]).
         let light = pt(102.7035, 25.0520);
         assert_eq!(unit_at(&org, light), id("cuihu-1"));
-        assert_eq!(unit_with_chat(&org, &UnitId::new("cuihu-1")), id("cuihu-1"));
+        assert_eq!(
+            unit_with_chat(&org, &UnitId::checked("cuihu-1")),
+            id("cuihu-1")
+        );
         // South of the lake, and in 圆西 where no grid covers the point.
         assert_eq!(unit_at(&org, pt(102.7035, 25.0480)), id("cuihu-2"));
         assert_eq!(unit_at(&org, pt(102.712, 25.055)), id("yuanxi"));
@@ -535,11 +542,10 @@ addresses = ["翠湖"]
         assert_eq!(unit_by_address(&org, "翠湖北路的路灯不亮了"), id("cuihu-1"));
         assert_eq!(unit_by_address(&org, "翠湖南路翠湖賓館門口"), id("cuihu-2"));
         // wenlin-1 has no chat of its own: its community's.
-        assert_eq!(unit_with_chat(&org, &UnitId::new("wenlin-1")), id("wenlin"));
+        assert_eq!(
+            unit_with_chat(&org, &UnitId::checked("wenlin-1")),
+            id("wenlin")
+        );
         assert_eq!(org.resident.max_photos, 5);
     }
 }
-
-/// Points come from Telegram's JSON or a checked organisation file: never NaN, so equality is
-/// an equivalence (orders, which carry one, compare with `Eq`).
-impl Eq for Point {}

@@ -21,14 +21,18 @@ macro_rules! int_id {
 macro_rules! str_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
+        ///
+        /// The field is private and [`Self::parse`] is the one way to make one from text
+        /// (deserializing goes through it too); inside the crate, `checked` takes an id that
+        /// was checked already (the organisation file's, at import).
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(transparent)]
+        #[serde(try_from = "String")]
         pub struct $name(String);
 
         impl $name {
-            /// An id already checked: read from the store (checked at import) or written in
-            /// code. Text from a person or a file goes through [`Self::parse`].
-            pub fn new(id: impl Into<String>) -> Self {
+            /// An id checked already: read back from the store or taken from a validated
+            /// organisation. Text from a person or a file goes through [`Self::parse`].
+            pub(crate) fn checked(id: impl Into<String>) -> Self {
                 Self(id.into())
             }
             /// The id if it is 1–32 characters of `[A-Za-z0-9_-]`, see [`check_id`].
@@ -43,6 +47,13 @@ macro_rules! str_id {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(&self.0)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = IdError;
+            fn try_from(id: String) -> Result<Self, IdError> {
+                check_id(&id).map(|()| Self(id))
             }
         }
     };
@@ -99,6 +110,18 @@ int_id!(
     ResidentNo
 );
 int_id!(
+    /// A scheduler job (`jobs.id`): a due moment of an order, claimed and done once.
+    JobId
+);
+int_id!(
+    /// An outbox row (`outbox.id`): one message (or edit) to deliver.
+    OutboxId
+);
+int_id!(
+    /// A Telegram message id within its chat.
+    MessageId
+);
+int_id!(
     /// A Telegram chat id (a group, a supergroup or a private chat).
     ChatId
 );
@@ -109,6 +132,10 @@ str_id!(
 str_id!(
     /// The id of a department in the organisation file.
     DepartmentId
+);
+str_id!(
+    /// The id of an alliance unit (联盟单位) in the organisation file.
+    AllianceId
 );
 
 /// What a group chat, a membership or a summoned party belongs to: a unit or a department.
@@ -130,8 +157,8 @@ impl Scope {
 
     pub fn from_parts(kind: &str, id: &str) -> Option<Scope> {
         match kind {
-            "unit" => Some(Scope::Unit(UnitId::new(id))),
-            "department" => Some(Scope::Department(DepartmentId::new(id))),
+            "unit" => Some(Scope::Unit(UnitId::checked(id))),
+            "department" => Some(Scope::Department(DepartmentId::checked(id))),
             _ => None,
         }
     }
@@ -200,6 +227,23 @@ mod tests {
         ("a.b", Err(IdError::BadChar { ch: '.' })),
         ("ｃｕｉｈｕ", Err(IdError::BadChar { ch: 'ｃ' })),
     ];
+
+    #[test]
+    fn deserializing_checks_ids_as_parse_does() {
+        let ok: UnitId = serde_json::from_str(r#""cuihu-1""#).unwrap();
+        assert_eq!(ok, UnitId::parse("cuihu-1").unwrap());
+        assert_eq!(serde_json::to_string(&ok).unwrap(), r#""cuihu-1""#);
+        for bad in [
+            r#""""#,
+            r#""翠湖""#,
+            r#""a b""#,
+            &format!("\"{}\"", "x".repeat(33)),
+        ] {
+            assert!(serde_json::from_str::<UnitId>(bad).is_err(), "{bad}");
+            assert!(serde_json::from_str::<DepartmentId>(bad).is_err(), "{bad}");
+            assert!(serde_json::from_str::<AllianceId>(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn ids_are_what_a_start_link_can_carry() {

@@ -478,7 +478,7 @@ mod tests {
 
     fn role(r: &str) -> PartyTarget {
         PartyTarget::Role {
-            unit: UnitId::new("cuihu-1"),
+            unit: UnitId::checked("cuihu-1"),
             role: RoleId::new(r),
         }
     }
@@ -500,7 +500,7 @@ mod tests {
             .collect();
         WhistleOrder {
             id: OrderId(42),
-            unit: UnitId::new("cuihu-1"),
+            unit: UnitId::checked("cuihu-1"),
             text: "垃圾".into(),
             location: None,
             urgent: false,

@@ -57,7 +57,7 @@ pub fn plan_whistle(
             targets: roles_in(&unit.id),
         }),
         Level::Community => {
-            let grid = draft.grid.clone().map(UnitId::new).or(referenced_grid);
+            let grid = draft.grid.clone().map(UnitId::checked).or(referenced_grid);
             match grid {
                 Some(g) if draft.role_source != RoleSource::None => Ok(Plan {
                     targets: roles_in(&g),
@@ -87,7 +87,7 @@ pub fn plan_whistle(
                     .departments
                     .iter()
                     .map(|d| PartyTarget::Department {
-                        department: DepartmentId::new(d.clone()),
+                        department: DepartmentId::checked(d.clone()),
                     })
                     .collect(),
             })
@@ -174,7 +174,7 @@ mod tests {
 
     fn role(unit: &str, r: &str) -> PartyTarget {
         PartyTarget::Role {
-            unit: UnitId::new(unit),
+            unit: UnitId::checked(unit),
             role: RoleId::new(r),
         }
     }
@@ -182,7 +182,7 @@ mod tests {
     #[test]
     fn the_plan_per_kind_of_unit() {
         let org = org();
-        let unit = |id: &str| org.unit(&UnitId::new(id)).unwrap().clone();
+        let unit = |id: &str| org.unit(&UnitId::checked(id)).unwrap().clone();
         let p = TelegramUserId;
         let mut in_grid2 = draft(&["sanitation"], RoleSource::Named, &[]);
         in_grid2.grid = Some("cuihu-2".into());
@@ -202,7 +202,7 @@ mod tests {
                     None,
                 ),
                 Ok(Plan {
-                    unit: UnitId::new("cuihu-1"),
+                    unit: UnitId::checked("cuihu-1"),
                     level: Level::Grid,
                     targets: vec![role("cuihu-1", "sanitation")],
                 }),
@@ -211,7 +211,7 @@ mod tests {
                 "community naming a grid: that grid's roles, at grid level",
                 plan_whistle(&org, p(1100), &unit("cuihu"), &in_grid2, None),
                 Ok(Plan {
-                    unit: UnitId::new("cuihu-2"),
+                    unit: UnitId::checked("cuihu-2"),
                     level: Level::Grid,
                     targets: vec![role("cuihu-2", "sanitation")],
                 }),
@@ -223,10 +223,10 @@ mod tests {
                     p(1100),
                     &unit("cuihu"),
                     &draft(&["sanitation"], RoleSource::Named, &[]),
-                    Some(UnitId::new("cuihu-1")),
+                    Some(UnitId::checked("cuihu-1")),
                 ),
                 Ok(Plan {
-                    unit: UnitId::new("cuihu-1"),
+                    unit: UnitId::checked("cuihu-1"),
                     level: Level::Grid,
                     targets: vec![role("cuihu-1", "sanitation")],
                 }),
@@ -241,10 +241,10 @@ mod tests {
                     None,
                 ),
                 Ok(Plan {
-                    unit: UnitId::new("cuihu"),
+                    unit: UnitId::checked("cuihu"),
                     level: Level::Community,
                     targets: vec![PartyTarget::DutyOfficers {
-                        unit: UnitId::new("cuihu"),
+                        unit: UnitId::checked("cuihu"),
                     }],
                 }),
             ),
@@ -280,10 +280,10 @@ mod tests {
                     None,
                 ),
                 Ok(Plan {
-                    unit: UnitId::new("huashan"),
+                    unit: UnitId::checked("huashan"),
                     level: Level::Subdistrict,
                     targets: vec![PartyTarget::Department {
-                        department: DepartmentId::new("urban"),
+                        department: DepartmentId::checked("urban"),
                     }],
                 }),
             ),

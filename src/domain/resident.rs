@@ -327,10 +327,10 @@ mod tests {
 
     #[test]
     fn a_link_unit_stands_in_for_the_place() {
-        let mut d = Dialogue::new(now(), Some(UnitId::new("cuihu-1")));
+        let mut d = Dialogue::new(now(), Some(UnitId::checked("cuihu-1")));
         d.add(text("井盖松了"), 100, 5);
         assert!(d.complete());
-        assert_eq!(d.unit, Some(UnitId::new("cuihu-1")));
+        assert_eq!(d.unit, Some(UnitId::checked("cuihu-1")));
     }
 
     #[test]

@@ -135,12 +135,12 @@ fn order(c: &Case) -> WhistleOrder {
         }),
     };
     let role = |r: &str| PartyTarget::Role {
-        unit: UnitId::new("cuihu-1"),
+        unit: UnitId::checked("cuihu-1"),
         role: RoleId::new(r),
     };
     WhistleOrder {
         id: OrderId(i64::MAX),
-        unit: UnitId::new("cuihu-1"),
+        unit: UnitId::checked("cuihu-1"),
         text: c.text.clone(),
         location: c.location.clone(),
         urgent: c.urgent,
@@ -155,13 +155,13 @@ fn order(c: &Case) -> WhistleOrder {
             party(role("property_manager"), false), // vacant: the grid leader stands in
             party(
                 PartyTarget::Department {
-                    department: DepartmentId::new("urban"),
+                    department: DepartmentId::checked("urban"),
                 },
                 false,
             ),
             party(
                 PartyTarget::DutyOfficers {
-                    unit: UnitId::new("cuihu"),
+                    unit: UnitId::checked("cuihu"),
                 },
                 false,
             ),

@@ -32,7 +32,7 @@ pub async fn tick(ctx: &Ctx) -> Result<usize> {
         }
         for job in &jobs {
             if let Err(e) = deadlines::on_due(ctx, job).await {
-                tracing::error!(job = job.id, order = job.order.0, error = %e, "job failed; it will be retried after its lease");
+                tracing::error!(job = job.id.0, order = job.order.0, error = %e, "job failed; it will be retried after its lease");
             }
             done += 1;
         }

@@ -123,6 +123,10 @@ pub struct SentMessage {
     pub reply_keyboard: Option<ReplyKeyboardChange>,
     /// For copyMessage: the (chat_id, message_id) the copy was made from.
     pub copied_from: Option<(i64, i32)>,
+    /// The Message's content fields as the stand-in answered them (now, after edits): text or
+    /// caption with their entities (a mention's user with name and username), photo sizes,
+    /// and what a copy carried over (a location, venue, contact ...).
+    pub content: Value,
 }
 
 /// A photo the bot sent.
@@ -337,6 +341,98 @@ impl StandIn {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// Every version of every message the bot posted in a chat, in the order people saw them:
+    /// each send and each edit (deleted messages included), with what each showed then.
+    pub fn shown_in(&self, chat_id: i64) -> Vec<SentMessage> {
+        self.shared
+            .lock()
+            .timeline
+            .iter()
+            .filter_map(|entry| match entry {
+                TimelineEntry::BotSent { message } | TimelineEntry::BotEdited { message }
+                    if message.chat_id == chat_id =>
+                {
+                    Some(message.clone())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Everything the bot ever showed in a chat, as one text to search: each version of each
+    /// message (`shown_in`) with its HTML, its visible text, its content JSON (mentions with
+    /// names, captions, copied locations, venues, contacts), its inline buttons' labels and
+    /// data, its reply keyboard's labels, and the toasts of presses there. A test asserts that
+    /// a name or an id is absent from it.
+    pub fn everything_shown_in(&self, chat_id: i64) -> String {
+        let mut out = String::new();
+        for m in self.shown_in(chat_id) {
+            out.push_str(&m.html);
+            out.push('\n');
+            out.push_str(&m.text);
+            out.push('\n');
+            out.push_str(&m.content.to_string());
+            out.push('\n');
+            for (label, data) in m.keyboard.iter().flatten() {
+                out.push_str(&format!("{label}\t{data}\n"));
+            }
+            for id in &m.mentioned_user_ids {
+                out.push_str(&format!("{id}\n"));
+            }
+            match &m.reply_keyboard {
+                Some(ReplyKeyboardChange::Show(keyboard)) => {
+                    for button in keyboard.rows.iter().flatten() {
+                        out.push_str(&button.text);
+                        out.push('\n');
+                    }
+                    if let Some(p) = &keyboard.placeholder {
+                        out.push_str(p);
+                        out.push('\n');
+                    }
+                }
+                Some(ReplyKeyboardChange::ForceReply {
+                    placeholder: Some(p),
+                    ..
+                }) => {
+                    out.push_str(p);
+                    out.push('\n');
+                }
+                _ => {}
+            }
+        }
+        for entry in self.timeline() {
+            if let TimelineEntry::Toast {
+                chat_id: Some(c),
+                text,
+                ..
+            } = entry
+            {
+                if c == chat_id {
+                    out.push_str(&text);
+                    out.push('\n');
+                }
+            }
+        }
+        out
+    }
+
+    /// The chats the bot posted anything in, ascending (groups have negative ids).
+    pub fn chats_posted_in(&self) -> Vec<i64> {
+        let mut chats: Vec<i64> = self
+            .shared
+            .lock()
+            .timeline
+            .iter()
+            .filter_map(|entry| match entry {
+                TimelineEntry::BotSent { message } => Some(message.chat_id),
+                _ => None,
+            })
+            .collect();
+        chats.sort_unstable();
+        chats.dedup();
+        chats
     }
 
     /// One of the bot's messages.

@@ -452,6 +452,12 @@ fn check_request(state: &State, method: &str, request: &RequestBody) -> Result<(
     if method == "setMyCommands" {
         check_commands(params)?;
     }
+    if matches!(
+        method,
+        "setMyCommands" | "deleteMyCommands" | "getMyCommands"
+    ) {
+        check_command_scope(params)?;
+    }
     Ok(())
 }
 
@@ -555,6 +561,34 @@ fn check_commands(params: &Map<String, Value>) -> Result<(), ApiFailure> {
         if !(1..=256).contains(&description.chars().count()) {
             return Err(ApiFailure::bad_request("BOT_COMMAND_DESCRIPTION_INVALID"));
         }
+    }
+    Ok(())
+}
+
+/// A command menu's scope and language, as Telegram checks them beyond the spec's shape: a
+/// language is two lowercase letters (or none), and only the `chat` scope may name a private
+/// chat.
+fn check_command_scope(params: &Map<String, Value>) -> Result<(), ApiFailure> {
+    let language = params
+        .get("language_code")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let two_letters = language.len() == 2 && language.bytes().all(|b| b.is_ascii_lowercase());
+    if !language.is_empty() && !two_letters {
+        return Err(ApiFailure::bad_request("invalid language code specified"));
+    }
+    let Some(scope) = params.get("scope") else {
+        return Ok(());
+    };
+    let kind = scope.get("type").and_then(Value::as_str).unwrap_or("");
+    let private = scope
+        .get("chat_id")
+        .and_then(Value::as_i64)
+        .is_some_and(|id| id > 0);
+    if matches!(kind, "chat_administrators" | "chat_member") && private {
+        return Err(ApiFailure::bad_request(
+            "can't use specified scope in private chats",
+        ));
     }
     Ok(())
 }
@@ -759,6 +793,7 @@ fn post_message(state: &mut State, envelope: &Envelope, content: Content) -> Val
         "chat": state.chat_json(chat_id),
         "date": unix_now(),
     });
+    let content_json = Value::Object(content.fields.clone());
     for (key, value) in content.fields {
         json[key] = value;
     }
@@ -782,6 +817,7 @@ fn post_message(state: &mut State, envelope: &Envelope, content: Content) -> Val
         media_group_id: content.media_group_id,
         reply_keyboard: envelope.reply_keyboard.clone(),
         copied_from: content.copied_from,
+        content: content_json,
     };
     state.timeline.push(TimelineEntry::BotSent {
         message: sent.clone(),
@@ -802,6 +838,16 @@ fn post_message(state: &mut State, envelope: &Envelope, content: Content) -> Val
         },
     );
     json
+}
+
+/// The content fields of a Message JSON (what a person sees of it, not who sent it).
+fn content_of(json: &Map<String, Value>) -> Value {
+    Value::Object(
+        media::CONTENT_FIELDS
+            .iter()
+            .filter_map(|key| Some((key.to_string(), json.get(*key)?.clone())))
+            .collect(),
+    )
 }
 
 /// Sets (or, when empty, removes) `key` and its entities on a Message JSON.
@@ -970,6 +1016,7 @@ fn edit_message(
     sent.mentioned_user_ids = formatted.mentioned_user_ids();
     sent.keyboard = keyboard_rows(new_markup.as_ref());
     sent.edit_count += 1;
+    sent.content = content_of(&json);
     let snapshot = sent.clone();
     stored.json = Value::Object(json);
     stored.formatted = Some(formatted);

@@ -1787,3 +1787,120 @@ async fn form_bodies_are_parsed_and_broken_ones_refused() {
     assert_eq!(standin.violations().len(), 5);
     assert_eq!(standin.messages(42).len(), 2);
 }
+
+#[tokio::test]
+async fn command_menus_are_kept_per_scope_and_language_and_bad_scopes_refused() {
+    use teloxide::payloads::SetMyCommandsSetters;
+    use teloxide::types::{BotCommandScope, Recipient, UserId};
+    let standin = StandIn::start().await;
+    let bot = standin.bot();
+    bot.set_my_commands([BotCommand::new("report", "反映问题")])
+        .scope(BotCommandScope::AllPrivateChats)
+        .language_code("zh")
+        .await
+        .unwrap();
+    bot.set_my_commands([BotCommand::new("whistle", "吹哨")])
+        .scope(BotCommandScope::AllGroupChats)
+        .language_code("zh")
+        .await
+        .unwrap();
+    assert_eq!(
+        standin.my_commands("all_private_chats", "zh")[0]["command"],
+        "report"
+    );
+    assert_eq!(
+        standin.my_commands("all_group_chats", "zh")[0]["command"],
+        "whistle"
+    );
+    assert!(standin.my_commands("default", "zh").is_empty());
+    assert!(standin.my_commands("all_private_chats", "en").is_empty());
+
+    // Telegram keys menus by a two-letter code: "zh-Hans" is refused.
+    bot.set_my_commands([BotCommand::new("help", "帮助")])
+        .language_code("zh-Hans")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        last_error(&standin, "setMyCommands"),
+        "Bad Request: invalid language code specified"
+    );
+    // Only the chat scope may name a private chat.
+    bot.set_my_commands([BotCommand::new("help", "帮助")])
+        .scope(BotCommandScope::ChatAdministrators {
+            chat_id: Recipient::Id(ChatId(42)),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        last_error(&standin, "setMyCommands"),
+        "Bad Request: can't use specified scope in private chats"
+    );
+    bot.set_my_commands([BotCommand::new("help", "帮助")])
+        .scope(BotCommandScope::ChatMember {
+            chat_id: Recipient::Id(ChatId(GROUP)),
+            user_id: UserId(42),
+        })
+        .await
+        .expect("a member of a group is a scope");
+    // A scope of no known type is not a BotCommandScope.
+    let (status, body) = post_raw(
+        &standin,
+        "setMyCommands",
+        r#"{"commands":[{"command":"help","description":"x"}],"scope":{"type":"all_channels"}}"#,
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(standin.violations().len(), 3);
+}
+
+#[tokio::test]
+async fn everything_shown_in_a_chat_keeps_every_version_copies_and_mentions() {
+    let standin = StandIn::start().await;
+    let bot = standin.bot();
+    let resident = TgUser::new(777_001, "王小明").with_username("xiaoming_w");
+    standin.register_user(&resident);
+    let private = TgChat::private(&resident);
+    let venue = standin.venue(
+        &private,
+        &resident,
+        (25.04, 102.71),
+        "王小明家",
+        "圆西路12号",
+    );
+    let venue_id = venue["message"]["message_id"].as_i64().unwrap() as i32;
+    standin.push_update(venue);
+
+    let first = bot
+        .send_message(ChatId(GROUP), "居民 #3 反映：路灯坏了")
+        .await
+        .unwrap();
+    // The bot edits the name away; the first version was still seen.
+    bot.edit_message_text(ChatId(GROUP), first.id, "居民 #3 反映：路灯不亮")
+        .await
+        .unwrap();
+    bot.copy_message(ChatId(GROUP), ChatId(resident.id), MessageId(venue_id))
+        .await
+        .unwrap();
+    let mention = format!("<a href=\"tg://user?id={}\">居民</a> 已确认", resident.id);
+    bot.send_message(ChatId(GROUP), mention)
+        .parse_mode(ParseMode::Html)
+        .await
+        .unwrap();
+
+    let versions = standin.shown_in(GROUP);
+    assert_eq!(versions.len(), 4, "a send, its edit, a copy, a mention");
+    assert_eq!(versions[0].text, "居民 #3 反映：路灯坏了");
+    assert_eq!(versions[1].text, "居民 #3 反映：路灯不亮");
+    let seen = standin.everything_shown_in(GROUP);
+    assert!(seen.contains("路灯坏了"), "an edited-away text: {seen}");
+    assert!(seen.contains("王小明家"), "a copied venue's title: {seen}");
+    assert!(seen.contains("王小明"), "a mention's name: {seen}");
+    assert!(seen.contains(&resident.id.to_string()));
+    assert!(standin.everything_shown_in(-1009).is_empty());
+    assert_eq!(standin.chats_posted_in(), vec![GROUP]);
+    assert!(
+        standin.violations().is_empty(),
+        "{:?}",
+        standin.violations()
+    );
+}

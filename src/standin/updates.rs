@@ -144,17 +144,28 @@ fn with_text(mut message: Value, text: &str, entities: Vec<Value>) -> Value {
     message
 }
 
-/// Adds three photo sizes (file ids unique per chat and message) and a caption.
+/// A bijective 64-bit mix (splitmix64's finaliser): file ids are opaque on Telegram, so a made-up
+/// one must not spell the chat or user id it came from (a test searching a group chat for a
+/// resident's id would find it in a photo's file_id).
+fn opaque(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// Adds three photo sizes (file ids unique per chat and message, opaque) and a caption.
 fn with_photo(mut message: Value, caption: Option<&str>) -> Value {
     let id = message["message_id"].as_i64().unwrap_or(0);
-    let chat = message["chat"]["id"].as_i64().unwrap_or(0).unsigned_abs() % 1_000_000;
+    let chat = opaque(message["chat"]["id"].as_i64().unwrap_or(0) as u64);
+    // Unique per (chat, message): the chat's mix with the message id beside it.
+    let chat = format!("{chat:016X}");
     let sizes: Vec<Value> = [(90, 67, 1_301), (320, 240, 15_873), (800, 600, 62_123)]
         .iter()
         .enumerate()
         .map(|(index, (width, height, size))| {
             json!({
-                "file_id": format!("AgACAgUAAxkBAAI{chat:06}{id:06}{index}StandInPhoto"),
-                "file_unique_id": format!("AQAD{chat:06}{id:06}{index}"),
+                "file_id": format!("AgACAgUAAxkBAAI{chat}{id:06X}{index}StandInPhoto"),
+                "file_unique_id": format!("AQAD{chat}{id:06X}{index}"),
                 "file_size": size,
                 "width": width,
                 "height": height,

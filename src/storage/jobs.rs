@@ -6,12 +6,12 @@ use sqlx::Any;
 
 use super::{col, from_ms, ms, time, Backend, Result, Store};
 use crate::domain::escalation::{Job, JobKind};
-use crate::domain::OrderId;
+use crate::domain::{JobId, OrderId};
 
 /// A claimed job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DueJob {
-    pub id: i64,
+    pub id: JobId,
     pub order: OrderId,
     pub kind: JobKind,
     pub anchor: DateTime<Utc>,
@@ -61,12 +61,12 @@ pub(crate) async fn sync_jobs(
 /// Marks a job done inside a transaction; false when another scheduler did it first.
 pub(crate) async fn finish_in(
     tx: &mut sqlx::Transaction<'_, Any>,
-    job: i64,
+    job: JobId,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let done = sqlx::query("UPDATE jobs SET done_at = $1 WHERE id = $2 AND done_at IS NULL")
         .bind(ms(now))
-        .bind(job)
+        .bind(job.0)
         .execute(&mut **tx)
         .await?;
     Ok(done.rows_affected() == 1)
@@ -104,7 +104,7 @@ impl Store {
                 continue;
             };
             jobs.push(DueJob {
-                id: col(&r, "id")?,
+                id: JobId(col(&r, "id")?),
                 order: OrderId(col(&r, "order_id")?),
                 kind,
                 anchor: time(&r, "anchor")?,
@@ -116,7 +116,7 @@ impl Store {
     }
 
     /// A job that needs no action (its order moved on): done.
-    pub async fn finish_job(&self, job: i64, now: DateTime<Utc>) -> Result<bool> {
+    pub async fn finish_job(&self, job: JobId, now: DateTime<Utc>) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
         let ok = finish_in(&mut tx, job, now).await?;
         tx.commit().await?;
@@ -124,9 +124,9 @@ impl Store {
     }
 
     /// Whether a job still waits to be done.
-    pub async fn job_pending(&self, job: i64) -> Result<bool> {
+    pub async fn job_pending(&self, job: JobId) -> Result<bool> {
         let r = sqlx::query("SELECT COUNT(*) AS n FROM jobs WHERE id = $1 AND done_at IS NULL")
-            .bind(job)
+            .bind(job.0)
             .fetch_one(&self.pool)
             .await?;
         Ok(col::<i64>(&r, "n")? > 0)

@@ -20,7 +20,7 @@ use sqlx::{AnyPool, Row};
 
 pub use crate::render::Button;
 pub use jobs::DueJob;
-pub use orders::{Commit, NewOrder, StoredOrder};
+pub use orders::{Commit, NewOrder, OrderPage, StoredOrder};
 pub use org::{ChatBinding, ImportReport};
 pub use outbox::{
     album_size, Keyboard, OutboxRow, Outgoing, Payload, Priority, Throttle, ALBUM_MAX,
@@ -115,11 +115,19 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
+/// The organisation last loaded and the version it was loaded at, shared by a store's clones.
+type OrgCache = std::sync::Arc<
+    std::sync::Mutex<Option<(i64, std::sync::Arc<crate::domain::org::Organisation>)>>,
+>;
+
 /// The database behind the bot.
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The organisation as last loaded, with the version (`counters.org`) it was loaded at:
+    /// reloaded only when a write changed it (in this process or another).
+    org_cache: OrgCache,
 }
 
 /// Unix milliseconds of a UTC time.
@@ -204,7 +212,11 @@ impl Store {
             })
             .connect(&url)
             .await?;
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            org_cache: Default::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }

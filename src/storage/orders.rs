@@ -11,8 +11,9 @@ use crate::domain::escalation::Job;
 use crate::domain::geo::Point;
 use crate::domain::policy::{elapsed_secs, Calendar, Level};
 use crate::domain::resident::Satisfaction;
+use crate::domain::JobId;
 use crate::domain::{
-    Event, EventKind, OrderId, OrderState, Party, PartyTarget, ReportMark, ResidentNo,
+    Event, EventKind, OrderId, OrderState, Party, PartyTarget, ReportMark, ResidentNo, Scope,
     TelegramUserId, UnitId, WhistleOrder, Who,
 };
 
@@ -23,7 +24,7 @@ pub struct Commit<'a> {
     pub events: &'a [Event],
     pub out: &'a [Outgoing],
     pub jobs: Option<&'a [Job]>,
-    pub finish_job: Option<i64>,
+    pub finish_job: Option<JobId>,
     pub now: DateTime<Utc>,
 }
 
@@ -274,6 +275,67 @@ pub(crate) async fn create_order_in(
     Ok(())
 }
 
+/// A page of orders and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderPage {
+    pub total: i64,
+    pub orders: Vec<WhistleOrder>,
+}
+
+const PARTY_COLUMNS: &str = "target, level, added_at, ack_due, reported_by, reported_at";
+
+/// A party from its row (`PARTY_COLUMNS`).
+fn party_of(p: &sqlx::any::AnyRow) -> Result<Party> {
+    let plevel: String = col(p, "level")?;
+    let by: Option<i64> = col(p, "reported_by")?;
+    let at: Option<i64> = col(p, "reported_at")?;
+    Ok(Party {
+        target: from_json::<PartyTarget>(&col::<String>(p, "target")?)?,
+        level: Level::parse(&plevel).ok_or_else(|| StoreError::Corrupt(plevel.clone()))?,
+        added_at: time(p, "added_at")?,
+        ack_due: time(p, "ack_due")?,
+        report: match by.zip(at) {
+            Some((by, at)) => Some(ReportMark {
+                by: TelegramUserId(by),
+                at: from_ms(at)?,
+            }),
+            None => None,
+        },
+    })
+}
+
+/// An order from its row (`ORDER_COLUMNS`) and its parties.
+fn order_from_row(r: &sqlx::any::AnyRow, parties: Vec<Party>) -> Result<StoredOrder> {
+    let id: i64 = col(r, "id")?;
+    let state: String = col(r, "state")?;
+    let level: String = col(r, "level")?;
+    Ok(StoredOrder {
+        order: WhistleOrder {
+            id: OrderId(id),
+            unit: UnitId::checked(col::<String>(r, "unit_id")?),
+            text: col(r, "body")?,
+            location: col(r, "location")?,
+            urgent: col::<i64>(r, "urgent")? != 0,
+            state: OrderState::parse(&state).ok_or_else(|| StoreError::Corrupt(state.clone()))?,
+            level: Level::parse(&level).ok_or_else(|| StoreError::Corrupt(level.clone()))?,
+            whistler: match col::<Option<i64>>(r, "resident_no")? {
+                Some(no) => Who::Resident(ResidentNo(no)),
+                None => Who::Member(TelegramUserId(col(r, "whistler_id")?)),
+            },
+            created_at: time(r, "created_at")?,
+            resolve_due: time(r, "resolve_due")?,
+            parties,
+            reopen_count: col::<i64>(r, "reopen_count")? as u32,
+            place: match (col::<Option<f64>>(r, "lat")?, col::<Option<f64>>(r, "lon")?) {
+                (Some(lat), Some(lon)) => Some(Point { lat, lon }),
+                _ => None,
+            },
+            photos: from_json(&col::<String>(r, "photos")?)?,
+        },
+        version: col(r, "version")?,
+    })
+}
+
 const ORDER_COLUMNS: &str =
     "id, unit_id, body, location, urgent, state, level, whistler_id, resident_no, created_at,
     resolve_due, reopen_count, version, lat, lon, photos";
@@ -377,80 +439,114 @@ impl Store {
 
     async fn order_of(&self, r: &sqlx::any::AnyRow) -> Result<StoredOrder> {
         let id: i64 = col(r, "id")?;
-        let state: String = col(r, "state")?;
-        let level: String = col(r, "level")?;
-        let mut parties = Vec::new();
-        for p in sqlx::query(
-            "SELECT target, level, added_at, ack_due, reported_by, reported_at FROM parties
-             WHERE order_id = $1 ORDER BY seq",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT {PARTY_COLUMNS} FROM parties WHERE order_id = $1 ORDER BY seq"
+        ))
         .bind(id)
         .fetch_all(&self.pool)
-        .await?
-        {
-            let plevel: String = col(&p, "level")?;
-            let by: Option<i64> = col(&p, "reported_by")?;
-            let at: Option<i64> = col(&p, "reported_at")?;
-            parties.push(Party {
-                target: from_json::<PartyTarget>(&col::<String>(&p, "target")?)?,
-                level: Level::parse(&plevel).ok_or_else(|| StoreError::Corrupt(plevel.clone()))?,
-                added_at: time(&p, "added_at")?,
-                ack_due: time(&p, "ack_due")?,
-                report: match by.zip(at) {
-                    Some((by, at)) => Some(ReportMark {
-                        by: TelegramUserId(by),
-                        at: from_ms(at)?,
-                    }),
-                    None => None,
-                },
-            });
-        }
-        Ok(StoredOrder {
-            order: WhistleOrder {
-                id: OrderId(id),
-                unit: UnitId::new(col::<String>(r, "unit_id")?),
-                text: col(r, "body")?,
-                location: col(r, "location")?,
-                urgent: col::<i64>(r, "urgent")? != 0,
-                state: OrderState::parse(&state)
-                    .ok_or_else(|| StoreError::Corrupt(state.clone()))?,
-                level: Level::parse(&level).ok_or_else(|| StoreError::Corrupt(level.clone()))?,
-                whistler: match col::<Option<i64>>(r, "resident_no")? {
-                    Some(no) => Who::Resident(ResidentNo(no)),
-                    None => Who::Member(TelegramUserId(col(r, "whistler_id")?)),
-                },
-                created_at: time(r, "created_at")?,
-                resolve_due: time(r, "resolve_due")?,
-                parties,
-                reopen_count: col::<i64>(r, "reopen_count")? as u32,
-                place: match (col::<Option<f64>>(r, "lat")?, col::<Option<f64>>(r, "lon")?) {
-                    (Some(lat), Some(lon)) => Some(Point { lat, lon }),
-                    _ => None,
-                },
-                photos: from_json(&col::<String>(r, "photos")?)?,
-            },
-            version: col(r, "version")?,
-        })
+        .await?;
+        let parties = rows.iter().map(party_of).collect::<Result<_>>()?;
+        order_from_row(r, parties)
     }
 
-    /// The orders of some units, newest first; only open and reported ones when `active_only`.
-    pub async fn orders_of_units(
+    /// A page of the orders a chat's `/list` shows, newest first: those of the unit and the
+    /// units below it or summoning one of them, or summoning the department; live and resolved
+    /// ones, or with `all` every one. Three queries whatever the history: the count, the page,
+    /// and the page's parties.
+    pub async fn orders_page(
         &self,
-        units: &[UnitId],
-        active_only: bool,
-    ) -> Result<Vec<WhistleOrder>> {
-        let mut out = Vec::new();
-        for r in sqlx::query(&format!(
-            "SELECT {ORDER_COLUMNS} FROM orders ORDER BY id DESC"
+        scope: &Scope,
+        all: bool,
+        page: u32,
+        per_page: u32,
+    ) -> Result<OrderPage> {
+        let states = if all {
+            ""
+        } else {
+            "AND o.state IN ('open', 'reported', 'resolved')"
+        };
+        let (with, visible) = match scope {
+            Scope::Unit(_) => (
+                "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS TEXT) UNION
+                     SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)",
+                "(o.unit_id IN (SELECT id FROM sub) OR EXISTS (SELECT 1 FROM parties p
+                   WHERE p.order_id = o.id AND p.target_kind IN ('role', 'duty_officers')
+                     AND p.target_id IN (SELECT id FROM sub)))",
+            ),
+            Scope::Department(_) => (
+                "",
+                "EXISTS (SELECT 1 FROM parties p WHERE p.order_id = o.id
+                   AND p.target_kind = 'department' AND p.target_id = $1)",
+            ),
+        };
+        let key = scope.parts().1;
+        let total = sqlx::query(&format!(
+            "{with} SELECT CAST(COUNT(*) AS BIGINT) AS n FROM orders o WHERE {visible} {states}"
         ))
+        .bind(key)
+        .fetch_one(&self.pool)
+        .await?;
+        let total: i64 = col(&total, "n")?;
+        let rows = sqlx::query(&format!(
+            "{with} SELECT {} FROM orders o WHERE {visible} {states}
+             ORDER BY o.id DESC LIMIT $2 OFFSET $3",
+            ORDER_COLUMNS
+                .split(',')
+                .map(|c| format!("o.{}", c.trim()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .bind(key)
+        .bind(i64::from(per_page))
+        .bind(i64::from(page) * i64::from(per_page))
+        .fetch_all(&self.pool)
+        .await?;
+        let ids: Vec<i64> = rows.iter().map(|r| col(r, "id")).collect::<Result<_>>()?;
+        let mut parties: std::collections::HashMap<i64, Vec<Party>> = Default::default();
+        if !ids.is_empty() {
+            let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT order_id, {PARTY_COLUMNS} FROM parties WHERE order_id IN ({})
+                 ORDER BY order_id, seq",
+                marks.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for id in &ids {
+                query = query.bind(*id);
+            }
+            for p in query.fetch_all(&self.pool).await? {
+                let order: i64 = col(&p, "order_id")?;
+                parties.entry(order).or_default().push(party_of(&p)?);
+            }
+        }
+        let orders = rows
+            .iter()
+            .map(|r| {
+                let id: i64 = col(r, "id")?;
+                Ok(order_from_row(r, parties.remove(&id).unwrap_or_default())?.order)
+            })
+            .collect::<Result<_>>()?;
+        Ok(OrderPage { total, orders })
+    }
+
+    /// The live and resolved orders with a card in `chat_id` (a group that became a supergroup
+    /// shows them again there).
+    pub async fn orders_with_cards_in(&self, chat_id: i64) -> Result<Vec<WhistleOrder>> {
+        let ids: Vec<i64> = sqlx::query(
+            "SELECT c.order_id FROM cards c JOIN orders o ON o.id = c.order_id
+             WHERE c.chat_id = $1 AND o.state IN ('open', 'reported', 'resolved')
+             ORDER BY c.order_id",
+        )
+        .bind(chat_id)
         .fetch_all(&self.pool)
         .await?
-        {
-            let unit: String = col(&r, "unit_id")?;
-            let state: String = col(&r, "state")?;
-            let active = OrderState::parse(&state).is_some_and(|s| s.is_active());
-            if units.iter().any(|u| u.as_str() == unit) && (active || !active_only) {
-                out.push(self.order_of(&r).await?.order);
+        .iter()
+        .map(|r| col(r, "order_id"))
+        .collect::<Result<_>>()?;
+        let mut out = Vec::new();
+        for id in ids {
+            if let Some(o) = self.order(OrderId(id)).await? {
+                out.push(o.order);
             }
         }
         Ok(out)

@@ -11,7 +11,7 @@ use super::{col, from_json, json, Result, Store};
 use crate::domain::geo::Boundary;
 use crate::domain::org::{Alliance, Department, Membership, Organisation, Person, Unit};
 use crate::domain::policy::Level;
-use crate::domain::{DepartmentId, Lang, RoleId, Scope, TelegramUserId, UnitId};
+use crate::domain::{AllianceId, DepartmentId, Lang, RoleId, Scope, TelegramUserId, UnitId};
 
 /// A value of a column, for the generic upsert below.
 #[derive(Debug, Clone, PartialEq)]
@@ -201,7 +201,7 @@ fn rows_of(org: &Organisation) -> Rows {
     for a in &org.alliances {
         rows.push((
             "alliances",
-            vec![("id", t(&a.id))],
+            vec![("id", t(a.id.as_str()))],
             vec![
                 ("name", t(&a.name)),
                 ("chat_id", V::OptInt(a.chat_id)),
@@ -280,6 +280,7 @@ impl Store {
         if prune {
             report.removed = self.prune_in(&mut tx, org, true).await?;
         }
+        org_changed(&mut tx).await?;
         tx.commit().await?;
         Ok(report)
     }
@@ -346,6 +347,36 @@ impl Store {
 
     /// The organisation as stored: the file's content plus chat-made changes.
     pub async fn load_org(&self) -> Result<Organisation> {
+        // One indexed read per call; the tables only when the organisation changed.
+        let version = self.org_version().await?;
+        if let Ok(cache) = self.org_cache.lock() {
+            if let Some((v, org)) = cache.as_ref() {
+                if *v == version {
+                    return Ok(Organisation::clone(org));
+                }
+            }
+        }
+        let org = self.load_org_tables().await?;
+        if let Ok(mut cache) = self.org_cache.lock() {
+            *cache = Some((version, std::sync::Arc::new(org.clone())));
+        }
+        Ok(org)
+    }
+
+    /// The organisation's version: bumped by every write that changes what `load_org` reads.
+    async fn org_version(&self) -> Result<i64> {
+        Ok(
+            match sqlx::query("SELECT n FROM counters WHERE name = 'org'")
+                .fetch_optional(&self.pool)
+                .await?
+            {
+                Some(r) => col(&r, "n")?,
+                None => 0,
+            },
+        )
+    }
+
+    async fn load_org_tables(&self) -> Result<Organisation> {
         let mut conn = self.pool.acquire().await?;
         let mut org = Organisation {
             timezone: chrono_tz::Asia::Shanghai,
@@ -391,6 +422,7 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
+        org_changed(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -425,14 +457,17 @@ impl Store {
     }
 
     pub async fn set_chat_locale(&self, chat_id: i64, lang: Lang) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO chats (chat_id, locale) VALUES ($1, $2)
              ON CONFLICT (chat_id) DO UPDATE SET locale = $2",
         )
         .bind(chat_id)
         .bind(lang.code())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        org_changed(&mut tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -454,6 +489,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        org_changed(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -465,6 +501,17 @@ impl Store {
         name: &str,
         username: Option<&str>,
     ) -> Result<()> {
+        // Most messages come from people already known as they are: one read, no write.
+        let known = sqlx::query("SELECT username FROM people WHERE telegram_id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        if let Some(r) = known {
+            if col::<Option<String>>(&r, "username")?.as_deref() == username {
+                return Ok(());
+            }
+        }
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO people (telegram_id, name, username) VALUES ($1, $2, $3)
              ON CONFLICT (telegram_id) DO UPDATE SET username = $3",
@@ -472,16 +519,18 @@ impl Store {
         .bind(id.0)
         .bind(name)
         .bind(username.map(str::to_string))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
         if let Some(u) = username {
             // A username belongs to one person at a time.
             sqlx::query("UPDATE people SET username = NULL WHERE lower(username) = lower($1) AND telegram_id <> $2")
                 .bind(u)
                 .bind(id.0)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
         }
+        org_changed(&mut tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -507,6 +556,7 @@ impl Store {
     /// Gives a person a role in a unit or department. False when they held it already.
     pub async fn assign(&self, m: &Membership) -> Result<bool> {
         let (kind, id) = m.scope.parts();
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "INSERT INTO memberships (telegram_id, scope_kind, scope_id, role) VALUES ($1, $2, $3, $4)
              ON CONFLICT DO NOTHING",
@@ -515,14 +565,17 @@ impl Store {
         .bind(kind)
         .bind(id)
         .bind(m.role.as_str())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        org_changed(&mut tx).await?;
+        tx.commit().await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Takes a role away. False when they did not hold it.
     pub async fn unassign(&self, m: &Membership) -> Result<bool> {
         let (kind, id) = m.scope.parts();
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "DELETE FROM memberships WHERE telegram_id = $1 AND scope_kind = $2 AND scope_id = $3 AND role = $4",
         )
@@ -530,8 +583,10 @@ impl Store {
         .bind(kind)
         .bind(id)
         .bind(m.role.as_str())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        org_changed(&mut tx).await?;
+        tx.commit().await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -621,9 +676,9 @@ async fn load_structure(conn: &mut sqlx::AnyConnection, org: &mut Organisation) 
         let kind: String = col(&r, "kind")?;
         org.units.push(Unit {
             chat_id: chat_of("unit", &id),
-            id: UnitId::new(id),
+            id: UnitId::checked(id),
             kind: Level::parse(&kind).ok_or_else(|| super::StoreError::Corrupt(kind))?,
-            parent: col::<Option<String>>(&r, "parent_id")?.map(UnitId::new),
+            parent: col::<Option<String>>(&r, "parent_id")?.map(UnitId::checked),
             name: col(&r, "name")?,
             aliases: from_json(&col::<String>(&r, "aliases")?)?,
             boundary: col::<Option<String>>(&r, "boundary")?
@@ -643,7 +698,7 @@ async fn load_structure(conn: &mut sqlx::AnyConnection, org: &mut Organisation) 
         let id: String = col(&r, "id")?;
         org.departments.push(Department {
             chat_id: chat_of("department", &id),
-            id: DepartmentId::new(id),
+            id: DepartmentId::checked(id),
             name: col(&r, "name")?,
             aliases: from_json(&col::<String>(&r, "aliases")?)?,
             handles: from_json(&col::<String>(&r, "handles")?)?,
@@ -655,10 +710,10 @@ async fn load_structure(conn: &mut sqlx::AnyConnection, org: &mut Organisation) 
         .await?
     {
         org.alliances.push(Alliance {
-            id: col(&r, "id")?,
+            id: AllianceId::checked(col::<String>(&r, "id")?),
             name: col(&r, "name")?,
             chat_id: col(&r, "chat_id")?,
-            parent: col::<Option<String>>(&r, "parent_id")?.map(UnitId::new),
+            parent: col::<Option<String>>(&r, "parent_id")?.map(UnitId::checked),
         });
     }
     Ok(())
@@ -790,5 +845,17 @@ async fn prune_chats(
             }
         }
     }
+    Ok(())
+}
+
+/// Marks the organisation changed, in the transaction that changes it: every process's
+/// `load_org` reloads it on its next call.
+pub(crate) async fn org_changed(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO counters (name, n) VALUES ('org', 1)
+         ON CONFLICT (name) DO UPDATE SET n = counters.n + 1",
+    )
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }

@@ -12,7 +12,7 @@ use sqlx::Any;
 
 use super::orders::insert_events;
 use super::{col, from_json, from_ms, json, ms, Backend, Result, Store, StoreError};
-use crate::domain::{Event, OrderId};
+use crate::domain::{Event, OrderId, OutboxId};
 use crate::render::Button;
 
 /// The most photos one album (`sendMediaGroup`) may hold.
@@ -194,7 +194,7 @@ impl Outgoing {
 /// A claimed outbox row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxRow {
-    pub id: i64,
+    pub id: OutboxId,
     pub chat_id: i64,
     pub payload: Payload,
     pub priority: Priority,
@@ -382,7 +382,7 @@ impl Store {
                     *png = col::<Option<Vec<u8>>>(r, "upload")?.unwrap_or_default();
                 }
                 Ok(OutboxRow {
-                    id: col(r, "id")?,
+                    id: OutboxId(col(r, "id")?),
                     chat_id: col(r, "chat_id")?,
                     payload,
                     priority: Priority::from_rank(rank)
@@ -452,7 +452,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE outbox SET status = 'sent', message_id = $1 WHERE id = $2")
             .bind(message_id)
-            .bind(row.id)
+            .bind(row.id.0)
             .execute(&mut *tx)
             .await?;
         match (&row.payload, message_id) {
@@ -498,7 +498,7 @@ impl Store {
     /// Not delivered this time: try again at `not_before` (None: at once).
     pub async fn outbox_retry(
         &self,
-        id: i64,
+        id: OutboxId,
         not_before: Option<DateTime<Utc>>,
         error: &str,
     ) -> Result<()> {
@@ -507,7 +507,7 @@ impl Store {
         )
         .bind(not_before.map(ms).unwrap_or(0))
         .bind(error)
-        .bind(id)
+        .bind(id.0)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -515,12 +515,12 @@ impl Store {
 
     /// Claimed too early for the chat's pace: back to the queue, due at `not_before`, without
     /// counting as an attempt.
-    pub async fn outbox_defer(&self, id: i64, not_before: DateTime<Utc>) -> Result<()> {
+    pub async fn outbox_defer(&self, id: OutboxId, not_before: DateTime<Utc>) -> Result<()> {
         sqlx::query(
             "UPDATE outbox SET not_before = $1, claimed_until = 0, attempts = attempts - 1 WHERE id = $2",
         )
         .bind(ms(not_before))
-        .bind(id)
+        .bind(id.0)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -529,13 +529,13 @@ impl Store {
     /// Part of the row was delivered (the first album of many photos): the row now holds what
     /// is still to go, `rest`, and is due again at once (the chat's pace decides when), as a
     /// fresh row would be.
-    pub async fn outbox_progress(&self, id: i64, rest: &Payload) -> Result<()> {
+    pub async fn outbox_progress(&self, id: OutboxId, rest: &Payload) -> Result<()> {
         sqlx::query(
             "UPDATE outbox SET payload = $1, not_before = 0, claimed_until = 0, attempts = 0, error = NULL
              WHERE id = $2 AND status = 'pending'",
         )
         .bind(json(rest))
-        .bind(id)
+        .bind(id.0)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -544,11 +544,16 @@ impl Store {
     /// Will never be delivered (bot removed, chat gone): recorded, not retried.
     /// `event` (the failure on the order's timeline) is written in the same transaction, so the
     /// failure is never visible without it.
-    pub async fn outbox_failed(&self, id: i64, error: &str, event: Option<&Event>) -> Result<()> {
+    pub async fn outbox_failed(
+        &self,
+        id: OutboxId,
+        error: &str,
+        event: Option<&Event>,
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE outbox SET status = 'failed', error = $1 WHERE id = $2")
             .bind(error)
-            .bind(id)
+            .bind(id.0)
             .execute(&mut *tx)
             .await?;
         if let Some(e) = event {

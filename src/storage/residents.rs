@@ -75,6 +75,11 @@ impl Store {
         lang: Lang,
         now: DateTime<Utc>,
     ) -> Result<Resident> {
+        // Read first: an insert that meets the unique id would still take a number from the
+        // sequence (PostgreSQL), leaving gaps between residents.
+        if let Some(r) = self.resident_of_user(user).await? {
+            return Ok(r);
+        }
         sqlx::query(
             "INSERT INTO residents (telegram_id, chat_id, locale, created_at)
              VALUES ($1, $2, $3, $4) ON CONFLICT (telegram_id) DO NOTHING",
@@ -286,14 +291,12 @@ impl Store {
 
     /// The chat the latest question about `order` came from.
     pub async fn question_chat(&self, order: OrderId) -> Result<Option<i64>> {
-        Ok(sqlx::query(
-            "SELECT chat_id FROM questions WHERE order_id = $1 ORDER BY id DESC LIMIT 1",
-        )
-        .bind(order.0)
-        .fetch_optional(&self.pool)
-        .await?
-        .map(|r| col(&r, "chat_id"))
-        .transpose()?)
+        sqlx::query("SELECT chat_id FROM questions WHERE order_id = $1 ORDER BY id DESC LIMIT 1")
+            .bind(order.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| col(&r, "chat_id"))
+            .transpose()
     }
 
     // ---- blocks and forgetting --------------------------------------------------------------

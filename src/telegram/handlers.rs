@@ -386,7 +386,7 @@ async fn on_typed(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, cmd: Typ
         },
         Typed::Cancel(arg) => cancel(ctx, inc, here, from, &arg).await,
         Typed::Escalate(arg) => escalate(ctx, inc, here, from, &arg).await,
-        Typed::List(_) => answer(ctx, inc, views::list(ctx, here).await?).await,
+        Typed::List(arg) => answer(ctx, inc, views::list(ctx, here, &arg).await?).await,
         Typed::Show(arg) => match order_of(ctx, inc, here, &arg).await? {
             Some(id) => answer(ctx, inc, views::show(ctx, here, id).await?).await,
             None => Ok(()),

@@ -19,12 +19,15 @@ use std::time::Duration;
 use teloxide::payloads::{AnswerCallbackQuerySetters, GetUpdatesSetters, SetMyCommandsSetters};
 use teloxide::prelude::*;
 use teloxide::types::{
-    AllowedUpdate, BotCommand, ChatMemberStatus, MessageEntityKind, Update, UpdateKind, User,
+    AllowedUpdate, BotCommand, BotCommandScope, ChatMemberStatus, MessageEntityKind, Update,
+    UpdateKind, User,
 };
 use tokio::sync::watch;
 
 use crate::acts::{Actor, Ctx};
 use crate::domain::{text, Lang, TelegramUserId};
+use crate::i18n::ids;
+use crate::tr;
 use handlers::{Incoming, Me, Press, RepliedTo};
 
 /// A Telegram request error in words that never contain the token: reqwest's own message names
@@ -244,23 +247,42 @@ async fn on_callback(tg: &Telegram, ctx: &Ctx, q: &teloxide::types::CallbackQuer
     }
 }
 
-/// Sets the command menus, one per language (Telegram keys them by two-letter code, so "zh"
-/// gets Simplified Chinese).
+/// The private-chat menu for a language: what a resident (or anyone, as one) does with the bot.
+pub fn private_menu(lang: Lang) -> Vec<(&'static str, String)> {
+    vec![
+        ("report", tr!(lang, ids::MENU_REPORT)),
+        ("my", tr!(lang, ids::MENU_MY)),
+        ("lang", tr!(lang, ids::MENU_LANG)),
+        ("help", tr!(lang, ids::MENU_HELP)),
+        ("forget", tr!(lang, ids::MENU_FORGET)),
+    ]
+}
+
+/// Sets the command menus: for each language, one for private chats (`private_menu`) and one
+/// for groups (`commands::menu`). Telegram keys a menu by scope and two-letter language code,
+/// so "zh" (and no code, the fallback) get Simplified Chinese; Traditional has no code of its
+/// own.
 pub async fn set_menus(bot: &Bot) -> Result<(), teloxide::RequestError> {
     for (code, lang) in [
         (None, Lang::ZhHans),
         (Some("zh"), Lang::ZhHans),
         (Some("en"), Lang::En),
     ] {
-        let commands: Vec<BotCommand> = commands::menu(lang, true)
-            .into_iter()
-            .map(|(c, d)| BotCommand::new(c, d))
-            .collect();
-        let mut req = bot.set_my_commands(commands);
-        if let Some(code) = code {
-            req = req.language_code(code);
+        let menus = [
+            (BotCommandScope::AllPrivateChats, private_menu(lang)),
+            (BotCommandScope::AllGroupChats, commands::menu(lang, true)),
+        ];
+        for (scope, items) in menus {
+            let commands: Vec<BotCommand> = items
+                .into_iter()
+                .map(|(c, d)| BotCommand::new(c, d))
+                .collect();
+            let mut req = bot.set_my_commands(commands).scope(scope);
+            if let Some(code) = code {
+                req = req.language_code(code);
+            }
+            req.await?;
         }
-        req.await?;
     }
     Ok(())
 }

@@ -311,7 +311,7 @@ async fn deliver(bot: &Bot, store: &Store, row: &OutboxRow) -> Outcome {
             };
             if keyboard.is_some() && !buttons.is_empty() {
                 tracing::warn!(
-                    outbox = row.id,
+                    outbox = row.id.0,
                     "a message with a reply keyboard and inline buttons: the buttons are left out"
                 );
             }
@@ -524,7 +524,7 @@ pub async fn deliver_round(
         // One row's bookkeeping failing must not strand the others: a message Telegram accepted
         // but not marked sent would go out again when its lease ends.
         if let Err(e) = settle_row(store, clock, row, outcome).await {
-            tracing::error!(outbox = row.id, error = %e, "delivery outcome not recorded");
+            tracing::error!(outbox = row.id.0, error = %e, "delivery outcome not recorded");
         }
     }
     Ok(n)
@@ -541,7 +541,7 @@ async fn settle_row(
         Outcome::Sent(mid) => store.outbox_sent(row, mid).await?,
         Outcome::Progress(rest) => store.outbox_progress(row.id, &rest).await?,
         Outcome::Retry { after_ms, error } => {
-            tracing::warn!(outbox = row.id, chat = %super::chat_for_log(row.chat_id), attempts = row.attempts, %error, "delivery will be retried");
+            tracing::warn!(outbox = row.id.0, chat = %super::chat_for_log(row.chat_id), attempts = row.attempts, %error, "delivery will be retried");
             store
                 .outbox_retry(
                     row.id,
@@ -560,7 +560,7 @@ async fn settle_row(
             store.outbox_retry(row.id, None, "migrated").await?;
         }
         Outcome::Failed(error) => {
-            tracing::error!(outbox = row.id, chat = %super::chat_for_log(row.chat_id), %error, "message cannot be delivered");
+            tracing::error!(outbox = row.id.0, chat = %super::chat_for_log(row.chat_id), %error, "message cannot be delivered");
             let event = order_of(row).map(|order| Event {
                 order,
                 at: clock.now(),
@@ -709,5 +709,97 @@ mod tests {
             p.record(-1, t0 + ms(i * 10));
         }
         assert_eq!(p.wait(-1, Priority::Notice, t0 + ms(200)), ms(400));
+    }
+
+    #[test]
+    fn an_album_of_k_photos_counts_k_against_a_groups_minute() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(Pacing {
+            chat_gap: Duration::ZERO,
+            ..Pacing::TELEGRAM
+        });
+        for i in 0..17 {
+            p.record(-1, t0 + ms(i * 100));
+        }
+        let now = t0 + ms(2000);
+        assert_eq!(p.wait_for(-1, Priority::Notice, 3, now), Duration::ZERO);
+        assert_eq!(
+            p.wait_for(-1, Priority::Notice, 4, now),
+            ms(58_000),
+            "a fourth photo needs the first message to leave the minute"
+        );
+        p.record_n(-1, 3, now);
+        assert_eq!(
+            p.wait(-1, Priority::Notice, now),
+            ms(58_000),
+            "the album of 3 filled the group's 20"
+        );
+        // A private chat has no per-minute cap, albums or not.
+        assert_eq!(p.wait_for(7, Priority::Answer, 10, now), Duration::ZERO);
+        // More than a whole minute's worth waits for an empty window, then goes.
+        let mut q = Pacer::new(Pacing {
+            group_per_minute: 3,
+            chat_gap: Duration::ZERO,
+            ..Pacing::TELEGRAM
+        });
+        q.record(-1, t0);
+        q.record(-1, t0 + ms(500));
+        assert_eq!(
+            q.wait_for(-1, Priority::Notice, 5, t0 + ms(1000)),
+            ms(59_500)
+        );
+        assert_eq!(
+            Pacer::new(Pacing::TELEGRAM).wait_for(-1, Priority::Notice, 25, t0),
+            Duration::ZERO
+        );
+    }
+
+    #[test]
+    fn an_album_counts_against_the_global_second_too() {
+        let t0 = Instant::now();
+        let mut p = Pacer::new(Pacing::TELEGRAM);
+        p.record_n(-5, 28, t0);
+        assert_eq!(p.wait_for(-6, Priority::Notice, 2, t0), Duration::ZERO);
+        assert_eq!(p.wait_for(-6, Priority::Notice, 3, t0), ms(1000));
+    }
+
+    #[test]
+    fn a_reply_keyboard_asks_for_the_location_once_and_wins_over_inline_buttons() {
+        let buttons = vec![vec![Button {
+            label: "确认".into(),
+            data: "c:1".into(),
+        }]];
+        let ask = Keyboard::RequestLocation {
+            label: "📍 发送位置".into(),
+            skip: Some("跳过".into()),
+        };
+        let Some(ReplyMarkup::Keyboard(k)) = markup(&buttons, Some(&ask)) else {
+            panic!("a reply keyboard")
+        };
+        assert!(k.one_time_keyboard);
+        assert!(k.resize_keyboard);
+        assert_eq!(k.keyboard.len(), 2);
+        assert_eq!(k.keyboard[0][0].text, "📍 发送位置");
+        assert_eq!(k.keyboard[0][0].request, Some(ButtonRequest::Location));
+        assert_eq!(k.keyboard[1][0].text, "跳过");
+        assert_eq!(k.keyboard[1][0].request, None);
+        assert!(matches!(
+            markup(&buttons, Some(&Keyboard::Remove)),
+            Some(ReplyMarkup::KeyboardRemove(_))
+        ));
+        assert!(matches!(
+            markup(&buttons, None),
+            Some(ReplyMarkup::InlineKeyboard(_))
+        ));
+        assert_eq!(markup(&[], None), None);
+    }
+
+    #[test]
+    fn a_long_caption_is_clipped_to_a_captions_length_and_an_empty_one_dropped() {
+        let long = "井".repeat(3000);
+        let c = caption_of(Some(&long)).expect("a caption");
+        assert!(render::visible_len(&c) <= render::CAPTION_LIMIT);
+        assert_eq!(caption_of(Some(&" ".to_string())), None);
+        assert_eq!(caption_of(None), None);
     }
 }

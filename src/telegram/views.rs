@@ -1,17 +1,19 @@
 //! Read-only answers: `/list`, `/show`, `/roster` and `/help`. They read the store and render;
 //! they change nothing.
 
+use super::commands::ListArg;
 use super::handlers::Incoming;
 use crate::acts::{Ctx, Here, Result};
 use crate::domain::policy::Level;
 use crate::domain::role::{GRID_LEADER, STANDING_ROLES};
-use crate::domain::{access, OrderId, OrderState, Scope, WhistleOrder};
+use crate::domain::{access, OrderId, Scope};
 use crate::i18n::ids;
 use crate::render::{self, escape, View};
 use crate::tr;
 
 /// `/list`: the orders in hand that this chat sees, newest first.
-pub async fn list(ctx: &Ctx, here: &Here) -> Result<String> {
+pub async fn list(ctx: &Ctx, here: &Here, arg: &ListArg) -> Result<String> {
+    const PER_PAGE: u32 = 30;
     let lang = here.lang;
     let view = View {
         org: &here.org,
@@ -21,30 +23,51 @@ pub async fn list(ctx: &Ctx, here: &Here) -> Result<String> {
     let Some(scope) = &here.scope else {
         return Ok(tr!(lang, ids::LIST_EMPTY));
     };
-    let orders: Vec<WhistleOrder> = ctx
+    let page = arg.page.max(1);
+    let found = ctx
         .store
-        .all_orders()
-        .await?
-        .into_iter()
-        .filter(|o| o.state.is_active() || o.state == OrderState::Resolved)
-        .filter(|o| access::visible_in(&here.org, scope, o))
-        .collect();
-    if orders.is_empty() {
+        .orders_page(scope, arg.all, page - 1, PER_PAGE)
+        .await?;
+    if found.total == 0 {
         return Ok(tr!(lang, ids::LIST_EMPTY));
     }
-    const SHOWN: usize = 30;
-    let mut lines: Vec<String> = orders
+    let pages = u32::try_from((found.total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE))
+        .unwrap_or(u32::MAX);
+    let mut lines: Vec<String> = found
+        .orders
         .iter()
-        .rev()
-        .take(SHOWN)
         .map(|o| render::order_line(&view, o))
         .collect();
-    if orders.len() > SHOWN {
-        lines.push(tr!(lang, ids::LIST_MORE, n = orders.len() - SHOWN));
+    if page < pages {
+        let next = if arg.all {
+            format!("all {}", page + 1)
+        } else {
+            (page + 1).to_string()
+        };
+        lines.push(tr!(
+            lang,
+            ids::LIST_PAGE,
+            page = i64::from(page),
+            pages = i64::from(pages),
+            next = next
+        ));
+    } else if pages > 1 {
+        lines.push(tr!(
+            lang,
+            ids::LIST_PAGE,
+            page = i64::from(page),
+            pages = i64::from(pages),
+            next = "1"
+        ));
     }
+    let title = if arg.all {
+        ids::LIST_TITLE_ALL
+    } else {
+        ids::LIST_TITLE
+    };
     Ok(format!(
         "<b>{}</b>\n{}",
-        tr!(lang, ids::LIST_TITLE, n = orders.len()),
+        tr!(lang, title, n = found.total),
         lines.join("\n")
     ))
 }

@@ -157,7 +157,7 @@ impl World {
                 break;
             }
             for r in claimed {
-                store.outbox_sent(&r, Some(r.id)).await.expect("sent");
+                store.outbox_sent(&r, Some(r.id.0)).await.expect("sent");
                 let (what, html, buttons) = match r.payload {
                     Payload::Send {
                         html,
@@ -195,7 +195,7 @@ impl World {
                     what,
                     html,
                     data: buttons.into_iter().flatten().map(|b| b.data).collect(),
-                    message_id: r.id,
+                    message_id: r.id.0,
                 });
             }
         }
@@ -279,7 +279,7 @@ impl World {
             &here,
             &self.who(who),
             id,
-            &DepartmentId::new(dept),
+            &DepartmentId::parse(dept).unwrap(),
         )
         .await
         .expect("whistle department")
@@ -320,20 +320,20 @@ impl World {
 
 fn role(unit: &str, r: &str) -> PartyTarget {
     PartyTarget::Role {
-        unit: UnitId::new(unit),
+        unit: UnitId::parse(unit).unwrap(),
         role: RoleId::new(r),
     }
 }
 
 fn duty_officers(unit: &str) -> PartyTarget {
     PartyTarget::DutyOfficers {
-        unit: UnitId::new(unit),
+        unit: UnitId::parse(unit).unwrap(),
     }
 }
 
 fn department(d: &str) -> PartyTarget {
     PartyTarget::Department {
-        department: DepartmentId::new(d),
+        department: DepartmentId::parse(d).unwrap(),
     }
 }
 
@@ -367,7 +367,7 @@ async fn a_whistle_in_a_grid_chat_creates_an_order_and_queues_its_card_for_the_g
         Whistled::Created(OrderId(1))
     );
     let o = w.order(OrderId(1)).await;
-    assert_eq!(o.unit, UnitId::new("cuihu-1"));
+    assert_eq!(o.unit, UnitId::parse("cuihu-1").unwrap());
     assert_eq!(o.text, "翠湖南路垃圾堆积");
     assert_eq!(o.state, OrderState::Open);
     assert_eq!(o.level, Level::Grid);
@@ -566,7 +566,7 @@ async fn only_duty_officers_whistle_departments_and_they_must_name_one() {
     );
     let o = w.order(OrderId(1)).await;
     assert_eq!(o.level, Level::Subdistrict);
-    assert_eq!(o.unit, UnitId::new("huashan"));
+    assert_eq!(o.unit, UnitId::parse("huashan").unwrap());
     assert_eq!(
         o.parties
             .iter()
@@ -1300,7 +1300,7 @@ async fn binding_a_chat_needs_the_right_to_the_unit_it_serves() {
         w.bind(NEW, 1001, "nowhere").await,
         Bound::Unknown("nowhere".into())
     );
-    let grid = Scope::Unit(UnitId::new("cuihu-1"));
+    let grid = Scope::Unit(UnitId::parse("cuihu-1").unwrap());
     // A sanitation worker is not the grid's leader.
     assert_eq!(
         w.bind(NEW, 1002, "cuihu-1").await,
@@ -1314,7 +1314,7 @@ async fn binding_a_chat_needs_the_right_to_the_unit_it_serves() {
     assert_eq!(
         w.ctx
             .store
-            .chat_of(&Scope::Unit(UnitId::new("cuihu")))
+            .chat_of(&Scope::Unit(UnitId::parse("cuihu").unwrap()))
             .await
             .unwrap(),
         Some(COMMUNITY)
@@ -1344,7 +1344,7 @@ async fn binding_a_chat_needs_the_right_to_the_unit_it_serves() {
     // A department's liaison binds their department.
     assert_eq!(
         w.bind(-1002000000043, 2006, "water").await,
-        Bound::Bound(Scope::Department(DepartmentId::new("water")))
+        Bound::Bound(Scope::Department(DepartmentId::parse("water").unwrap()))
     );
 }
 
@@ -1360,7 +1360,7 @@ async fn a_grid_leader_assigns_and_unassigns_a_role_by_username() {
         })
         .await
         .unwrap();
-    let grid = Scope::Unit(UnitId::new("cuihu-1"));
+    let grid = Scope::Unit(UnitId::parse("cuihu-1").unwrap());
     assert_eq!(
         w.whistle(GRID, 3001, "翠湖南路垃圾堆积").await,
         Whistled::NotMember
@@ -1494,7 +1494,7 @@ async fn a_member_sets_the_chat_language_and_the_cards_follow_it() {
     assert_eq!(here.lang, Lang::En);
     assert_eq!(
         here.scope,
-        Some(Scope::Unit(UnitId::new("cuihu-1"))),
+        Some(Scope::Unit(UnitId::parse("cuihu-1").unwrap())),
         "the binding stays"
     );
     assert_eq!(
@@ -1537,7 +1537,7 @@ async fn a_chat_that_becomes_a_supergroup_keeps_its_binding_and_gets_its_live_ca
     w.drain().await;
 
     roster::migrate_chat(&w.ctx, GRID, SUPER).await.unwrap();
-    let grid = Scope::Unit(UnitId::new("cuihu-1"));
+    let grid = Scope::Unit(UnitId::parse("cuihu-1").unwrap());
     assert_eq!(w.ctx.store.chat_of(&grid).await.unwrap(), Some(SUPER));
     assert_eq!(w.here(SUPER).await.scope, Some(grid));
     assert_eq!(w.here(GRID).await.scope, None);

@@ -239,3 +239,113 @@ async fn a_whistle_posts_a_card_that_summons_the_roles_by_id() {
     assert_no_violations(&w);
     w.stop().await;
 }
+
+// ---- residents (issue 9) ------------------------------------------------------------------
+
+/// The Telegram id of the first test resident: a number that appears nowhere else, so finding
+/// it in a group message means the resident was exposed.
+pub const RESIDENT_ID: i64 = 730_000_001;
+
+/// A resident with a first name, last name and username the groups must never see, speaking
+/// `language_code` (as their Telegram app reports it).
+pub fn resident(id: i64, language_code: &str) -> TgUser {
+    TgUser::new(id, &format!("Meiling{id}"))
+        .with_last_name(&format!("Secretname{id}"))
+        .with_username(&format!("hidden_res_{id}"))
+        .with_language(language_code)
+}
+
+/// Pushes an update from `who`'s private chat; the bot's new messages in that chat.
+pub async fn private_push(
+    w: &mut Sandbox,
+    who: &TgUser,
+    update: serde_json::Value,
+) -> Vec<SentMessage> {
+    push_and_collect(w, &TgChat::private(who), update).await
+}
+
+/// `who` writes `text` to the bot in their private chat; the bot's new messages there.
+pub async fn private_say(w: &mut Sandbox, who: &TgUser, text: &str) -> Vec<SentMessage> {
+    let update = w.standin.private_text(who, text);
+    private_push(w, who, update).await
+}
+
+/// `who` shares a location in their private chat; the bot's new messages there.
+pub async fn private_at(w: &mut Sandbox, who: &TgUser, (lat, lon): (f64, f64)) -> Vec<SentMessage> {
+    let update = w.standin.private_location(who, lat, lon);
+    private_push(w, who, update).await
+}
+
+/// `who` presses the button labelled `label` on message `message_id` of their private chat;
+/// the toast text, if the bot gave one.
+pub async fn private_press(
+    w: &mut Sandbox,
+    who: &TgUser,
+    message_id: i32,
+    label: &str,
+) -> Option<String> {
+    let chat = TgChat::private(who);
+    let before = w.standin.toasts().len();
+    w.press(&chat, who, message_id, label)
+        .await
+        .unwrap_or_else(|e| panic!("{e}: {:#?}", w.standin.message(chat.id, message_id)));
+    let toasts = w.standin.toasts();
+    assert_eq!(toasts.len(), before + 1, "every press is answered");
+    toasts.last().and_then(|(_, text, _)| text.clone())
+}
+
+/// The newest bot message in `who`'s private chat with a button labelled `label`.
+pub fn private_with_button(w: &Sandbox, who: &TgUser, label: &str) -> SentMessage {
+    w.messages(&TgChat::private(who))
+        .into_iter()
+        .rev()
+        .find(|m| m.button_data(label).is_some())
+        .unwrap_or_else(|| panic!("no message with {label:?} in the private chat"))
+}
+
+/// A point inside grid cuihu-1 (翠湖北路), the demo's broken street light.
+pub const IN_CUIHU_1: (f64, f64) = (25.0520, 102.7035);
+
+/// `who` reports `text` at `at` and presses 确认 (labels in zh-Hans): the new order's number.
+pub async fn resident_reports(w: &mut Sandbox, who: &TgUser, text: &str, at: (f64, f64)) -> i64 {
+    let before = order_count(w).await;
+    private_say(w, who, text).await;
+    private_at(w, who, at).await;
+    let summary = private_with_button(w, who, "✅ 确认提交");
+    private_press(w, who, summary.message_id, "✅ 确认提交").await;
+    let orders = w.store.all_orders().await.expect("orders");
+    assert_eq!(orders.len(), before + 1, "{text:?} should make one order");
+    orders.iter().map(|o| o.id.0).max().expect("an order")
+}
+
+/// Everything the bot showed in group chats (every message and caption as sent and as edited,
+/// with its buttons and mentions) that names one of `who` by id, first or last name, or
+/// username.
+pub fn group_leaks(w: &Sandbox, who: &[&TgUser]) -> Vec<String> {
+    use gridwhistle::standin::TimelineEntry;
+    let mut leaks = Vec::new();
+    for entry in w.standin.timeline() {
+        let m = match entry {
+            TimelineEntry::BotSent { message } | TimelineEntry::BotEdited { message } => message,
+            _ => continue,
+        };
+        if m.chat_id > 0 {
+            continue;
+        }
+        let seen = format!(
+            "{}\n{}\n{:?}\n{:?}\n{:?}",
+            m.html, m.text, m.keyboard, m.mentioned_user_ids, m.entities
+        );
+        for u in who {
+            let mut marks = vec![u.id.to_string(), u.first_name.clone()];
+            marks.extend(u.last_name.clone());
+            marks.extend(u.username.clone());
+            for mark in marks {
+                if seen.contains(&mark) {
+                    leaks.push(format!("{mark:?} in chat {}: {seen}", m.chat_id));
+                }
+            }
+        }
+    }
+    leaks
+}

@@ -75,7 +75,7 @@ async fn bind_by_the_units_grid_leader_or_an_admin_succeeds() {
     assert_eq!(w.chat_of_unit("cuihu-2").await, Some(group.id));
     assert_eq!(
         w.store.chat(group.id).await.unwrap().and_then(|b| b.scope),
-        Some(Scope::Unit(UnitId::new("cuihu-2")))
+        Some(Scope::Unit(UnitId::parse("cuihu-2").unwrap()))
     );
     // The chat now works: a whistle summons cuihu-2's sanitation worker.
     let card = whistle(&mut w, &group, &leader_of_cuihu_2, "吹哨 垃圾桶满了").await;
@@ -89,9 +89,9 @@ async fn bind_by_the_units_grid_leader_or_an_admin_succeeds() {
     assert_eq!(answer, "✅ 本群已绑定到 水务局。发送 /help 查看用法。");
     assert_eq!(
         w.store.chat(other.id).await.unwrap().and_then(|b| b.scope),
-        Some(Scope::Department(gridwhistle::domain::DepartmentId::new(
-            "water"
-        )))
+        Some(Scope::Department(
+            gridwhistle::domain::DepartmentId::parse("water").unwrap()
+        ))
     );
     assert_no_violations(&w);
     w.stop().await;

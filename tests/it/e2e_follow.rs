@@ -188,7 +188,7 @@ async fn command_menus_are_set_for_chinese_and_english() {
     let w = world().await;
     let names = |lang: &str| -> Vec<(String, String)> {
         w.standin
-            .my_commands("default", lang)
+            .my_commands("all_group_chats", lang)
             .iter()
             .map(|c| {
                 (

@@ -244,7 +244,7 @@ async fn a_claimed_job_made_the_scheduler_spin() {
     let at = |m: i64| t0 + Duration::minutes(m);
     let order = WhistleOrder {
         id: OrderId(0),
-        unit: UnitId::new("cuihu-1"),
+        unit: UnitId::parse("cuihu-1").unwrap(),
         text: "x".into(),
         location: None,
         urgent: false,
@@ -255,7 +255,7 @@ async fn a_claimed_job_made_the_scheduler_spin() {
         resolve_due: at(240),
         parties: vec![Party {
             target: PartyTarget::Role {
-                unit: UnitId::new("cuihu-1"),
+                unit: UnitId::parse("cuihu-1").unwrap(),
                 role: RoleId::new("sanitation"),
             },
             level: Level::Grid,

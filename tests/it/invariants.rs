@@ -138,21 +138,21 @@ fn every_persisted_kind_reads_back_as_written() {
     for lang in Lang::ALL {
         assert_eq!(Lang::parse(lang.code()), Some(lang));
     }
-    let unit = Scope::Unit(UnitId::new("cuihu-1"));
-    let dept = Scope::Department(DepartmentId::new("urban"));
+    let unit = Scope::Unit(UnitId::parse("cuihu-1").unwrap());
+    let dept = Scope::Department(DepartmentId::parse("urban").unwrap());
     for scope in [unit, dept] {
         let (kind, id) = scope.parts();
         assert_eq!(Scope::from_parts(kind, id), Some(scope.clone()));
     }
     let role = PartyTarget::Role {
-        unit: UnitId::new("cuihu-1"),
+        unit: UnitId::parse("cuihu-1").unwrap(),
         role: RoleId::new("sanitation"),
     };
     let duty = PartyTarget::DutyOfficers {
-        unit: UnitId::new("cuihu"),
+        unit: UnitId::parse("cuihu").unwrap(),
     };
     let department = PartyTarget::Department {
-        department: DepartmentId::new("urban"),
+        department: DepartmentId::parse("urban").unwrap(),
     };
     let events = vec![
         EventKind::Created,

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod acts;
+mod acts_residents;
 mod cli;
 mod e2e;
 mod e2e_bad_input;
@@ -14,10 +15,13 @@ mod e2e_departments;
 mod e2e_flood;
 mod e2e_follow;
 mod e2e_long_texts;
+mod e2e_media;
 mod e2e_odd_input;
 mod e2e_processes;
 mod e2e_regressions;
 mod e2e_report;
+mod e2e_residents;
+mod e2e_residents_relay;
 mod e2e_roster;
 mod e2e_stats;
 mod e2e_verify;

@@ -30,14 +30,14 @@ fn sh(m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
 
 fn sanitation(unit: &str) -> PartyTarget {
     PartyTarget::Role {
-        unit: UnitId::new(unit),
+        unit: UnitId::parse(&unit).unwrap(),
         role: RoleId::new("sanitation"),
     }
 }
 
 fn urban() -> PartyTarget {
     PartyTarget::Department {
-        department: DepartmentId::new("urban"),
+        department: DepartmentId::parse("urban").unwrap(),
     }
 }
 
@@ -53,7 +53,7 @@ struct Spec {
 async fn create(db: &TestDb, s: Spec) -> OrderId {
     let order = WhistleOrder {
         id: OrderId(0),
-        unit: UnitId::new(s.unit),
+        unit: UnitId::parse(&s.unit).unwrap(),
         text: "垃圾".into(),
         location: None,
         urgent: s.urgent,
@@ -187,7 +187,7 @@ async fn seed(db: &TestDb) {
         let t = sh(11, 27, 17, 30);
         let mut ev = vec![o.escalate(None, EscalationReason::NotResolved, t).unwrap()];
         let duty = PartyTarget::DutyOfficers {
-            unit: UnitId::new("cuihu"),
+            unit: UnitId::parse("cuihu").unwrap(),
         };
         ev.extend(
             o.add_parties(vec![(duty, sh(11, 30, 9, 0))], None, t)
@@ -330,7 +330,11 @@ async fn the_sub_district_adds_up_to_the_hand_worked_figures(db: &TestDb) {
     seed(db).await;
     let f = db
         .store
-        .figures(&Scope::unit(UnitId::new("huashan")), &november(), now())
+        .figures(
+            &Scope::unit(UnitId::parse("huashan").unwrap()),
+            &november(),
+            now(),
+        )
         .await
         .unwrap();
     let expected = Figures {
@@ -401,16 +405,16 @@ async fn subtrees_departments_and_periods_count_only_their_own(db: &TestDb) {
         async move { store.figures(&scope, &period, now()).await.unwrap() }
     };
     // cuihu: A, B, D, G; parties A 2, B 2, D 1, G 1
-    let cuihu = get(Scope::unit(UnitId::new("cuihu")), november()).await;
+    let cuihu = get(Scope::unit(UnitId::parse("cuihu").unwrap()), november()).await;
     assert_eq!((cuihu.whistles, cuihu.parties, cuihu.reports), (4, 6, 3));
     // yuanxi-1 alone: C
-    let yuanxi = get(Scope::unit(UnitId::new("yuanxi-1")), november()).await;
+    let yuanxi = get(Scope::unit(UnitId::parse("yuanxi-1").unwrap()), november()).await;
     assert_eq!((yuanxi.whistles, yuanxi.reports_on_time), (1, 1));
     // urban within huashan: its party on A (late, 3600 s); E was cancelled
     let urban_here = get(
         Scope {
-            unit: Some(UnitId::new("huashan")),
-            department: Some(DepartmentId::new("urban")),
+            unit: Some(UnitId::parse("huashan").unwrap()),
+            department: Some(DepartmentId::parse("urban").unwrap()),
         },
         november(),
     )
@@ -422,12 +426,16 @@ async fn subtrees_departments_and_periods_count_only_their_own(db: &TestDb) {
     assert_eq!(urban_here.reports_on_time, 0);
     assert_eq!(urban_here.time_to_report.median, Some(3600));
     // urban anywhere, and within a community it never worked in
-    let urban_all = get(Scope::department(DepartmentId::new("urban")), november()).await;
+    let urban_all = get(
+        Scope::department(DepartmentId::parse("urban").unwrap()),
+        november(),
+    )
+    .await;
     assert_eq!(urban_all.parties, 1);
     let urban_yuanxi = get(
         Scope {
-            unit: Some(UnitId::new("yuanxi")),
-            department: Some(DepartmentId::new("urban")),
+            unit: Some(UnitId::parse("yuanxi").unwrap()),
+            department: Some(DepartmentId::parse("urban").unwrap()),
         },
         november(),
     )
@@ -435,7 +443,7 @@ async fn subtrees_departments_and_periods_count_only_their_own(db: &TestDb) {
     assert_eq!(urban_yuanxi, Figures::default());
     // December: F only, its party due 12-01 09:30 and unreported
     let december = Period::month(2026, 12, SH).unwrap();
-    let dec = get(Scope::unit(UnitId::new("huashan")), december).await;
+    let dec = get(Scope::unit(UnitId::parse("huashan").unwrap()), december).await;
     assert_eq!(
         (dec.whistles, dec.parties, dec.parties_due, dec.reports),
         (1, 1, 1, 0)

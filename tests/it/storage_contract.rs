@@ -123,7 +123,7 @@ fn commit(events: &[gridwhistle::domain::Event], now: DateTime<Utc>) -> Commit<'
 fn new_order(parties: &[&str]) -> WhistleOrder {
     WhistleOrder {
         id: OrderId(0),
-        unit: UnitId::new("cuihu-1"),
+        unit: UnitId::parse("cuihu-1").unwrap(),
         text: "圆西路12号门口垃圾堆积 <b>&".into(),
         location: Some("圆西路12号".into()),
         urgent: true,
@@ -136,7 +136,7 @@ fn new_order(parties: &[&str]) -> WhistleOrder {
             .iter()
             .map(|r| Party {
                 target: PartyTarget::Role {
-                    unit: UnitId::new("cuihu-1"),
+                    unit: UnitId::parse("cuihu-1").unwrap(),
                     role: RoleId::new(*r),
                 },
                 level: Level::Grid,
@@ -201,7 +201,7 @@ async fn chat_made_changes_survive_import_and_prune_removes_only_when_asked(db: 
     db.store.import_org(&org, false).await.unwrap();
     let extra = Membership {
         telegram_id: TelegramUserId(1011),
-        scope: Scope::Unit(UnitId::new("cuihu-1")),
+        scope: Scope::Unit(UnitId::parse("cuihu-1").unwrap()),
         role: RoleId::new("sanitation"),
     };
     assert!(db.store.assign(&extra).await.unwrap());
@@ -244,7 +244,7 @@ async fn chat_made_changes_survive_import_and_prune_removes_only_when_asked(db: 
 
     // a grid dropped from the file goes with --prune, and its chat loses the binding
     db.store
-        .bind_chat(-555, &Scope::Unit(UnitId::new("yunda-1")))
+        .bind_chat(-555, &Scope::Unit(UnitId::parse("yunda-1").unwrap()))
         .await
         .unwrap();
     let smaller = parse_org(&HUASHAN.replace("id = \"yunda-1\"", "id = \"yunda-2\"")).unwrap();
@@ -261,7 +261,7 @@ async fn chat_made_changes_survive_import_and_prune_removes_only_when_asked(db: 
 }
 
 async fn chats_bind_set_language_and_follow_a_supergroup_upgrade(db: &TestDb) {
-    let grid = Scope::Unit(UnitId::new("cuihu-1"));
+    let grid = Scope::Unit(UnitId::parse("cuihu-1").unwrap());
     assert_eq!(db.store.chat(-42).await.unwrap(), None);
     db.store.bind_chat(-42, &grid).await.unwrap();
     db.store.set_chat_locale(-42, Lang::En).await.unwrap();
@@ -377,15 +377,51 @@ async fn orders_are_numbered_saved_with_events_and_guarded_by_version(db: &TestD
         .map(|e| e.kind.name())
         .collect();
     assert_eq!(kinds, vec!["created", "reported"]);
-    let active = db
+    let page = db
         .store
-        .orders_of_units(&[UnitId::new("cuihu-1")], true)
+        .orders_page(
+            &Scope::Unit(UnitId::parse("cuihu-1").unwrap()),
+            false,
+            0,
+            30,
+        )
         .await
         .unwrap();
+    assert_eq!(page.total, 2);
     assert_eq!(
-        active.iter().map(|o| o.id).collect::<Vec<_>>(),
+        page.orders.iter().map(|o| o.id).collect::<Vec<_>>(),
         vec![b.id, a.id]
     );
+    // Pages are newest first and the parties come with them.
+    let second = db
+        .store
+        .orders_page(&Scope::Unit(UnitId::parse("cuihu-1").unwrap()), false, 1, 1)
+        .await
+        .unwrap();
+    assert_eq!((second.total, second.orders.len()), (2, 1));
+    assert_eq!(second.orders[0].id, a.id);
+    assert_eq!(
+        second.orders[0].parties,
+        db.store.order(a.id).await.unwrap().unwrap().order.parties
+    );
+    // From the community above (the units' tree from the organisation): the grid's orders
+    // too; from another grid: none.
+    db.store
+        .import_org(&parse_org(HUASHAN).unwrap(), false)
+        .await
+        .unwrap();
+    let above = db
+        .store
+        .orders_page(&Scope::Unit(UnitId::parse("cuihu").unwrap()), true, 0, 30)
+        .await
+        .unwrap();
+    assert_eq!(above.total, 2);
+    let other = db
+        .store
+        .orders_page(&Scope::Unit(UnitId::parse("cuihu-2").unwrap()), true, 0, 30)
+        .await
+        .unwrap();
+    assert_eq!(other.total, 0);
 }
 
 /// A chat's queue in one class (a card, then an answer after it): in order, each once.
@@ -660,7 +696,7 @@ async fn the_outbox_goes_class_by_class_and_in_order_within_a_class(db: &TestDb)
         "nothing is due before a held message comes free"
     );
     for r in &first {
-        db.store.outbox_sent(r, Some(r.id)).await.unwrap();
+        db.store.outbox_sent(r, Some(r.id.0)).await.unwrap();
     }
     let rest = drain(db, t0()).await;
     assert_eq!(
@@ -1026,7 +1062,7 @@ mod resident_places {
             assert_eq!(l.addresses, u.addresses, "{}", u.id);
         }
         assert!(loaded
-            .unit(&UnitId::new("wuhua"))
+            .unit(&UnitId::parse("wuhua").unwrap())
             .unwrap()
             .boundary
             .is_none());
@@ -1057,8 +1093,14 @@ mod resident_places {
         assert_eq!((r.created, r.updated), (0, 1), "{r:?}");
         let reloaded = db.store.load_org().await.unwrap();
         assert_eq!(
-            reloaded.unit(&UnitId::new("cuihu-2")).unwrap().boundary,
-            moved.unit(&UnitId::new("cuihu-2")).unwrap().boundary
+            reloaded
+                .unit(&UnitId::parse("cuihu-2").unwrap())
+                .unwrap()
+                .boundary,
+            moved
+                .unit(&UnitId::parse("cuihu-2").unwrap())
+                .unwrap()
+                .boundary
         );
     }
 
@@ -1083,4 +1125,212 @@ mod resident_places {
         boundaries_addresses_and_the_resident_policy_read_back_as_written,
         a_corrupt_boundary_is_a_corrupt_store_not_a_panic,
     );
+}
+
+/// The residents' payloads: photos, copies and reply keyboards (issue 9).
+mod media {
+    use super::*;
+    use gridwhistle::acts::notices;
+    use gridwhistle::storage::Keyboard;
+
+    /// Each new payload kind reads back as written, with its kind; photos and a copy replying
+    /// to a card wait for the card's send like any reply; a keyboard-less Send stored before
+    /// keyboards existed still reads.
+    async fn photos_copies_and_keyboards_round_trip_and_wait_for_their_card(db: &TestDb) {
+        let o = crate::support::create_order(&db.store, new_order(&["sanitation"]), &[], |o| {
+            (vec![], vec![send(-1, "card", Some(o.id))])
+        })
+        .await;
+        let card = db.store.claim_outbox(t0(), 30_000, 10).await.unwrap();
+        assert_eq!(card[0].payload.kind(), "card");
+        db.store
+            .outbox_retry(card[0].id, Some(t0() + Duration::seconds(3)), "429")
+            .await
+            .unwrap();
+        let photos = notices::photos(
+            -1,
+            vec!["AgAC-1".into(), "AgAC-2".into(), "AgAC-3".into()],
+            Some("<b>现场</b> &amp; 照片".into()),
+            Some(o.id),
+        );
+        let copy = notices::copy(-1, 501, 12, Some(o.id));
+        let ask = notices::send_with_keyboard(
+            501,
+            "请发送位置".into(),
+            Keyboard::RequestLocation {
+                label: "📍 发送位置".into(),
+                skip: Some("跳过".into()),
+            },
+        );
+        let remove = notices::send_with_keyboard(501, "收到".into(), Keyboard::Remove);
+        let private_photo = notices::photos(501, vec!["AgAC-9".into()], None, None);
+        let written = [photos, copy, ask, remove, private_photo];
+        db.store.enqueue(&written, t0()).await.unwrap();
+        assert_eq!(
+            [&written[0], &written[1]].map(|o| o.priority),
+            [Priority::Notice; 2],
+            "about an order in a group: notices"
+        );
+        assert_eq!(
+            [&written[2], &written[3], &written[4]].map(|o| o.priority),
+            [Priority::Answer; 3],
+            "private answers"
+        );
+        // The group's photos and copy wait for the card; the private chat's rows go in order.
+        let mut seen = Vec::new();
+        for at in [t0(), t0() + Duration::seconds(3)] {
+            loop {
+                let rows = db.store.claim_outbox(at, 30_000, 10).await.unwrap();
+                if rows.is_empty() {
+                    break;
+                }
+                for r in rows {
+                    db.store.outbox_sent(&r, Some(r.id.0)).await.unwrap();
+                    seen.push((r.chat_id, r.payload));
+                }
+            }
+        }
+        let group: Vec<&Payload> = seen
+            .iter()
+            .filter(|(c, _)| *c == -1)
+            .map(|(_, p)| p)
+            .collect();
+        assert_eq!(group.len(), 3);
+        assert_eq!(group[0].kind(), "card");
+        assert_eq!(group[1], &written[0].payload);
+        assert_eq!(group[2], &written[1].payload);
+        assert_eq!(group[1].kind(), "photos");
+        assert_eq!(group[2].kind(), "copy");
+        assert_eq!(group[1].order(), Some(o.id));
+        let private: Vec<&Payload> = seen
+            .iter()
+            .filter(|(c, _)| *c == 501)
+            .map(|(_, p)| p)
+            .collect();
+        assert_eq!(
+            private,
+            [
+                &written[2].payload,
+                &written[3].payload,
+                &written[4].payload
+            ]
+        );
+        assert!(matches!(
+            private[0],
+            Payload::Send { keyboard: Some(Keyboard::RequestLocation { skip: Some(s), .. }), buttons, .. }
+                if s == "跳过" && buttons.is_empty()
+        ));
+        // A Send stored before keyboards existed has none.
+        let old = r#"{"op":"send","html":"x","buttons":[],"card":null,"reply_to_card":null,"reply_to":null}"#;
+        let p: Payload = serde_json::from_str(old).unwrap();
+        assert!(matches!(p, Payload::Send { keyboard: None, .. }));
+        assert_eq!(serde_json::to_string(&p).unwrap(), old, "stored unchanged");
+        assert_eq!(db.store.outbox_counts().await.unwrap(), (0, 6, 0));
+    }
+
+    /// Twenty-three photos go as albums of 10, 10 and 3, one per delivery: the row keeps what
+    /// is still to go (the caption went with the first), and is delivered only at the end.
+    async fn many_photos_go_album_by_album_keeping_the_rest_in_the_row(db: &TestDb) {
+        let ids: Vec<String> = (1..=23).map(|i| format!("AgAC-{i}")).collect();
+        db.store
+            .enqueue(
+                &[notices::photos(-2, ids.clone(), Some("说明".into()), None)],
+                t0(),
+            )
+            .await
+            .unwrap();
+        let mut albums = Vec::new();
+        loop {
+            let rows = db.store.claim_outbox(t0(), 30_000, 10).await.unwrap();
+            let Some(row) = rows.into_iter().next() else {
+                break;
+            };
+            let Payload::Photos {
+                photos, caption, ..
+            } = &row.payload
+            else {
+                panic!("photos: {:?}", row.payload)
+            };
+            let n = row.payload.messages_next();
+            albums.push((photos[..n].to_vec(), caption.clone()));
+            if n < photos.len() {
+                let rest = Payload::Photos {
+                    photos: photos[n..].to_vec(),
+                    caption: None,
+                    reply_to_card: None,
+                    reply_to: None,
+                };
+                db.store.outbox_progress(row.id, &rest).await.unwrap();
+                assert_eq!(db.store.outbox_counts().await.unwrap(), (1, 0, 0));
+            } else {
+                db.store.outbox_sent(&row, Some(99)).await.unwrap();
+            }
+        }
+        let sizes: Vec<usize> = albums.iter().map(|(a, _)| a.len()).collect();
+        assert_eq!(sizes, [10, 10, 3]);
+        let all: Vec<String> = albums.iter().flat_map(|(a, _)| a.clone()).collect();
+        assert_eq!(all, ids, "every photo once, in order");
+        let captions: Vec<Option<String>> = albums.iter().map(|(_, c)| c.clone()).collect();
+        assert_eq!(captions, [Some("说明".to_string()), None, None]);
+        assert_eq!(db.store.outbox_counts().await.unwrap(), (0, 1, 0));
+        // Eleven go as 9 and 2: never a lone photo at the end.
+        assert_eq!(gridwhistle::storage::album_size(11), 9);
+        assert_eq!(gridwhistle::storage::album_size(21), 10);
+        assert_eq!(gridwhistle::storage::album_size(1), 1);
+    }
+
+    crate::contract!(
+        photos_copies_and_keyboards_round_trip_and_wait_for_their_card,
+        many_photos_go_album_by_album_keeping_the_rest_in_the_row,
+    );
+}
+
+/// The organisation is cached and reloaded only when it changed (issue 11): every write that
+/// changes what `load_org` reads is seen at once, by this store and by another process's.
+mod org_cache {
+    use super::*;
+    use gridwhistle::storage::Store;
+
+    async fn every_change_is_seen_at_once_by_every_process(db: &TestDb) {
+        let org = parse_org(HUASHAN).unwrap();
+        db.store.import_org(&org, false).await.unwrap();
+        let other = Store::connect(&db.url).await.unwrap();
+        let before = other.load_org().await.unwrap();
+        assert_eq!(db.store.load_org().await.unwrap(), before);
+        let m = Membership {
+            telegram_id: TelegramUserId(4242),
+            scope: Scope::Unit(UnitId::parse("cuihu-1").unwrap()),
+            role: RoleId::new("sanitation"),
+        };
+        assert!(db.store.assign(&m).await.unwrap());
+        // Another process sees the new member on its next read, not a stale copy.
+        assert!(other.load_org().await.unwrap().memberships.contains(&m));
+        db.store
+            .bind_chat(-777, &Scope::Unit(UnitId::parse("cuihu-2").unwrap()))
+            .await
+            .unwrap();
+        let seen = other.load_org().await.unwrap();
+        let unit = seen
+            .units
+            .iter()
+            .find(|u| u.id.as_str() == "cuihu-2")
+            .unwrap();
+        assert_eq!(unit.chat_id, Some(-777));
+        assert!(other.unassign(&m).await.unwrap());
+        assert!(!db.store.load_org().await.unwrap().memberships.contains(&m));
+        // A person already known as they are costs no write: the version stays.
+        db.store
+            .learn_person(TelegramUserId(1001), "李明", Some("liming"))
+            .await
+            .unwrap();
+        let a = db.store.load_org().await.unwrap();
+        db.store
+            .learn_person(TelegramUserId(1001), "李明", Some("liming"))
+            .await
+            .unwrap();
+        assert_eq!(db.store.load_org().await.unwrap(), a);
+        other.close().await;
+    }
+
+    crate::contract!(every_change_is_seen_at_once_by_every_process,);
 }

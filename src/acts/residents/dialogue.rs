@@ -42,7 +42,7 @@ pub async fn start(ctx: &Ctx, p: &Private, link: Option<&str>) -> Result<()> {
             .map(|u| u.name.clone())
             .unwrap_or_default();
         let welcome = tr!(lang, ids::RES_WELCOME_UNIT, unit = escape(&name));
-        return fresh(ctx, &me, p.message_id, Some(unit), Some(welcome)).await;
+        return fresh(ctx, &me, Some(p.message_id), Some(unit), Some(welcome)).await;
     }
     let mut html = tr!(lang, ids::RES_WELCOME);
     if link.is_some() {
@@ -58,11 +58,19 @@ pub async fn begin(ctx: &Ctx, p: &Private) -> Result<()> {
     let Some(me) = me(ctx, p).await? else {
         return Ok(());
     };
-    fresh(ctx, &me, p.message_id, None, None).await
+    fresh(ctx, &me, Some(p.message_id), None, None).await
+}
+
+/// A reply to the resident's message, or (for a button press) a new message.
+fn answer(me: &Me, reply_to: Option<i64>, html: String) -> Outgoing {
+    match reply_to {
+        Some(m) => notices::reply(me.chat_id, m, html),
+        None => private(me.chat_id, html, vec![]),
+    }
 }
 
 /// Whether the resident may report once more today; else the polite refusal is queued.
-async fn within_limit(ctx: &Ctx, me: &Me, reply_to: i64) -> Result<bool> {
+async fn within_limit(ctx: &Ctx, me: &Me, reply_to: Option<i64>) -> Result<bool> {
     let max = i64::from(me.org.resident.reports_per_day);
     let since = ctx.now() - Duration::hours(24);
     if ctx
@@ -74,8 +82,7 @@ async fn within_limit(ctx: &Ctx, me: &Me, reply_to: i64) -> Result<bool> {
         return Ok(true);
     }
     let html = tr!(me.lang, ids::RES_LIMIT, max = max);
-    ctx.queue(vec![notices::reply(me.chat_id, reply_to, html)])
-        .await?;
+    ctx.queue(vec![answer(me, reply_to, html)]).await?;
     Ok(false)
 }
 
@@ -83,7 +90,7 @@ async fn within_limit(ctx: &Ctx, me: &Me, reply_to: i64) -> Result<bool> {
 async fn fresh(
     ctx: &Ctx,
     me: &Me,
-    reply_to: i64,
+    reply_to: Option<i64>,
     link: Option<UnitId>,
     intro: Option<String>,
 ) -> Result<()> {
@@ -100,7 +107,7 @@ async fn fresh(
     if let Some(intro) = intro {
         html = format!("{intro}\n\n{html}");
     }
-    let out = notices::reply(me.chat_id, reply_to, html);
+    let out = answer(me, reply_to, html);
     save(ctx, me, read, Some(&d), vec![out]).await?;
     Ok(())
 }
@@ -145,7 +152,7 @@ pub async fn message(ctx: &Ctx, p: &Private) -> Result<()> {
         if p.input == Input::default() {
             return Ok(()); // nothing to report (a sticker, say): the help is one /help away
         }
-        if !within_limit(ctx, &me, p.message_id).await? {
+        if !within_limit(ctx, &me, Some(p.message_id)).await? {
             return Ok(());
         }
         d = Some(Dialogue::new(now, None));
@@ -158,17 +165,13 @@ pub async fn message(ctx: &Ctx, p: &Private) -> Result<()> {
     if skip {
         input.text = None;
     }
-    let added = d.add(
-        input,
-        me.org.resident.max_text,
-        me.org.resident.max_photos as usize,
-    );
+    let added = d.add(input, me.org.resident.max_text, me.org.resident.max_photos);
     d.updated_at = now;
     if d.step != Step::Collecting && !matches!(added.as_slice(), [Added::Nothing]) {
         // Something new after the summary or a choice: gather again, then show it anew.
         d.step = Step::Collecting;
     }
-    out.extend(acknowledge(&me, p.message_id, &added));
+    out.extend(acknowledge(&me, Some(p.message_id), &added));
     if skip && d.text.is_some() && d.place.is_none() {
         // "Skip the place": the resident picks the unit.
         d.step = Step::ChoosingUnit {
@@ -177,8 +180,19 @@ pub async fn message(ctx: &Ctx, p: &Private) -> Result<()> {
         };
     }
     let version = read.map_or(now.timestamp_millis(), |v| v + 1);
-    let next = advance(ctx, &me, &mut d, version, p.message_id).await?;
-    out.extend(next);
+    // The rest of an album says nothing more: its first photo was answered.
+    let quiet = added.iter().all(|a| {
+        matches!(
+            a,
+            Added::Photos {
+                more_of_album: true
+            }
+        )
+    });
+    let next = advance(ctx, &me, &mut d, version, Some(p.message_id)).await?;
+    if !quiet {
+        out.extend(next);
+    }
     save(ctx, &me, read, Some(&d), out).await?;
     Ok(())
 }
@@ -211,7 +225,7 @@ fn is_skip(input: &Input) -> bool {
 }
 
 /// What the bot says about what a message added.
-fn acknowledge(me: &Me, reply_to: i64, added: &[Added]) -> Vec<Outgoing> {
+fn acknowledge(me: &Me, reply_to: Option<i64>, added: &[Added]) -> Vec<Outgoing> {
     let lang = me.lang;
     let mut lines = Vec::new();
     let mut place = false;
@@ -233,14 +247,14 @@ fn acknowledge(me: &Me, reply_to: i64, added: &[Added]) -> Vec<Outgoing> {
     let mut out = Vec::new();
     if place {
         // The location button has done its work: take the keyboard away.
-        out.push(with_keyboard_removed(notices::reply(
-            me.chat_id,
+        out.push(with_keyboard_removed(answer(
+            me,
             reply_to,
             tr!(lang, ids::RES_GOT_PLACE),
         )));
     }
     if !lines.is_empty() {
-        out.push(notices::reply(me.chat_id, reply_to, lines.join("\n")));
+        out.push(answer(me, reply_to, lines.join("\n")));
     }
     out
 }
@@ -252,13 +266,13 @@ async fn advance(
     me: &Me,
     d: &mut Dialogue,
     version: i64,
-    reply_to: i64,
+    reply_to: Option<i64>,
 ) -> Result<Vec<Outgoing>> {
     let lang = me.lang;
     if d.step == Step::Collecting {
         if d.text.is_none() {
-            return Ok(vec![notices::reply(
-                me.chat_id,
+            return Ok(vec![answer(
+                me,
                 reply_to,
                 tr!(
                     lang,
@@ -267,7 +281,8 @@ async fn advance(
                 ),
             )]);
         }
-        if d.place.is_none() && d.link_unit.is_none() {
+        // A unit chosen (from a link, or picked after "not sure where") stands in for a place.
+        if d.place.is_none() && d.unit.is_none() {
             let keyboard = Keyboard::RequestLocation {
                 label: tr!(lang, ids::RES_LOCATION_BUTTON),
                 skip: Some(tr!(lang, ids::RES_SKIP_PLACE)),
@@ -550,7 +565,7 @@ pub async fn on_dialogue_press(
     let stale = || Ok(Some(tr!(lang, ids::RES_STALE)));
     match action {
         ButtonAction::StartReport => {
-            fresh(ctx, &me, 0, None, None).await?;
+            fresh(ctx, &me, None, None, None).await?;
             Ok(None)
         }
         ButtonAction::Dialogue { step, version } => {
@@ -646,7 +661,7 @@ pub async fn pick_unit(
     }
     d.updated_at = ctx.now();
     let next = s.version + 1;
-    let out = advance(ctx, &me, &mut d, next, 0).await?;
+    let out = advance(ctx, &me, &mut d, next, None).await?;
     save(ctx, &me, Some(s.version), Some(&d), out).await?;
     Ok(None)
 }
@@ -680,7 +695,7 @@ pub async fn pick_page(
 async fn confirm(ctx: &Ctx, me: &Me, d: Dialogue, version: i64) -> Result<Option<String>> {
     let lang = me.lang;
     let org = &me.org;
-    if !within_limit(ctx, me, 0).await? {
+    if !within_limit(ctx, me, None).await? {
         return Ok(None);
     }
     let Some(unit) = d
@@ -733,10 +748,17 @@ async fn confirm(ctx: &Ctx, me: &Me, d: Dialogue, version: i64) -> Result<Option
     if !order.photos.is_empty() {
         let chats: Vec<i64> = out.iter().map(|o| o.chat_id).collect();
         for chat in chats {
+            let glang = ctx.lang_of(org, chat).await?;
+            let view = crate::render::View {
+                org,
+                lang: glang,
+                now,
+            };
+            let caption = tr!(glang, ids::RES_PHOTOS_CAPTION, id = id, who = view.who(who));
             out.push(notices::photos(
                 chat,
                 order.photos.clone(),
-                None,
+                Some(caption),
                 Some(order.id),
             ));
         }

@@ -168,13 +168,24 @@ pub async fn my(ctx: &Ctx, p: &Private) -> Result<()> {
             lang,
             now: ctx.now(),
         };
-        let summoned: Vec<String> = ctx
-            .store
-            .all_orders()
-            .await?
+        // The live orders of each scope the person is on the roster of, newest first.
+        let mut seen = Vec::new();
+        let mut summoned = Vec::new();
+        for m in me.org.memberships_of(p.from.id) {
+            let page = ctx.store.orders_page(&m.scope, false, 0, 20).await?;
+            for o in page.orders {
+                if o.state.is_active()
+                    && !seen.contains(&o.id)
+                    && !access::reportable_parties(&me.org, p.from.id, &o).is_empty()
+                {
+                    seen.push(o.id);
+                    summoned.push(o);
+                }
+            }
+        }
+        summoned.sort_by_key(|o| std::cmp::Reverse(o.id));
+        let summoned: Vec<String> = summoned
             .iter()
-            .filter(|o| o.state.is_active())
-            .filter(|o| !access::reportable_parties(&me.org, p.from.id, o).is_empty())
             .take(20)
             .map(|o| render::order_line(&view, o))
             .collect();

@@ -13,7 +13,7 @@ mod validate;
 use serde::{Deserialize, Serialize};
 
 use super::geo::Boundary;
-use super::ids::{DepartmentId, Lang, Scope, TelegramUserId, UnitId};
+use super::ids::{AllianceId, DepartmentId, Lang, Scope, TelegramUserId, UnitId};
 use super::parse::KeywordRule;
 use super::policy::{Calendar, Durations, Level, Policy, ResidentPolicy};
 use super::role::{RoleCatalog, RoleId, RoleNames};
@@ -53,7 +53,7 @@ pub struct Department {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alliance {
-    pub id: String,
+    pub id: AllianceId,
     pub name: String,
     pub chat_id: Option<i64>,
     pub parent: Option<UnitId>,

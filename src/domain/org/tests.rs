@@ -346,19 +346,23 @@ fn parse_with(text: &str, files: &[(&str, &str)]) -> Result<Organisation, OrgErr
 #[test]
 fn an_inline_ring_is_closed_and_addresses_kept() {
     let org = parse_org(&with_boundary(RING)).unwrap();
-    let grid = org.unit(&UnitId::new("cuihu-1")).unwrap();
+    let grid = org.unit(&UnitId::checked("cuihu-1")).unwrap();
     let b = grid.boundary.as_ref().expect("a boundary");
     let ring = &b.polygons().0[0].exterior().0;
     assert_eq!(ring.len(), 5, "the first corner is repeated at the end");
     assert_eq!(ring[0], ring[4]);
     // The visibly empty keyword is dropped, as aliases are.
     assert_eq!(grid.addresses, vec!["翠湖北路".to_string()]);
-    assert!(org.unit(&UnitId::new("cuihu")).unwrap().boundary.is_none());
+    assert!(org
+        .unit(&UnitId::checked("cuihu"))
+        .unwrap()
+        .boundary
+        .is_none());
     // A ring already closed is taken as it is.
     let closed = RING.replace("\n]", "\n  [102.699, 25.050],\n]");
     let org2 = parse_org(&with_boundary(&closed)).unwrap();
     assert_eq!(
-        org2.unit(&UnitId::new("cuihu-1")).unwrap().boundary,
+        org2.unit(&UnitId::checked("cuihu-1")).unwrap().boundary,
         grid.boundary
     );
     // Integers are numbers too.
@@ -367,7 +371,7 @@ fn an_inline_ring_is_closed_and_addresses_kept() {
     ))
     .unwrap();
     assert!(ints
-        .unit(&UnitId::new("cuihu-1"))
+        .unit(&UnitId::checked("cuihu-1"))
         .unwrap()
         .boundary
         .is_some());
@@ -473,11 +477,15 @@ fn a_boundary_file_is_read_through_the_callers_reader_only() {
         "geometry": {"type": "Polygon", "coordinates": [[[102.699, 25.050], [102.708, 25.050],
         [102.708, 25.054], [102.699, 25.054], [102.699, 25.050]]]}}"#;
     let org = parse_with(&text, &[("cuihu-1.geojson", feature)]).unwrap();
-    let from_file = org.unit(&UnitId::new("cuihu-1")).unwrap().boundary.clone();
+    let from_file = org
+        .unit(&UnitId::checked("cuihu-1"))
+        .unwrap()
+        .boundary
+        .clone();
     let inline = parse_org(&with_boundary(RING)).unwrap();
     assert_eq!(
         from_file,
-        inline.unit(&UnitId::new("cuihu-1")).unwrap().boundary,
+        inline.unit(&UnitId::checked("cuihu-1")).unwrap().boundary,
         "the same ring from a file and inline"
     );
     // Without a reader (the sandbox's parse_org) a boundary file is refused, with its line.

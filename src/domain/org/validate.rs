@@ -13,7 +13,7 @@ use super::schema::{
 };
 use super::{Alliance, Department, Membership, Organisation, Person, Unit};
 use crate::domain::geo::{Boundary, BoundaryError};
-use crate::domain::ids::{DepartmentId, Lang, Scope, TelegramUserId, UnitId};
+use crate::domain::ids::{AllianceId, DepartmentId, Lang, Scope, TelegramUserId, UnitId};
 use crate::domain::parse::KeywordRule;
 use crate::domain::policy::{
     AssessmentPolicy, Calendar, Durations, Level, LevelPolicy, Policy, ResidentPolicy, Secs,
@@ -324,9 +324,12 @@ fn units(lines: &Lines, files: ReadFile, raw: &[RawUnit]) -> Result<Vec<Unit>, O
             );
         };
         out.push(Unit {
-            id: UnitId::new(u.id.get_ref().clone()),
+            id: UnitId::checked(u.id.get_ref().clone()),
             kind,
-            parent: u.parent.as_ref().map(|p| UnitId::new(p.get_ref().clone())),
+            parent: u
+                .parent
+                .as_ref()
+                .map(|p| UnitId::checked(p.get_ref().clone())),
             name: u.name.clone(),
             aliases: visible(&u.aliases),
             chat_id: u.chat_id,
@@ -514,7 +517,7 @@ fn departments(lines: &Lines, raw: &[RawDepartment]) -> Result<Vec<Department>, 
     check_unique(lines, "department", raw.iter().map(|d| &d.id))?;
     for d in raw {
         departments.push(Department {
-            id: DepartmentId::new(d.id.get_ref().clone()),
+            id: DepartmentId::checked(d.id.get_ref().clone()),
             name: d.name.clone(),
             aliases: visible(&d.aliases),
             chat_id: d.chat_id,
@@ -552,10 +555,13 @@ fn alliances(
             }
         }
         alliances.push(Alliance {
-            id: a.id.get_ref().clone(),
+            id: AllianceId::checked(a.id.get_ref().clone()),
             name: a.name.clone(),
             chat_id: a.chat_id,
-            parent: a.parent.as_ref().map(|p| UnitId::new(p.get_ref().clone())),
+            parent: a
+                .parent
+                .as_ref()
+                .map(|p| UnitId::checked(p.get_ref().clone())),
         });
     }
     Ok(alliances)
@@ -597,7 +603,7 @@ fn member_scope(lines: &Lines, known: &Known, m: &RawMember) -> Result<Scope, Or
                     },
                 );
             }
-            Ok(Scope::Unit(UnitId::new(u.get_ref().clone())))
+            Ok(Scope::Unit(UnitId::checked(u.get_ref().clone())))
         }
         (None, Some(d)) => {
             if !known.departments.contains(d.get_ref().as_str()) {
@@ -608,7 +614,9 @@ fn member_scope(lines: &Lines, known: &Known, m: &RawMember) -> Result<Scope, Or
                     },
                 );
             }
-            Ok(Scope::Department(DepartmentId::new(d.get_ref().clone())))
+            Ok(Scope::Department(DepartmentId::checked(
+                d.get_ref().clone(),
+            )))
         }
         _ => err(lines.at(&m.telegram_id), OrgProblem::MemberScope),
     }

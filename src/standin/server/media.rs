@@ -27,7 +27,7 @@ const DEFAULT_DIMENSIONS: (u32, u32) = (1280, 960);
 
 /// Message fields that are content (what copyMessage copies); the rest (sender, reply,
 /// forward header, markup, edit date, album) belongs to the original message.
-const CONTENT_FIELDS: &[&str] = &[
+pub(super) const CONTENT_FIELDS: &[&str] = &[
     "text",
     "entities",
     "link_preview_options",
