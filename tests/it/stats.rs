@@ -30,7 +30,7 @@ fn sh(m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
 
 fn sanitation(unit: &str) -> PartyTarget {
     PartyTarget::Role {
-        unit: UnitId::parse(&unit).unwrap(),
+        unit: UnitId::parse(unit).unwrap(),
         role: RoleId::new("sanitation"),
     }
 }
@@ -53,7 +53,7 @@ struct Spec {
 async fn create(db: &TestDb, s: Spec) -> OrderId {
     let order = WhistleOrder {
         id: OrderId(0),
-        unit: UnitId::parse(&s.unit).unwrap(),
+        unit: UnitId::parse(s.unit).unwrap(),
         text: "垃圾".into(),
         location: None,
         urgent: s.urgent,
