@@ -368,3 +368,41 @@ pub async fn rank(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, arg: &st
     )])
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scope with very many parts: the answer is clipped to a message's 4,096 UTF-16 units.
+    #[test]
+    fn a_long_table_is_clipped_to_one_message() {
+        let period = Period::month(2026, 11, chrono_tz::Asia::Shanghai).unwrap();
+        let f = Figures {
+            whistles: 3,
+            ..Figures::default()
+        };
+        let parts: Vec<(String, Figures)> = (0..400)
+            .map(|i| (format!("翠湖社区第{i}网格 <&>"), f.clone()))
+            .collect();
+        let html = table(
+            Lang::ZhHans,
+            "华山街道",
+            &period,
+            &f,
+            &Assessment::default(),
+            &parts,
+            false,
+        );
+        assert!(crate::render::visible_len(&html) > 4096);
+        assert!(
+            html.contains("翠湖社区第0网格 &lt;&amp;&gt;"),
+            "names are escaped"
+        );
+        let out = notices::reply(-1, 1, html);
+        let Payload::Send { html, .. } = out.payload else {
+            panic!("{out:?}")
+        };
+        assert!(crate::render::visible_len(&html) <= 4096);
+        assert!(html.starts_with("📊 <b>华山街道</b> · 2026-11"));
+    }
+}
