@@ -101,7 +101,12 @@ async fn flood(start: chrono::DateTime<Utc>) -> anyhow::Result<(String, usize)> 
             )
         } else {
             // The card's row is marked sent just after the stand-in holds it.
-            while w.store.card_message(OrderId(1), id).await?.is_none() {
+            while w
+                .store
+                .card_message(OrderId(1), crate::domain::ChatId(id))
+                .await?
+                .is_none()
+            {
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
             format!(

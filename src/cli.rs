@@ -594,9 +594,9 @@ impl OrgTree<'_> {
             .collect()
     }
 
-    fn chat(&self, c: Option<i64>) -> String {
+    fn chat(&self, c: Option<crate::domain::ChatId>) -> String {
         match c {
-            Some(c) => tr!(self.lang, ids::SHOW_CHAT, chat = c.to_string()),
+            Some(c) => tr!(self.lang, ids::SHOW_CHAT, chat = c.0.to_string()),
             None => tr!(self.lang, ids::SHOW_NO_CHAT),
         }
     }

@@ -68,12 +68,12 @@ impl Sandbox {
         let standin = StandIn::start().await;
         for u in &org.units {
             if let Some(c) = u.chat_id {
-                standin.register_chat(&TgChat::new(c, &u.name));
+                standin.register_chat(&TgChat::new(c.0, &u.name));
             }
         }
         for d in &org.departments {
             if let Some(c) = d.chat_id {
-                standin.register_chat(&TgChat::new(c, &d.name));
+                standin.register_chat(&TgChat::new(c.0, &d.name));
             }
         }
         let clock = ManualClock::new(now);
@@ -191,7 +191,7 @@ impl Sandbox {
                     .map(|d| (d.chat_id, d.name.clone()))
             })
             .unwrap_or((None, id.to_string()));
-        TgChat::new(chat.unwrap_or(-1), &title)
+        TgChat::new(chat.map_or(-1, |c| c.0), &title)
     }
 
     /// The titles of every chat, for the transcript.
@@ -199,12 +199,12 @@ impl Sandbox {
         let mut t = HashMap::new();
         for u in &self.org.units {
             if let Some(c) = u.chat_id {
-                t.insert(c, u.name.clone());
+                t.insert(c.0, u.name.clone());
             }
         }
         for d in &self.org.departments {
             if let Some(c) = d.chat_id {
-                t.insert(c, d.name.clone());
+                t.insert(c.0, d.name.clone());
             }
         }
         t
@@ -428,10 +428,13 @@ impl Sandbox {
     pub async fn card(&self, chat: &TgChat, order: i64) -> Option<SentMessage> {
         let mid = self
             .store
-            .card_message(crate::domain::OrderId(order), chat.id)
+            .card_message(
+                crate::domain::OrderId(order),
+                crate::domain::ChatId(chat.id),
+            )
             .await
             .ok()??;
-        self.standin.message(chat.id, mid as i32)
+        self.standin.message(chat.id, i32::try_from(mid.0).ok()?)
     }
 
     /// The chat of a unit (by id), when bound.
@@ -441,6 +444,7 @@ impl Sandbox {
             .await
             .ok()
             .flatten()
+            .map(|c| c.0)
     }
 
     /// Stops the bot and the stand-in.

@@ -14,6 +14,7 @@ pub mod residents;
 pub mod roster;
 pub mod whistle;
 
+use crate::domain::ChatId;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -54,7 +55,7 @@ pub struct Actor {
 
 /// Where an act happens: the chat, what it is bound to, its language, and the organisation.
 pub struct Here {
-    pub chat_id: i64,
+    pub chat_id: ChatId,
     pub org: Organisation,
     pub scope: Option<Scope>,
     pub lang: Lang,
@@ -115,7 +116,7 @@ impl Ctx {
     }
 
     /// The chat's binding, language and the organisation.
-    pub async fn here(&self, chat_id: i64) -> Result<Here> {
+    pub async fn here(&self, chat_id: ChatId) -> Result<Here> {
         let org = self.store.load_org().await?;
         let binding = self.store.chat(chat_id).await?;
         let lang = binding
@@ -131,7 +132,7 @@ impl Ctx {
     }
 
     /// The language of a chat (its own setting, else the organisation's default).
-    pub async fn lang_of(&self, org: &Organisation, chat_id: i64) -> Result<Lang> {
+    pub async fn lang_of(&self, org: &Organisation, chat_id: ChatId) -> Result<Lang> {
         Ok(self
             .store
             .chat(chat_id)

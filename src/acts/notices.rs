@@ -2,6 +2,7 @@
 //! brought up to date, escalation notices, reminders, and the outgoing rows they become. Built
 //! per chat, each in that chat's language.
 
+use crate::domain::{ChatId, MessageId};
 use chrono::{DateTime, Utc};
 
 use super::{Ctx, Result};
@@ -36,7 +37,7 @@ pub const HINT_QUIET: chrono::Duration = chrono::Duration::minutes(3);
 
 /// A new message in a chat that the bot posts on its own: a notice (a private reminder), in the
 /// first class. Answers are `reply`, refusals `refusal`, greetings `greeting`.
-pub fn send(chat_id: i64, html: String) -> Outgoing {
+pub fn send(chat_id: ChatId, html: String) -> Outgoing {
     Outgoing {
         chat_id,
         payload: Payload::Send {
@@ -52,7 +53,7 @@ pub fn send(chat_id: i64, html: String) -> Outgoing {
 }
 
 /// A reply to message `message_id` of a chat: the answer to a person's command or reply.
-pub fn reply(chat_id: i64, message_id: i64, html: String) -> Outgoing {
+pub fn reply(chat_id: ChatId, message_id: MessageId, html: String) -> Outgoing {
     Outgoing {
         chat_id,
         payload: Payload::Send {
@@ -69,19 +70,19 @@ pub fn reply(chat_id: i64, message_id: i64, html: String) -> Outgoing {
 
 /// A refusal, "unknown command", a usage hint or help, replying to message `message_id`: the
 /// last class, after everything that matters to others.
-pub fn refusal(chat_id: i64, message_id: i64, html: String) -> Outgoing {
+pub fn refusal(chat_id: ChatId, message_id: MessageId, html: String) -> Outgoing {
     reply(chat_id, message_id, html).with_priority(Priority::Hint)
 }
 
 /// A greeting in a chat the bot was added to: the last class.
-pub fn greeting(chat_id: i64, html: String) -> Outgoing {
+pub fn greeting(chat_id: ChatId, html: String) -> Outgoing {
     send(chat_id, html).with_priority(Priority::Hint)
 }
 
 /// A reply to the order's card in a chat: a new message, so that the people it mentions are
 /// notified (a card edit notifies nobody). A notice: the first class, after the card's send.
 pub fn reply_to_card(
-    chat_id: i64,
+    chat_id: ChatId,
     order: OrderId,
     html: String,
     buttons: Vec<Vec<Button>>,
@@ -101,7 +102,12 @@ pub fn reply_to_card(
 }
 
 /// A new card of the order in a chat: it mentions everyone summoned, the first class.
-pub fn new_card(chat_id: i64, order: OrderId, html: String, buttons: Vec<Vec<Button>>) -> Outgoing {
+pub fn new_card(
+    chat_id: ChatId,
+    order: OrderId,
+    html: String,
+    buttons: Vec<Vec<Button>>,
+) -> Outgoing {
     Outgoing {
         chat_id,
         payload: Payload::Send {
@@ -119,7 +125,7 @@ pub fn new_card(chat_id: i64, order: OrderId, html: String, buttons: Vec<Vec<But
 /// The order's card in a chat brought up to date: an answer's class (it notifies nobody); only
 /// the latest of several queued edits goes out.
 pub fn edit_card(
-    chat_id: i64,
+    chat_id: ChatId,
     order: OrderId,
     html: String,
     buttons: Vec<Vec<Button>>,
@@ -136,7 +142,7 @@ pub fn edit_card(
 }
 
 /// The buttons taken off a notice about the order (`message_id` in a chat): like an edit.
-pub fn clear_buttons(chat_id: i64, order: OrderId, message_id: i64) -> Outgoing {
+pub fn clear_buttons(chat_id: ChatId, order: OrderId, message_id: MessageId) -> Outgoing {
     Outgoing {
         chat_id,
         payload: Payload::ClearButtons { order, message_id },
@@ -156,7 +162,7 @@ fn party_scope(target: &PartyTarget) -> Scope {
 
 /// The chats an order's card belongs in: its unit's chat, and the chat of every summoned
 /// party's unit or department, in that order, without repeats.
-pub async fn card_chats(ctx: &Ctx, order: &WhistleOrder) -> Result<Vec<i64>> {
+pub async fn card_chats(ctx: &Ctx, order: &WhistleOrder) -> Result<Vec<ChatId>> {
     let scopes = std::iter::once(Scope::Unit(order.unit.clone()))
         .chain(order.parties.iter().map(|p| party_scope(&p.target)));
     let mut chats = Vec::new();
@@ -178,9 +184,9 @@ pub async fn refresh_cards(
     org: &Organisation,
     order: &WhistleOrder,
     events: &[Event],
-    extra_chat: Option<i64>,
-) -> Result<(Vec<Outgoing>, Vec<i64>)> {
-    let existing: Vec<i64> = ctx
+    extra_chat: Option<ChatId>,
+) -> Result<(Vec<Outgoing>, Vec<ChatId>)> {
+    let existing: Vec<ChatId> = ctx
         .store
         .cards(order.id)
         .await?
@@ -250,9 +256,9 @@ pub async fn refresh_cards(
 pub async fn notice_chats(
     ctx: &Ctx,
     org: &Organisation,
-    from_chat: i64,
+    from_chat: ChatId,
     order: &WhistleOrder,
-) -> Result<Vec<(i64, Lang)>> {
+) -> Result<Vec<(ChatId, Lang)>> {
     let mut chats = Vec::new();
     if let Some(c) = ctx.store.chat_of(&Scope::Unit(order.unit.clone())).await? {
         chats.push(c);
@@ -274,7 +280,7 @@ pub async fn escalation_chat(
     org: &Organisation,
     order: &WhistleOrder,
     level: Level,
-) -> Result<Option<(i64, Lang)>> {
+) -> Result<Option<(ChatId, Lang)>> {
     let Some(to_unit) = org.ancestor_at(&order.unit, level) else {
         return Ok(None);
     };
@@ -294,7 +300,7 @@ pub async fn chat_above(
     ctx: &Ctx,
     org: &Organisation,
     order: &WhistleOrder,
-) -> Result<Option<(i64, Lang)>> {
+) -> Result<Option<(ChatId, Lang)>> {
     match order.level.up() {
         Some(level) => escalation_chat(ctx, org, order, level).await,
         None => Ok(None),
@@ -309,7 +315,7 @@ pub fn escalation_notice(
     order: &WhistleOrder,
     history: &[Event],
     why: &EscalationReason,
-    (chat, lang): (i64, Lang),
+    (chat, lang): (ChatId, Lang),
     now: DateTime<Utc>,
 ) -> Option<Outgoing> {
     let to_unit = org.ancestor_at(&order.unit, order.level)?;
@@ -438,10 +444,10 @@ pub async fn reminders(
                 continue;
             }
             private_done.push(person);
-            let lang = ctx.lang_of(org, person.0).await?;
+            let lang = ctx.lang_of(org, ChatId(person.0)).await?;
             let view = View { org, lang, now };
             out.push(send(
-                person.0,
+                ChatId(person.0),
                 tr!(
                     lang,
                     ids::REMINDER_PRIVATE,
@@ -552,7 +558,7 @@ fn fit_caption(html: Option<String>) -> Option<String> {
 /// caption's length. With `reply_to_card` they reply to the order's card there and wait for
 /// its send: a notice about the order (the first class); without, an answer (a private one).
 pub fn photos(
-    chat_id: i64,
+    chat_id: ChatId,
     photos: Vec<String>,
     caption: Option<String>,
     reply_to_card: Option<OrderId>,
@@ -577,9 +583,9 @@ pub fn photos(
 /// nobody, unlike a forward). With `reply_to_card` it replies to the order's card there and
 /// waits for its send: a notice about the order; without, an answer (a private one).
 pub fn copy(
-    chat_id: i64,
-    from_chat: i64,
-    message_id: i64,
+    chat_id: ChatId,
+    from_chat: ChatId,
+    message_id: MessageId,
     reply_to_card: Option<OrderId>,
 ) -> Outgoing {
     Outgoing {
@@ -601,7 +607,7 @@ pub fn copy(
 /// A private answer that shows a reply keyboard (asking for a location) or takes it away. Reply
 /// keyboards carry no inline buttons (see `storage::Keyboard`); a location button works in
 /// private chats only.
-pub fn send_with_keyboard(chat_id: i64, html: String, keyboard: Keyboard) -> Outgoing {
+pub fn send_with_keyboard(chat_id: ChatId, html: String, keyboard: Keyboard) -> Outgoing {
     Outgoing {
         chat_id,
         payload: Payload::Send {

@@ -3,6 +3,7 @@
 //! progress notes. Each checks who may do it
 //! (`domain::access`), changes the order through `apply`, and says in its outcome what happened.
 
+use crate::domain::{ChatId, MessageId};
 use chrono::{DateTime, Utc};
 
 use super::notices::{self, reply, reply_to_card};
@@ -158,7 +159,7 @@ pub async fn set_resolve_due(
     here: &Here,
     who: &Actor,
     id: OrderId,
-    message_id: i64,
+    message_id: MessageId,
     at_unix_minutes: i64,
 ) -> Result<Outcome<DateTime<Utc>>> {
     let org = &here.org;
@@ -254,7 +255,7 @@ pub async fn reopen(
 pub(crate) async fn reopen_as(
     ctx: &Ctx,
     org: &Organisation,
-    from: Option<i64>,
+    from: Option<ChatId>,
     by: Who,
     name: &str,
     id: OrderId,
@@ -427,7 +428,7 @@ pub async fn whistle_department(
 #[derive(Debug, Clone, PartialEq)]
 pub struct NoteRequest {
     /// The message it came from, which the confirmation replies to.
-    pub message_id: i64,
+    pub message_id: MessageId,
     pub text: String,
     pub location: Option<(f64, f64)>,
     pub has_photo: bool,

@@ -4,6 +4,7 @@
 use super::notices::new_card;
 use super::{Actor, Ctx, Here, Result};
 use crate::domain::org::Membership;
+use crate::domain::ChatId;
 use crate::domain::{access, Lang, RoleId, Scope, TelegramUserId};
 use crate::render::{self, View};
 use crate::storage::Outgoing;
@@ -162,9 +163,9 @@ pub async fn set_lang(
 
 /// A group became a supergroup: everything bound to the old id moves to the new one, and the
 /// live cards (which can no longer be edited there) are posted afresh.
-pub async fn migrate_chat(ctx: &Ctx, old: i64, new: i64) -> Result<()> {
+pub async fn migrate_chat(ctx: &Ctx, old: ChatId, new: ChatId) -> Result<()> {
     ctx.store.migrate_chat(old, new).await?;
-    tracing::info!(old, new, "chat migrated to a supergroup");
+    tracing::info!(old = old.0, new = new.0, "chat migrated to a supergroup");
     let org = ctx.store.load_org().await?;
     let view = View {
         org: &org,

@@ -3,6 +3,7 @@
 //! with the order in one transaction; so is the reply on the card saying which deadline applies
 //! when the time the whistle names has passed or cannot be read.
 
+use crate::domain::ChatId;
 use chrono::{DateTime, Utc};
 
 use super::notices::{self, department_refs, reply_to_card};
@@ -239,9 +240,9 @@ pub(crate) async fn new_cards(
     org: &Organisation,
     order: &WhistleOrder,
     events: &[Event],
-    first: Option<i64>,
+    first: Option<ChatId>,
 ) -> Result<Vec<Outgoing>> {
-    let mut chats: Vec<i64> = first.into_iter().collect();
+    let mut chats: Vec<ChatId> = first.into_iter().collect();
     for c in notices::card_chats(ctx, order).await? {
         if !chats.contains(&c) {
             chats.push(c);
@@ -265,7 +266,7 @@ pub(crate) async fn new_cards(
 /// went ahead with the default deadlines (it never waits for an answer), and this says so.
 /// When the time had passed today, one button offers the same time on the next day as the
 /// resolve deadline ("18:00 已过 · 改为明天 18:00").
-fn due_note_reply(view: &View, chat: i64, order: &WhistleOrder, note: &DueNote) -> Outgoing {
+fn due_note_reply(view: &View, chat: ChatId, order: &WhistleOrder, note: &DueNote) -> Outgoing {
     let lang = view.lang;
     let (id, resolve) = (order.id, view.time(order.resolve_due));
     let quoted = |t: &str| render::escape(&render::clip(t, 60));

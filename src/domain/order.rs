@@ -5,6 +5,7 @@
 //! changes the order and returns the event to append to the audit log, or refuses with a typed
 //! `TransitionError` and leaves the order untouched.
 
+use crate::domain::ids::ChatId;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -178,7 +179,7 @@ pub enum EventKind {
         people: Vec<TelegramUserId>,
     },
     DeliveryFailed {
-        chat: i64,
+        chat: ChatId,
         reason: String,
     },
     /// A member asked the order's resident a question (relayed to their private chat).
@@ -731,7 +732,7 @@ mod tests {
                 target: role("sanitation"),
             },
             EventKind::DeliveryFailed {
-                chat: -5,
+                chat: crate::domain::ChatId(-5),
                 reason: "kicked".into(),
             },
             EventKind::VerifyReminded {

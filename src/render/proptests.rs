@@ -229,7 +229,7 @@ fn events(c: &Case, o: &WhistleOrder) -> Vec<Event> {
             60,
             None,
             EventKind::DeliveryFailed {
-                chat: -1,
+                chat: crate::domain::ChatId(-1),
                 reason: c.reason.clone(),
             },
         ),
@@ -297,7 +297,7 @@ proptest! {
             for why in &reasons {
                 let mut up = order.clone();
                 up.level = c.level.max(Level::Community);
-                if let Some(out) = escalation_notice(&org, &up, &events, why, (-1, lang), now) {
+                if let Some(out) = escalation_notice(&org, &up, &events, why, (crate::domain::ChatId(-1), lang), now) {
                     match out.payload {
                         Payload::Send { html, .. } => {
                             accepted("escalation notice", &html, TEXT_LIMIT)?;

@@ -1,6 +1,7 @@
 //! Whistle orders: create, load, save a transition with its events and messages, list, and the
 //! audit log.
 
+use crate::domain::{ChatId, MessageId};
 use chrono::{DateTime, Utc};
 use sqlx::{Any, Row};
 
@@ -531,7 +532,7 @@ impl Store {
 
     /// The live and resolved orders with a card in `chat_id` (a group that became a supergroup
     /// shows them again there).
-    pub async fn orders_with_cards_in(&self, chat_id: i64) -> Result<Vec<WhistleOrder>> {
+    pub async fn orders_with_cards_in(&self, chat_id: ChatId) -> Result<Vec<WhistleOrder>> {
         let ids: Vec<i64> = sqlx::query(
             "SELECT c.order_id FROM cards c JOIN orders o ON o.id = c.order_id
              WHERE c.chat_id = $1 AND o.state IN ('open', 'reported', 'resolved')
@@ -591,7 +592,11 @@ impl Store {
     }
 
     /// The order whose card is message `message_id` in `chat_id`.
-    pub async fn order_of_card(&self, chat_id: i64, message_id: i64) -> Result<Option<OrderId>> {
+    pub async fn order_of_card(
+        &self,
+        chat_id: ChatId,
+        message_id: MessageId,
+    ) -> Result<Option<OrderId>> {
         let row = sqlx::query("SELECT order_id FROM cards WHERE chat_id = $1 AND message_id = $2")
             .bind(chat_id)
             .bind(message_id)
@@ -604,7 +609,7 @@ impl Store {
     }
 
     /// The chats an order's card is in, with its message id once sent.
-    pub async fn cards(&self, id: OrderId) -> Result<Vec<(i64, Option<i64>)>> {
+    pub async fn cards(&self, id: OrderId) -> Result<Vec<(ChatId, Option<MessageId>)>> {
         sqlx::query("SELECT chat_id, message_id FROM cards WHERE order_id = $1 ORDER BY chat_id")
             .bind(id.0)
             .fetch_all(&self.pool)

@@ -1,6 +1,7 @@
 //! The organisation, roster, chat bindings and people: import from the file, chat-made changes
 //! (`/bind`, `/assign`), and loading it all back as a domain `Organisation`.
 
+use crate::domain::ChatId;
 use std::collections::BTreeSet;
 
 use sqlx::any::AnyArguments;
@@ -58,7 +59,7 @@ impl ImportReport {
 /// A group chat's binding and language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChatBinding {
-    pub chat_id: i64,
+    pub chat_id: ChatId,
     pub scope: Option<Scope>,
     pub locale: Option<Lang>,
 }
@@ -204,7 +205,7 @@ fn rows_of(org: &Organisation) -> Rows {
             vec![("id", t(a.id.as_str()))],
             vec![
                 ("name", t(&a.name)),
-                ("chat_id", V::OptInt(a.chat_id)),
+                ("chat_id", V::OptInt(a.chat_id.map(|c| c.0))),
                 (
                     "parent_id",
                     V::OptText(a.parent.as_ref().map(|p| p.to_string())),
@@ -257,7 +258,7 @@ fn people_rows(org: &Organisation) -> Rows {
     for (chat, kind, id) in bindings {
         rows.push((
             "chats",
-            vec![("chat_id", V::Int(chat))],
+            vec![("chat_id", V::Int(chat.0))],
             vec![
                 ("scope_kind", V::OptText(Some(kind.into()))),
                 ("scope_id", V::OptText(Some(id.into()))),
@@ -401,7 +402,7 @@ impl Store {
 
     /// Binds a chat to a unit or department. The scope's previous chat, if any, is unbound:
     /// a unit has one group chat.
-    pub async fn bind_chat(&self, chat_id: i64, scope: &Scope) -> Result<()> {
+    pub async fn bind_chat(&self, chat_id: ChatId, scope: &Scope) -> Result<()> {
         let (kind, id) = scope.parts();
         let mut tx = self.pool.begin().await?;
         sqlx::query(
@@ -427,7 +428,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn chat(&self, chat_id: i64) -> Result<Option<ChatBinding>> {
+    pub async fn chat(&self, chat_id: ChatId) -> Result<Option<ChatBinding>> {
         let row = sqlx::query(
             "SELECT chat_id, scope_kind, scope_id, locale FROM chats WHERE chat_id = $1",
         )
@@ -446,7 +447,7 @@ impl Store {
     }
 
     /// The chat a unit or department is bound to.
-    pub async fn chat_of(&self, scope: &Scope) -> Result<Option<i64>> {
+    pub async fn chat_of(&self, scope: &Scope) -> Result<Option<ChatId>> {
         let (kind, id) = scope.parts();
         let row = sqlx::query("SELECT chat_id FROM chats WHERE scope_kind = $1 AND scope_id = $2")
             .bind(kind)
@@ -456,7 +457,7 @@ impl Store {
         row.map(|r| col(&r, "chat_id")).transpose()
     }
 
-    pub async fn set_chat_locale(&self, chat_id: i64, lang: Lang) -> Result<()> {
+    pub async fn set_chat_locale(&self, chat_id: ChatId, lang: Lang) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO chats (chat_id, locale) VALUES ($1, $2)
@@ -472,7 +473,7 @@ impl Store {
     }
 
     /// A group became a supergroup: its binding, language and cards move to the new id.
-    pub async fn migrate_chat(&self, old: i64, new: i64) -> Result<()> {
+    pub async fn migrate_chat(&self, old: ChatId, new: ChatId) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM chats WHERE chat_id = $1 AND scope_kind IS NULL")
             .bind(new)
@@ -659,7 +660,7 @@ async fn load_structure(conn: &mut sqlx::AnyConnection, org: &mut Organisation) 
         sqlx::query("SELECT chat_id, scope_kind, scope_id FROM chats WHERE scope_kind IS NOT NULL")
             .fetch_all(&mut *conn)
             .await?;
-    let chat_of = |kind: &str, id: &str| -> Option<i64> {
+    let chat_of = |kind: &str, id: &str| -> Option<ChatId> {
         chats.iter().find_map(|r| {
             let k: String = r.try_get("scope_kind").ok()?;
             let i: String = r.try_get("scope_id").ok()?;
@@ -828,7 +829,7 @@ async fn prune_chats(
     .fetch_all(&mut **tx)
     .await?
     {
-        let chat: i64 = col(&r, "chat_id")?;
+        let chat: ChatId = col(&r, "chat_id")?;
         let kind: String = col(&r, "scope_kind")?;
         let id: String = col(&r, "scope_id")?;
         let exists = match kind.as_str() {

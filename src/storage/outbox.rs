@@ -6,6 +6,7 @@
 //! a newer edit supersedes, or that would show what the card shows already, are dropped when
 //! claimed, so they spend none of Telegram's pace.
 
+use crate::domain::{ChatId, MessageId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::Any;
@@ -46,7 +47,7 @@ pub enum Payload {
         buttons: Vec<Vec<Button>>,
         card: Option<OrderId>,
         reply_to_card: Option<OrderId>,
-        reply_to: Option<i64>,
+        reply_to: Option<MessageId>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         keyboard: Option<Keyboard>,
     },
@@ -58,15 +59,15 @@ pub enum Payload {
         photos: Vec<String>,
         caption: Option<String>,
         reply_to_card: Option<OrderId>,
-        reply_to: Option<i64>,
+        reply_to: Option<MessageId>,
     },
     /// A copy of message `message_id` of chat `from_chat` (`copyMessage`: no forward header,
     /// so the sender is not named).
     Copy {
-        from_chat: i64,
-        message_id: i64,
+        from_chat: ChatId,
+        message_id: MessageId,
         reply_to_card: Option<OrderId>,
-        reply_to: Option<i64>,
+        reply_to: Option<MessageId>,
     },
     /// Edit the order's card in this chat.
     EditCard {
@@ -75,13 +76,16 @@ pub enum Payload {
         buttons: Vec<Vec<Button>>,
     },
     /// Take the buttons off a notice about the order whose buttons no longer apply.
-    ClearButtons { order: OrderId, message_id: i64 },
+    ClearButtons {
+        order: OrderId,
+        message_id: MessageId,
+    },
     /// An uploaded PNG (the statistics chart) as a photo (`sendPhoto`, multipart) with
     /// `caption` (HTML), replying to message `reply_to`. The bytes are kept in the row's
     /// `upload` column, not in its JSON.
     Upload {
         caption: Option<String>,
-        reply_to: Option<i64>,
+        reply_to: Option<MessageId>,
         #[serde(skip)]
         png: Vec<u8>,
     },
@@ -179,7 +183,7 @@ impl Priority {
 /// A message to deliver.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outgoing {
-    pub chat_id: i64,
+    pub chat_id: ChatId,
     pub payload: Payload,
     pub priority: Priority,
 }
@@ -195,7 +199,7 @@ impl Outgoing {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxRow {
     pub id: OutboxId,
-    pub chat_id: i64,
+    pub chat_id: ChatId,
     pub payload: Payload,
     pub priority: Priority,
     pub attempts: i64,
@@ -205,7 +209,7 @@ pub struct OutboxRow {
 /// (`Store::enqueue_throttled`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Throttle<'a> {
-    pub chat_id: i64,
+    pub chat_id: ChatId,
     pub person: i64,
     pub kind: &'a str,
     pub until: DateTime<Utc>,
@@ -239,7 +243,7 @@ pub(crate) async fn insert_outgoing(
     // order, so two transactions never wait on each other in a circle). SQLite writers are
     // serialized already.
     if tx.backend_name().eq_ignore_ascii_case("postgresql") {
-        let mut chats: Vec<i64> = out.iter().map(|o| o.chat_id).collect();
+        let mut chats: Vec<ChatId> = out.iter().map(|o| o.chat_id).collect();
         chats.sort_unstable();
         chats.dedup();
         for chat in chats {
@@ -286,7 +290,7 @@ pub(crate) async fn insert_outgoing(
 impl Store {
     /// Whether the card of `order` in `chat` is still waiting to be sent (its send was queued
     /// and not delivered yet, e.g. when its chat moved to a supergroup).
-    pub async fn card_send_pending(&self, order: OrderId, chat_id: i64) -> Result<bool> {
+    pub async fn card_send_pending(&self, order: OrderId, chat_id: ChatId) -> Result<bool> {
         let r = sqlx::query(
             "SELECT COUNT(*) AS n FROM outbox
              WHERE order_id = $1 AND chat_id = $2 AND kind = 'card' AND status = 'pending'",
@@ -564,14 +568,14 @@ impl Store {
     }
 
     /// A card's message id in a chat.
-    pub async fn card_message(&self, order: OrderId, chat_id: i64) -> Result<Option<i64>> {
+    pub async fn card_message(&self, order: OrderId, chat_id: ChatId) -> Result<Option<MessageId>> {
         let row = sqlx::query("SELECT message_id FROM cards WHERE order_id = $1 AND chat_id = $2")
             .bind(order.0)
             .bind(chat_id)
             .fetch_optional(&self.pool)
             .await?;
         Ok(row
-            .map(|r| col::<Option<i64>>(&r, "message_id"))
+            .map(|r| col::<Option<MessageId>>(&r, "message_id"))
             .transpose()?
             .flatten())
     }
@@ -581,7 +585,7 @@ impl Store {
     pub async fn notices_with_buttons(
         &self,
         order: OrderId,
-    ) -> Result<Vec<(i64, i64, Vec<String>)>> {
+    ) -> Result<Vec<(ChatId, MessageId, Vec<String>)>> {
         let rows = sqlx::query(
             "SELECT chat_id, message_id, payload FROM outbox WHERE order_id = $1 AND status <> 'failed' ORDER BY id",
         )
@@ -591,14 +595,14 @@ impl Store {
         let mut notices = Vec::new();
         let mut cleared = Vec::new();
         for r in &rows {
-            let chat: i64 = col(r, "chat_id")?;
+            let chat: ChatId = col(r, "chat_id")?;
             match from_json::<Payload>(&col::<String>(r, "payload")?)? {
                 Payload::Send {
                     card: None,
                     buttons,
                     ..
                 } if !buttons.is_empty() => {
-                    if let Some(mid) = col::<Option<i64>>(r, "message_id")? {
+                    if let Some(mid) = col::<Option<MessageId>>(r, "message_id")? {
                         let data = buttons.iter().flatten().map(|b| b.data.clone()).collect();
                         notices.push((chat, mid, data));
                     }
@@ -615,8 +619,8 @@ impl Store {
     /// a notice replying to it): a button press must come from one of those.
     pub async fn is_message_of_order(
         &self,
-        chat_id: i64,
-        message_id: i64,
+        chat_id: ChatId,
+        message_id: MessageId,
         order: OrderId,
     ) -> Result<bool> {
         let r = sqlx::query(

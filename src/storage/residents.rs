@@ -2,6 +2,7 @@
 //! to them, blocks and `/forget`. A resident's Telegram id and private chat live in `residents`
 //! only; everything else names them by number.
 
+use crate::domain::{ChatId, MessageId};
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -18,7 +19,7 @@ use crate::storage::{NewOrder, Outgoing};
 pub struct Resident {
     pub no: ResidentNo,
     pub telegram_id: Option<TelegramUserId>,
-    pub chat_id: Option<i64>,
+    pub chat_id: Option<ChatId>,
     pub lang: Option<Lang>,
 }
 
@@ -71,7 +72,7 @@ impl Store {
     pub async fn enrol_resident(
         &self,
         user: TelegramUserId,
-        chat_id: i64,
+        chat_id: ChatId,
         lang: Lang,
         now: DateTime<Utc>,
     ) -> Result<Resident> {
@@ -267,7 +268,7 @@ impl Store {
     pub async fn add_question(
         &self,
         order: OrderId,
-        chat_id: i64,
+        chat_id: ChatId,
         asked_by: TelegramUserId,
         events: &[Event],
         out: &[Outgoing],
@@ -290,7 +291,7 @@ impl Store {
     }
 
     /// The chat the latest question about `order` came from.
-    pub async fn question_chat(&self, order: OrderId) -> Result<Option<i64>> {
+    pub async fn question_chat(&self, order: OrderId) -> Result<Option<ChatId>> {
         sqlx::query("SELECT chat_id FROM questions WHERE order_id = $1 ORDER BY id DESC LIMIT 1")
             .bind(order.0)
             .fetch_optional(&self.pool)
@@ -504,8 +505,8 @@ impl Store {
     /// resident's reply to it is about the order its buttons name.
     pub async fn sent_payload(
         &self,
-        chat_id: i64,
-        message_id: i64,
+        chat_id: ChatId,
+        message_id: MessageId,
     ) -> Result<Option<crate::storage::Payload>> {
         sqlx::query(
             "SELECT payload FROM outbox WHERE chat_id = $1 AND message_id = $2

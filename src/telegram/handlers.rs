@@ -9,6 +9,7 @@ use crate::acts::whistle::{self, WhistleRequest, Whistled};
 use crate::acts::{may_note, notices, Actor, Ctx, Here, Outcome, Refusal, Result};
 use crate::domain::button::ButtonAction;
 use crate::domain::parse;
+use crate::domain::{ChatId, MessageId};
 use crate::domain::{EscalationReason, Lang, OrderId, OrderState, TransitionError};
 use crate::i18n::ids;
 use crate::render::{self, escape};
@@ -22,7 +23,7 @@ use super::{private, replies, stats_view, views};
 /// The message a message replies to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RepliedTo {
-    pub message_id: i64,
+    pub message_id: MessageId,
     pub from_bot: bool,
     pub from: Option<Actor>,
 }
@@ -31,9 +32,9 @@ pub struct RepliedTo {
 /// the edge, in `telegram::mod`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Incoming {
-    pub chat_id: i64,
+    pub chat_id: ChatId,
     pub group: bool,
-    pub message_id: i64,
+    pub message_id: MessageId,
     /// `None` for anonymous group admins and channels: not a person.
     pub from: Option<Actor>,
     pub text: String,
@@ -84,8 +85,8 @@ pub struct Mentioned {
 /// A button press.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Press {
-    pub chat_id: i64,
-    pub message_id: i64,
+    pub chat_id: ChatId,
+    pub message_id: MessageId,
     pub from: Actor,
     pub data: String,
 }
@@ -668,7 +669,7 @@ async fn reopen(
 /// A button press: the toast text to answer it with (answered at once by the caller).
 pub async fn on_press(ctx: &Ctx, press: &Press) -> Result<Option<String>> {
     // Private chats have positive ids, the same as the person's: a resident's buttons.
-    if press.chat_id > 0 {
+    if press.chat_id.0 > 0 {
         let toast = match ButtonAction::parse(&press.data) {
             Ok(a) => private::on_press(ctx, press.chat_id, press.from.id, &a).await?,
             Err(e) => {
@@ -770,7 +771,7 @@ pub async fn on_press(ctx: &Ctx, press: &Press) -> Result<Option<String>> {
 }
 
 /// The bot was added to a group: greet and explain /bind.
-pub async fn on_added(ctx: &Ctx, chat_id: i64) -> Result<()> {
+pub async fn on_added(ctx: &Ctx, chat_id: ChatId) -> Result<()> {
     let here = ctx.here(chat_id).await?;
     let text = match &here.scope {
         Some(s) => tr!(
@@ -784,7 +785,7 @@ pub async fn on_added(ctx: &Ctx, chat_id: i64) -> Result<()> {
 }
 
 /// Something went wrong that is not the person's fault: say so, politely.
-pub async fn on_failure(ctx: &Ctx, chat_id: i64, reply_to: Option<i64>) {
+pub async fn on_failure(ctx: &Ctx, chat_id: ChatId, reply_to: Option<MessageId>) {
     let lang = match ctx.store.load_org().await {
         Ok(org) => ctx
             .lang_of(&org, chat_id)

@@ -14,6 +14,7 @@ pub mod sender;
 pub mod stats_view;
 pub mod views;
 
+use crate::domain::{ChatId, MessageId};
 use std::time::Duration;
 
 use teloxide::payloads::{AnswerCallbackQuerySetters, GetUpdatesSetters, SetMyCommandsSetters};
@@ -108,14 +109,14 @@ pub fn incoming(m: &Message, bot_id: u64) -> Incoming {
         .collect();
     let text = text::normalize(raw);
     let reply_to = m.reply_to_message().map(|r| RepliedTo {
-        message_id: r.id.0 as i64,
+        message_id: MessageId(i64::from(r.id.0)),
         from_bot: r.from.as_ref().is_some_and(|u| u.id.0 == bot_id),
         from: r.from.as_ref().filter(|u| is_person(u)).map(sender),
     });
     Incoming {
-        chat_id: m.chat.id.0,
+        chat_id: ChatId(m.chat.id.0),
         group: !m.chat.is_private(),
-        message_id: m.id.0 as i64,
+        message_id: MessageId(i64::from(m.id.0)),
         from,
         text,
         reply_to,
@@ -141,8 +142,8 @@ pub fn incoming(m: &Message, bot_id: u64) -> Incoming {
 
 /// A chat id as logs show it: a group's id, but "private" for a private chat (a private
 /// chat's id is the person's Telegram id, which logs above debug never carry).
-pub fn chat_for_log(chat_id: i64) -> String {
-    if chat_id > 0 {
+pub fn chat_for_log(chat_id: ChatId) -> String {
+    if chat_id.0 > 0 {
         "private".to_string()
     } else {
         chat_id.to_string()
@@ -166,7 +167,7 @@ pub async fn handle(tg: &Telegram, ctx: &Ctx, update: &Update) {
             let joined =
                 !present(m.old_chat_member.status()) && present(m.new_chat_member.status());
             if !m.chat.is_private() && joined {
-                if let Err(e) = handlers::on_added(ctx, m.chat.id.0).await {
+                if let Err(e) = handlers::on_added(ctx, crate::domain::ChatId(m.chat.id.0)).await {
                     tracing::error!(error = %e, "greeting not queued");
                 }
             }
@@ -177,7 +178,13 @@ pub async fn handle(tg: &Telegram, ctx: &Ctx, update: &Update) {
 
 async fn on_message(tg: &Telegram, ctx: &Ctx, m: &Message) {
     if let Some(new) = m.migrate_to_chat_id() {
-        if let Err(e) = crate::acts::roster::migrate_chat(ctx, m.chat.id.0, new.0).await {
+        if let Err(e) = crate::acts::roster::migrate_chat(
+            ctx,
+            crate::domain::ChatId(m.chat.id.0),
+            crate::domain::ChatId(new.0),
+        )
+        .await
+        {
             tracing::error!(error = %e, "migration not recorded");
         }
         return;
@@ -221,8 +228,8 @@ async fn on_callback(tg: &Telegram, ctx: &Ctx, q: &teloxide::types::CallbackQuer
     // parsed strictly (`ButtonAction::parse`), stored nowhere, and cleaning it up could only
     // turn garbage into a button.
     let press = Press {
-        chat_id: msg.chat().id.0,
-        message_id: msg.id().0 as i64,
+        chat_id: ChatId(msg.chat().id.0),
+        message_id: MessageId(i64::from(msg.id().0)),
         from: sender(&q.from),
         data: data.clone(),
     };

@@ -9,6 +9,7 @@ use crate::acts::{notices, roster, Ctx, Result};
 use crate::domain::button::ButtonAction;
 use crate::domain::geo::Point;
 use crate::domain::resident::{Input, Place};
+use crate::domain::ChatId;
 use crate::i18n::ids;
 use crate::tr;
 
@@ -116,7 +117,7 @@ async fn group_only(ctx: &Ctx, inc: &Incoming, lang: crate::domain::Lang) -> Res
 /// A button press in a private chat: the toast.
 pub async fn on_press(
     ctx: &Ctx,
-    chat_id: i64,
+    chat_id: ChatId,
     user: crate::domain::TelegramUserId,
     action: &ButtonAction,
 ) -> Result<Option<String>> {

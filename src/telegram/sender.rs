@@ -3,6 +3,7 @@
 //! is followed, and permanent failures are recorded on the order's timeline instead of being
 //! retried forever.
 
+use crate::domain::{ChatId as DomainChatId, MessageId as DomainMessageId};
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -218,8 +219,8 @@ fn caption_of(caption: Option<&String>) -> Option<String> {
     }
 }
 
-fn reply_parameters(reply: Option<i64>) -> Option<ReplyParameters> {
-    let mid = reply.and_then(|m| i32::try_from(m).ok())?;
+fn reply_parameters(reply: Option<DomainMessageId>) -> Option<ReplyParameters> {
+    let mid = reply.and_then(|m| i32::try_from(m.0).ok())?;
     Some(ReplyParameters::new(MessageId(mid)).allow_sending_without_reply())
 }
 
@@ -229,8 +230,8 @@ async fn reply_target(
     store: &Store,
     row: &OutboxRow,
     reply_to_card: Option<OrderId>,
-    reply_to: Option<i64>,
-) -> Result<Option<i64>, Outcome> {
+    reply_to: Option<DomainMessageId>,
+) -> Result<Option<DomainMessageId>, Outcome> {
     let Some(order) = reply_to_card else {
         return Ok(reply_to);
     };
@@ -295,7 +296,7 @@ fn classify(e: RequestError, attempts: i64) -> Outcome {
 }
 
 async fn deliver(bot: &Bot, store: &Store, row: &OutboxRow) -> Outcome {
-    let chat = ChatId(row.chat_id);
+    let chat = ChatId(row.chat_id.0);
     match &row.payload {
         Payload::Send {
             html,
@@ -417,10 +418,10 @@ async fn deliver(bot: &Bot, store: &Store, row: &OutboxRow) -> Outcome {
                 Ok(r) => r,
                 Err(outcome) => return outcome,
             };
-            let Ok(source) = i32::try_from(*message_id) else {
+            let Ok(source) = i32::try_from(message_id.0) else {
                 return Outcome::Failed("message id out of range".into());
             };
-            let mut req = bot.copy_message(chat, ChatId(*from_chat), MessageId(source));
+            let mut req = bot.copy_message(chat, ChatId(from_chat.0), MessageId(source));
             if let Some(r) = reply_parameters(reply) {
                 req = req.reply_parameters(r);
             }
@@ -445,7 +446,7 @@ async fn deliver(bot: &Bot, store: &Store, row: &OutboxRow) -> Outcome {
                     }
                 }
             };
-            let Ok(mid) = i32::try_from(mid) else {
+            let Ok(mid) = i32::try_from(mid.0) else {
                 return Outcome::Failed("message id out of range".into());
             };
             let mut req = bot
@@ -460,7 +461,7 @@ async fn deliver(bot: &Bot, store: &Store, row: &OutboxRow) -> Outcome {
             }
         }
         Payload::ClearButtons { message_id, .. } => {
-            let Ok(mid) = i32::try_from(*message_id) else {
+            let Ok(mid) = i32::try_from(message_id.0) else {
                 return Outcome::Failed("message id out of range".into());
             };
             // Without reply_markup, Telegram removes the keyboard.
@@ -498,9 +499,9 @@ pub async fn deliver_round(
     for row in claimed {
         // An album of k photos is k messages to Telegram's flood control.
         let n = row.payload.messages_next();
-        let wait = pacer.wait_for(row.chat_id, row.priority, n, now);
+        let wait = pacer.wait_for(row.chat_id.0, row.priority, n, now);
         if wait.is_zero() {
-            pacer.record_n(row.chat_id, n, now);
+            pacer.record_n(row.chat_id.0, n, now);
             rows.push(row);
         } else {
             // Not yet: back to the queue, due when the chat's pace allows.
@@ -518,7 +519,7 @@ pub async fn deliver_round(
         if let Outcome::Retry { after_ms, error } = &outcome {
             if error == "429" {
                 let after = Duration::from_millis((*after_ms).max(0) as u64);
-                pacer.hold(row.chat_id, Instant::now() + after);
+                pacer.hold(row.chat_id.0, Instant::now() + after);
             }
         }
         // One row's bookkeeping failing must not strand the others: a message Telegram accepted
@@ -552,11 +553,11 @@ async fn settle_row(
         }
         Outcome::Migrated(new) => {
             tracing::info!(
-                old = row.chat_id,
+                old = row.chat_id.0,
                 new,
                 "chat moved to a supergroup; resending there"
             );
-            store.migrate_chat(row.chat_id, new).await?;
+            store.migrate_chat(row.chat_id, DomainChatId(new)).await?;
             store.outbox_retry(row.id, None, "migrated").await?;
         }
         Outcome::Failed(error) => {

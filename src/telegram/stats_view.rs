@@ -398,7 +398,7 @@ mod tests {
             html.contains("翠湖社区第0网格 &lt;&amp;&gt;"),
             "names are escaped"
         );
-        let out = notices::reply(-1, 1, html);
+        let out = notices::reply(crate::domain::ChatId(-1), crate::domain::MessageId(1), html);
         let Payload::Send { html, .. } = out.payload else {
             panic!("{out:?}")
         };

@@ -115,7 +115,10 @@ impl World {
     }
 
     async fn here(&self, chat: i64) -> Here {
-        self.ctx.here(chat).await.expect("here")
+        self.ctx
+            .here(gridwhistle::domain::ChatId(chat))
+            .await
+            .expect("here")
     }
 
     async fn whistle(&self, chat: i64, who: i64, text: &str) -> Whistled {
@@ -170,7 +173,7 @@ impl World {
                         let what = match (card, reply_to_card, reply_to) {
                             (Some(o), None, None) => What::Card(o),
                             (None, Some(o), None) => What::ReplyToCard(o),
-                            (None, None, Some(m)) => What::ReplyTo(m),
+                            (None, None, Some(m)) => What::ReplyTo(m.0),
                             (None, None, None) => What::Message,
                             other => panic!("a message of two kinds: {other:?}"),
                         };
@@ -181,9 +184,13 @@ impl World {
                         html,
                         buttons,
                     } => (What::Edit(order), html, buttons),
-                    Payload::ClearButtons { message_id, .. } => {
-                        (What::Clear { message_id }, String::new(), vec![])
-                    }
+                    Payload::ClearButtons { message_id, .. } => (
+                        What::Clear {
+                            message_id: message_id.0,
+                        },
+                        String::new(),
+                        vec![],
+                    ),
                     other @ (Payload::Photos { .. }
                     | Payload::Copy { .. }
                     | Payload::Upload { .. }) => {
@@ -191,7 +198,7 @@ impl World {
                     }
                 };
                 rows.push(Row {
-                    chat: r.chat_id,
+                    chat: r.chat_id.0,
                     what,
                     html,
                     data: buttons.into_iter().flatten().map(|b| b.data).collect(),
@@ -407,8 +414,12 @@ async fn a_whistle_in_a_grid_chat_creates_an_order_and_queues_its_card_for_the_g
     assert!(!card.html.contains(&mention(1004)), "{}", card.html);
     assert_eq!(card.data, vec!["r:1", "d:1"], "报到 and 已处置");
     assert_eq!(
-        w.ctx.store.card_message(OrderId(1), GRID).await.unwrap(),
-        Some(card.message_id),
+        w.ctx
+            .store
+            .card_message(OrderId(1), gridwhistle::domain::ChatId(GRID))
+            .await
+            .unwrap(),
+        Some(gridwhistle::domain::MessageId(card.message_id)),
         "the delivered card is where the order's card is"
     );
     let jobs = w.ctx.store.pending_jobs(OrderId(1)).await.unwrap();
@@ -1153,7 +1164,7 @@ async fn a_note_goes_on_the_timeline_and_is_confirmed_in_a_reply() {
         1003,
         id,
         NoteRequest {
-            message_id: 777,
+            message_id: gridwhistle::domain::MessageId(777),
             text: "  已到现场，正在清理  ".into(),
             location: None,
             has_photo: false,
@@ -1184,7 +1195,7 @@ async fn a_note_goes_on_the_timeline_and_is_confirmed_in_a_reply() {
         1003,
         id,
         NoteRequest {
-            message_id: 778,
+            message_id: gridwhistle::domain::MessageId(778),
             text: String::new(),
             location: None,
             has_photo: true,
@@ -1208,7 +1219,7 @@ async fn a_note_goes_on_the_timeline_and_is_confirmed_in_a_reply() {
         1003,
         id,
         NoteRequest {
-            message_id: 779,
+            message_id: gridwhistle::domain::MessageId(779),
             text: "   ".into(),
             location: None,
             has_photo: false,
@@ -1230,7 +1241,7 @@ async fn a_location_shared_on_an_order_without_a_place_becomes_its_place() {
         1002,
         id,
         NoteRequest {
-            message_id: 900,
+            message_id: gridwhistle::domain::MessageId(900),
             text: String::new(),
             location: Some((25.043214, 102.701234)),
             has_photo: false,
@@ -1267,7 +1278,7 @@ async fn a_location_shared_on_an_order_without_a_place_becomes_its_place() {
         1002,
         id,
         NoteRequest {
-            message_id: 901,
+            message_id: gridwhistle::domain::MessageId(901),
             text: String::new(),
             location: Some((25.1, 102.8)),
             has_photo: false,
@@ -1317,16 +1328,22 @@ async fn binding_a_chat_needs_the_right_to_the_unit_it_serves() {
             .chat_of(&Scope::Unit(UnitId::parse("cuihu").unwrap()))
             .await
             .unwrap(),
-        Some(COMMUNITY)
+        Some(gridwhistle::domain::ChatId(COMMUNITY))
     );
-    assert_eq!(w.ctx.store.chat_of(&grid).await.unwrap(), Some(GRID));
+    assert_eq!(
+        w.ctx.store.chat_of(&grid).await.unwrap(),
+        Some(gridwhistle::domain::ChatId(GRID))
+    );
 
     // By name, by its leader: the grid's chat is now NEW, the old one serves nothing.
     assert_eq!(
         w.bind(NEW, 1001, "翠湖社区第一网格").await,
         Bound::Bound(grid.clone())
     );
-    assert_eq!(w.ctx.store.chat_of(&grid).await.unwrap(), Some(NEW));
+    assert_eq!(
+        w.ctx.store.chat_of(&grid).await.unwrap(),
+        Some(gridwhistle::domain::ChatId(NEW))
+    );
     assert_eq!(w.here(NEW).await.scope, Some(grid.clone()));
     assert_eq!(w.here(GRID).await.scope, None);
     assert_eq!(
@@ -1536,9 +1553,18 @@ async fn a_chat_that_becomes_a_supergroup_keeps_its_binding_and_gets_its_live_ca
     assert_eq!(w.cancel(GRID, 1002, gone, "重复").await, Outcome::Done(()));
     w.drain().await;
 
-    roster::migrate_chat(&w.ctx, GRID, SUPER).await.unwrap();
+    roster::migrate_chat(
+        &w.ctx,
+        gridwhistle::domain::ChatId(GRID),
+        gridwhistle::domain::ChatId(SUPER),
+    )
+    .await
+    .unwrap();
     let grid = Scope::Unit(UnitId::parse("cuihu-1").unwrap());
-    assert_eq!(w.ctx.store.chat_of(&grid).await.unwrap(), Some(SUPER));
+    assert_eq!(
+        w.ctx.store.chat_of(&grid).await.unwrap(),
+        Some(gridwhistle::domain::ChatId(SUPER))
+    );
     assert_eq!(w.here(SUPER).await.scope, Some(grid));
     assert_eq!(w.here(GRID).await.scope, None);
 
@@ -1558,8 +1584,12 @@ async fn a_chat_that_becomes_a_supergroup_keeps_its_binding_and_gets_its_live_ca
         rows[0].html
     );
     assert_eq!(
-        w.ctx.store.card_message(live, SUPER).await.unwrap(),
-        Some(rows[0].message_id),
+        w.ctx
+            .store
+            .card_message(live, gridwhistle::domain::ChatId(SUPER))
+            .await
+            .unwrap(),
+        Some(gridwhistle::domain::MessageId(rows[0].message_id)),
         "later edits go to the new card"
     );
     // And they do.
@@ -1729,7 +1759,7 @@ async fn a_note_on_an_order_that_does_not_exist_is_refused_and_records_nothing()
             1003,
             OrderId(99),
             NoteRequest {
-                message_id: 5,
+                message_id: gridwhistle::domain::MessageId(5),
                 text: "现场已清理".into(),
                 location: None,
                 has_photo: false,
@@ -1790,9 +1820,16 @@ async fn a_whistle_whose_time_had_passed_keeps_the_default_deadlines_and_offers_
         let w = &w;
         async move {
             let here = w.here(GRID).await;
-            orders::set_resolve_due(&w.ctx, &here, &w.who(who), id, message_id, minutes)
-                .await
-                .expect("set resolve due")
+            orders::set_resolve_due(
+                &w.ctx,
+                &here,
+                &w.who(who),
+                id,
+                gridwhistle::domain::MessageId(message_id),
+                minutes,
+            )
+            .await
+            .expect("set resolve due")
         }
     };
     let m = next.timestamp() / 60;
@@ -1901,7 +1938,7 @@ async fn a_note_of_invisible_characters_records_nothing() {
     let id = w.new_order(GRID, 1002, "翠湖南路垃圾堆积").await;
     let before = w.events(id).await.len();
     let n = NoteRequest {
-        message_id: 5,
+        message_id: gridwhistle::domain::MessageId(5),
         text: "\u{200B}\u{FE0F}".into(),
         location: None,
         has_photo: false,
@@ -1918,7 +1955,13 @@ async fn a_card_not_yet_sent_when_its_chat_becomes_a_supergroup_goes_out_once() 
     const SUPER: i64 = -1002000000300;
     let live = w.new_order(GRID, 1002, "翠湖南路垃圾堆积").await;
     // The group moves before the sender delivered the card.
-    roster::migrate_chat(&w.ctx, GRID, SUPER).await.unwrap();
+    roster::migrate_chat(
+        &w.ctx,
+        gridwhistle::domain::ChatId(GRID),
+        gridwhistle::domain::ChatId(SUPER),
+    )
+    .await
+    .unwrap();
     let cards: Vec<_> = w
         .drain()
         .await

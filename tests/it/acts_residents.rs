@@ -176,18 +176,23 @@ impl World {
     }
 
     async fn here(&self, chat: i64) -> Here {
-        self.ctx.here(chat).await.expect("here")
+        self.ctx
+            .here(gridwhistle::domain::ChatId(chat))
+            .await
+            .expect("here")
     }
 
     /// A message from `who` in their private chat (Telegram language zh-hans).
     fn private(&self, who: (i64, &str, &str), input: Input, reply_to: Option<i64>) -> Private {
         Private {
-            chat_id: who.0,
-            message_id: self.next_message.fetch_add(1, Ordering::Relaxed),
+            chat_id: gridwhistle::domain::ChatId(who.0),
+            message_id: gridwhistle::domain::MessageId(
+                self.next_message.fetch_add(1, Ordering::Relaxed),
+            ),
             from: actor(who),
             language: Some("zh-hans".into()),
             input,
-            reply_to,
+            reply_to: reply_to.map(gridwhistle::domain::MessageId),
         }
     }
 
@@ -228,15 +233,33 @@ impl World {
         let (ctx, chat, user) = (&self.ctx, who.0, TelegramUserId(who.0));
         let toast = match action {
             ButtonAction::StartReport | ButtonAction::Dialogue { .. } => {
-                residents::on_dialogue_press(ctx, chat, user, action).await
+                residents::on_dialogue_press(ctx, gridwhistle::domain::ChatId(chat), user, action)
+                    .await
             }
             ButtonAction::PickUnit { version, unit } => {
-                residents::pick_unit(ctx, chat, user, *version, unit.clone()).await
+                residents::pick_unit(
+                    ctx,
+                    gridwhistle::domain::ChatId(chat),
+                    user,
+                    *version,
+                    unit.clone(),
+                )
+                .await
             }
             ButtonAction::UnitPage { version, page } => {
-                residents::pick_page(ctx, chat, user, *version, *page).await
+                residents::pick_page(
+                    ctx,
+                    gridwhistle::domain::ChatId(chat),
+                    user,
+                    *version,
+                    *page,
+                )
+                .await
             }
-            _ => residents::on_rating_press(ctx, chat, user, action).await,
+            _ => {
+                residents::on_rating_press(ctx, gridwhistle::domain::ChatId(chat), user, action)
+                    .await
+            }
         }
         .expect("press");
         (toast, self.drain().await)
@@ -337,7 +360,7 @@ impl World {
             for r in claimed {
                 store.outbox_sent(&r, Some(r.id.0)).await.expect("sent");
                 rows.push(Row {
-                    chat: r.chat_id,
+                    chat: r.chat_id.0,
                     payload: r.payload,
                     message_id: r.id.0,
                 });
@@ -375,9 +398,16 @@ impl World {
 
     async fn ask(&self, chat: i64, who: i64, id: OrderId, q: &str) -> (AskOutcome, Vec<Row>) {
         let here = self.here(chat).await;
-        let out = residents::ask(&self.ctx, &here, &self.member(who), id, q, 77)
-            .await
-            .expect("ask");
+        let out = residents::ask(
+            &self.ctx,
+            &here,
+            &self.member(who),
+            id,
+            q,
+            gridwhistle::domain::MessageId(77),
+        )
+        .await
+        .expect("ask");
         (out, self.drain().await)
     }
 }
@@ -439,7 +469,7 @@ async fn start_welcomes_in_the_telegram_language_with_a_report_button() {
         .expect("enrolled");
     assert_eq!(r.no, ResidentNo(1));
     assert_eq!(r.lang, Some(Lang::ZhHant));
-    assert_eq!(r.chat_id, Some(ZHOU.0));
+    assert_eq!(r.chat_id, Some(gridwhistle::domain::ChatId(ZHOU.0)));
     // /start alone opens no dialogue; the button does.
     assert_eq!(w.step(ZHOU).await, None);
     let (_, rows) = w.press(ZHOU, &ButtonAction::StartReport).await;
@@ -624,7 +654,7 @@ async fn a_point_routes_to_the_deepest_unit_and_a_grid_without_chat_to_its_commu
     assert!(w
         .ctx
         .store
-        .card_message(id2, WENLIN)
+        .card_message(id2, gridwhistle::domain::ChatId(WENLIN))
         .await
         .unwrap()
         .is_some());
@@ -731,7 +761,7 @@ async fn not_sure_of_the_grid_gives_the_community() {
     assert!(w
         .ctx
         .store
-        .card_message(o.id, CUIHU)
+        .card_message(o.id, gridwhistle::domain::ChatId(CUIHU))
         .await
         .unwrap()
         .is_some());

@@ -45,7 +45,11 @@ async fn bind_is_refused_to_a_stranger_a_plain_member_and_another_units_leader()
         );
     }
     assert_eq!(
-        w.store.chat(group.id).await.unwrap().and_then(|b| b.scope),
+        w.store
+            .chat(gridwhistle::domain::ChatId(group.id))
+            .await
+            .unwrap()
+            .and_then(|b| b.scope),
         None
     );
     assert_eq!(
@@ -74,7 +78,11 @@ async fn bind_by_the_units_grid_leader_or_an_admin_succeeds() {
     );
     assert_eq!(w.chat_of_unit("cuihu-2").await, Some(group.id));
     assert_eq!(
-        w.store.chat(group.id).await.unwrap().and_then(|b| b.scope),
+        w.store
+            .chat(gridwhistle::domain::ChatId(group.id))
+            .await
+            .unwrap()
+            .and_then(|b| b.scope),
         Some(Scope::Unit(UnitId::parse("cuihu-2").unwrap()))
     );
     // The chat now works: a whistle summons cuihu-2's sanitation worker.
@@ -88,7 +96,11 @@ async fn bind_by_the_units_grid_leader_or_an_admin_succeeds() {
     let answer = answer_to(&mut w, &other, &admin, "/bind water").await;
     assert_eq!(answer, "✅ 本群已绑定到 水务局。发送 /help 查看用法。");
     assert_eq!(
-        w.store.chat(other.id).await.unwrap().and_then(|b| b.scope),
+        w.store
+            .chat(gridwhistle::domain::ChatId(other.id))
+            .await
+            .unwrap()
+            .and_then(|b| b.scope),
         Some(Scope::Department(
             gridwhistle::domain::DepartmentId::parse("water").unwrap()
         ))

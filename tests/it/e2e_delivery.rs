@@ -135,7 +135,7 @@ async fn a_permanent_failure_is_recorded_on_the_timeline_not_retried_forever() {
     assert!(
         events
             .iter()
-            .any(|e| matches!(&e.kind, EventKind::DeliveryFailed { chat, .. } if *chat == grid.id)),
+            .any(|e| matches!(&e.kind, EventKind::DeliveryFailed { chat, .. } if *chat == gridwhistle::domain::ChatId(grid.id))),
         "{events:?}"
     );
     let sends = w.standin.calls_to("sendMessage").len();

@@ -78,13 +78,23 @@ async fn a_residents_photos_and_words_reach_the_grid_as_an_album_and_a_copy_repl
         &w,
         &[
             notices::photos(
-                grid.id,
+                gridwhistle::domain::ChatId(grid.id),
                 photos.clone(),
                 Some("📷 居民 #1 · <b>现场</b>".into()),
                 Some(order),
             ),
-            notices::copy(grid.id, who.id, said_id, Some(order)),
-            notices::photos(grid.id, vec![photos[0].clone()], None, Some(order)),
+            notices::copy(
+                gridwhistle::domain::ChatId(grid.id),
+                gridwhistle::domain::ChatId(who.id),
+                gridwhistle::domain::MessageId(said_id),
+                Some(order),
+            ),
+            notices::photos(
+                gridwhistle::domain::ChatId(grid.id),
+                vec![photos[0].clone()],
+                None,
+                Some(order),
+            ),
         ],
     )
     .await;
@@ -125,7 +135,12 @@ async fn twelve_photos_go_as_an_album_of_ten_then_one_of_two_and_a_long_caption_
     let long = "井盖".repeat(800);
     deliver(
         &w,
-        &[notices::photos(grid.id, twelve.clone(), Some(long), None)],
+        &[notices::photos(
+            gridwhistle::domain::ChatId(grid.id),
+            twelve.clone(),
+            Some(long),
+            None,
+        )],
     )
     .await;
     let sent = w.messages(&grid);
@@ -166,9 +181,10 @@ async fn an_album_of_three_in_a_group_counts_three_against_its_minute() {
     deliver(
         &w,
         &[
-            notices::photos(grid.id, photos, None, None).with_priority(Priority::Notice),
-            notices::send(grid.id, "第一条".into()),
-            notices::send(grid.id, "第二条".into()),
+            notices::photos(gridwhistle::domain::ChatId(grid.id), photos, None, None)
+                .with_priority(Priority::Notice),
+            notices::send(gridwhistle::domain::ChatId(grid.id), "第一条".into()),
+            notices::send(gridwhistle::domain::ChatId(grid.id), "第二条".into()),
         ],
     )
     .await;
@@ -200,7 +216,7 @@ async fn a_location_keyboard_is_shown_once_and_then_removed() {
     deliver(
         &w,
         &[notices::send_with_keyboard(
-            chat.id,
+            gridwhistle::domain::ChatId(chat.id),
             "请发送位置，或输入地址".into(),
             Keyboard::RequestLocation {
                 label: "📍 发送位置".into(),
@@ -223,7 +239,7 @@ async fn a_location_keyboard_is_shown_once_and_then_removed() {
     deliver(
         &w,
         &[notices::send_with_keyboard(
-            chat.id,
+            gridwhistle::domain::ChatId(chat.id),
             "收到位置".into(),
             Keyboard::Remove,
         )],
@@ -245,7 +261,7 @@ async fn a_location_keyboard_in_a_group_is_refused_and_recorded_not_retried() {
     deliver(
         &w,
         &[notices::send_with_keyboard(
-            grid.id,
+            gridwhistle::domain::ChatId(grid.id),
             "x".into(),
             Keyboard::RequestLocation {
                 label: "📍".into(),

@@ -86,7 +86,7 @@ async fn a_bot_killed_mid_burst_and_restarted_loses_nothing() {
                 .find(|p| p.telegram_id.0 == *user)
                 .unwrap();
             (
-                TgChat::new(u.chat_id.unwrap(), &u.name),
+                TgChat::new(u.chat_id.unwrap().0, &u.name),
                 TgUser::new(p.telegram_id.0, &p.name),
             )
         })

@@ -207,7 +207,7 @@ fn every_persisted_kind_reads_back_as_written() {
         },
         EventKind::Reminded { target: department },
         EventKind::DeliveryFailed {
-            chat: -100,
+            chat: gridwhistle::domain::ChatId(-100),
             reason: "Forbidden: bot was kicked".into(),
         },
     ];
@@ -236,7 +236,7 @@ fn an_outbox_row_kind_is_its_payload_op() {
             buttons: buttons.clone(),
             card: Some(OrderId(1)),
             reply_to_card: None,
-            reply_to: Some(3),
+            reply_to: Some(gridwhistle::domain::MessageId(3)),
             keyboard: None,
         },
         Payload::EditCard {
@@ -246,7 +246,7 @@ fn an_outbox_row_kind_is_its_payload_op() {
         },
         Payload::ClearButtons {
             order: OrderId(1),
-            message_id: 7,
+            message_id: gridwhistle::domain::MessageId(7),
         },
     ] {
         let json = serde_json::to_string(&p).unwrap();

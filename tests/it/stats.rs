@@ -455,10 +455,10 @@ async fn subtrees_departments_and_periods_count_only_their_own(db: &TestDb) {
 async fn an_uploaded_chart_is_claimed_with_its_bytes(db: &TestDb) {
     let png: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
     let out = Outgoing {
-        chat_id: -100,
+        chat_id: gridwhistle::domain::ChatId(-100),
         payload: Payload::Upload {
             caption: Some("📊 <b>华山街道</b>".into()),
-            reply_to: Some(7),
+            reply_to: Some(gridwhistle::domain::MessageId(7)),
             png: png.clone(),
         },
         priority: Priority::Answer,

@@ -21,7 +21,7 @@ fn t0() -> DateTime<Utc> {
 /// A message in `chat`: the order's card when `card` names one (first class), else an answer.
 fn send(chat: i64, text: &str, card: Option<OrderId>) -> Outgoing {
     Outgoing {
-        chat_id: chat,
+        chat_id: gridwhistle::domain::ChatId(chat),
         payload: Payload::Send {
             html: text.into(),
             buttons: vec![],
@@ -46,7 +46,7 @@ fn send_as(chat: i64, text: &str, p: Priority) -> Outgoing {
 /// A reply to the order's card in `chat` (a notice).
 fn reply_to_card(chat: i64, text: &str, order: OrderId) -> Outgoing {
     Outgoing {
-        chat_id: chat,
+        chat_id: gridwhistle::domain::ChatId(chat),
         payload: Payload::Send {
             html: text.into(),
             buttons: vec![],
@@ -62,7 +62,7 @@ fn reply_to_card(chat: i64, text: &str, order: OrderId) -> Outgoing {
 /// An edit of the order's card in `chat`.
 fn edit(chat: i64, text: &str, order: OrderId) -> Outgoing {
     Outgoing {
-        chat_id: chat,
+        chat_id: gridwhistle::domain::ChatId(chat),
         payload: Payload::EditCard {
             order,
             html: text.into(),
@@ -95,7 +95,7 @@ async fn drain(db: &TestDb, now: DateTime<Utc>) -> Vec<(i64, String)> {
         }
         for r in rows {
             mid += 1;
-            order.push((r.chat_id, text_of(&r).to_string()));
+            order.push((r.chat_id.0, text_of(&r).to_string()));
             db.store.outbox_sent(&r, Some(mid)).await.unwrap();
         }
     }
@@ -244,7 +244,10 @@ async fn chat_made_changes_survive_import_and_prune_removes_only_when_asked(db: 
 
     // a grid dropped from the file goes with --prune, and its chat loses the binding
     db.store
-        .bind_chat(-555, &Scope::Unit(UnitId::parse("yunda-1").unwrap()))
+        .bind_chat(
+            gridwhistle::domain::ChatId(-555),
+            &Scope::Unit(UnitId::parse("yunda-1").unwrap()),
+        )
         .await
         .unwrap();
     let smaller = parse_org(&HUASHAN.replace("id = \"yunda-1\"", "id = \"yunda-2\"")).unwrap();
@@ -257,25 +260,84 @@ async fn chat_made_changes_survive_import_and_prune_removes_only_when_asked(db: 
         ]
     );
     db.store.import_org(&smaller, true).await.unwrap();
-    assert_eq!(db.store.chat(-555).await.unwrap().unwrap().scope, None);
+    assert_eq!(
+        db.store
+            .chat(gridwhistle::domain::ChatId(-555))
+            .await
+            .unwrap()
+            .unwrap()
+            .scope,
+        None
+    );
 }
 
 async fn chats_bind_set_language_and_follow_a_supergroup_upgrade(db: &TestDb) {
     let grid = Scope::Unit(UnitId::parse("cuihu-1").unwrap());
-    assert_eq!(db.store.chat(-42).await.unwrap(), None);
-    db.store.bind_chat(-42, &grid).await.unwrap();
-    db.store.set_chat_locale(-42, Lang::En).await.unwrap();
-    let b = db.store.chat(-42).await.unwrap().unwrap();
+    assert_eq!(
+        db.store
+            .chat(gridwhistle::domain::ChatId(-42))
+            .await
+            .unwrap(),
+        None
+    );
+    db.store
+        .bind_chat(gridwhistle::domain::ChatId(-42), &grid)
+        .await
+        .unwrap();
+    db.store
+        .set_chat_locale(gridwhistle::domain::ChatId(-42), Lang::En)
+        .await
+        .unwrap();
+    let b = db
+        .store
+        .chat(gridwhistle::domain::ChatId(-42))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((b.scope, b.locale), (Some(grid.clone()), Some(Lang::En)));
-    db.store.migrate_chat(-42, -1009999).await.unwrap();
-    assert_eq!(db.store.chat(-42).await.unwrap(), None);
-    let b = db.store.chat(-1009999).await.unwrap().unwrap();
+    db.store
+        .migrate_chat(
+            gridwhistle::domain::ChatId(-42),
+            gridwhistle::domain::ChatId(-1009999),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        db.store
+            .chat(gridwhistle::domain::ChatId(-42))
+            .await
+            .unwrap(),
+        None
+    );
+    let b = db
+        .store
+        .chat(gridwhistle::domain::ChatId(-1009999))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((b.scope, b.locale), (Some(grid.clone()), Some(Lang::En)));
-    assert_eq!(db.store.chat_of(&grid).await.unwrap(), Some(-1009999));
+    assert_eq!(
+        db.store.chat_of(&grid).await.unwrap(),
+        Some(gridwhistle::domain::ChatId(-1009999))
+    );
     // binding another chat to the same unit moves the unit there
-    db.store.bind_chat(-77, &grid).await.unwrap();
-    assert_eq!(db.store.chat_of(&grid).await.unwrap(), Some(-77));
-    assert_eq!(db.store.chat(-1009999).await.unwrap().unwrap().scope, None);
+    db.store
+        .bind_chat(gridwhistle::domain::ChatId(-77), &grid)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.store.chat_of(&grid).await.unwrap(),
+        Some(gridwhistle::domain::ChatId(-77))
+    );
+    assert_eq!(
+        db.store
+            .chat(gridwhistle::domain::ChatId(-1009999))
+            .await
+            .unwrap()
+            .unwrap()
+            .scope,
+        None
+    );
 }
 
 async fn people_are_learned_and_found_by_username(db: &TestDb) {
@@ -448,8 +510,23 @@ async fn the_outbox_delivers_each_chat_in_order_and_never_twice(db: &TestDb) {
         "claimed rows are not handed out twice"
     );
     db.store.outbox_sent(&first[0], Some(55)).await.unwrap();
-    assert_eq!(db.store.order_of_card(-1, 55).await.unwrap(), Some(o.id));
-    assert_eq!(db.store.card_message(o.id, -1).await.unwrap(), Some(55));
+    assert_eq!(
+        db.store
+            .order_of_card(
+                gridwhistle::domain::ChatId(-1),
+                gridwhistle::domain::MessageId(55)
+            )
+            .await
+            .unwrap(),
+        Some(o.id)
+    );
+    assert_eq!(
+        db.store
+            .card_message(o.id, gridwhistle::domain::ChatId(-1))
+            .await
+            .unwrap(),
+        Some(gridwhistle::domain::MessageId(55))
+    );
     db.store
         .outbox_retry(first[1].id, Some(t0() + Duration::seconds(5)), "429")
         .await
@@ -672,7 +749,7 @@ async fn the_outbox_goes_class_by_class_and_in_order_within_a_class(db: &TestDb)
     let first = db.store.claim_outbox(t0(), 30_000, 10).await.unwrap();
     let got: Vec<(i64, &str, Priority)> = first
         .iter()
-        .map(|r| (r.chat_id, text_of(r), r.priority))
+        .map(|r| (r.chat_id.0, text_of(r), r.priority))
         .collect();
     assert_eq!(
         got,
@@ -879,7 +956,11 @@ async fn a_hint_goes_once_per_person_chat_and_kind_until_its_quiet_time_ends(db:
     let at = |m| t0() + Duration::minutes(m);
     let s = &db.store;
     assert!(s
-        .enqueue_throttled(&hint(-1), quiet(-1, 7, "unknown-command", at(0)), at(0))
+        .enqueue_throttled(
+            &hint(-1),
+            quiet(gridwhistle::domain::ChatId(-1), 7, "unknown-command", at(0)),
+            at(0)
+        )
         .await
         .unwrap());
     for (chat, person, kind, m, expected, why) in [
@@ -899,7 +980,11 @@ async fn a_hint_goes_once_per_person_chat_and_kind_until_its_quiet_time_ends(db:
         ),
     ] {
         let queued = s
-            .enqueue_throttled(&hint(chat), quiet(chat, person, kind, at(m)), at(m))
+            .enqueue_throttled(
+                &hint(chat),
+                quiet(gridwhistle::domain::ChatId(chat), person, kind, at(m)),
+                at(m),
+            )
             .await
             .unwrap();
         assert_eq!(queued, expected, "{why}");
@@ -910,7 +995,12 @@ async fn a_hint_goes_once_per_person_chat_and_kind_until_its_quiet_time_ends(db:
         "only what was queued"
     );
     // Two processes answering the same person at once: one hint.
-    let key = quiet(-3, 9, "unknown-command", at(10));
+    let key = quiet(
+        gridwhistle::domain::ChatId(-3),
+        9,
+        "unknown-command",
+        at(10),
+    );
     let (one, other) = (hint(-3), hint(-3));
     let (a, b) = tokio::join!(
         s.enqueue_throttled(&one, key, at(10)),
@@ -1148,22 +1238,36 @@ mod media {
             .await
             .unwrap();
         let photos = notices::photos(
-            -1,
+            gridwhistle::domain::ChatId(-1),
             vec!["AgAC-1".into(), "AgAC-2".into(), "AgAC-3".into()],
             Some("<b>现场</b> &amp; 照片".into()),
             Some(o.id),
         );
-        let copy = notices::copy(-1, 501, 12, Some(o.id));
+        let copy = notices::copy(
+            gridwhistle::domain::ChatId(-1),
+            gridwhistle::domain::ChatId(501),
+            gridwhistle::domain::MessageId(12),
+            Some(o.id),
+        );
         let ask = notices::send_with_keyboard(
-            501,
+            gridwhistle::domain::ChatId(501),
             "请发送位置".into(),
             Keyboard::RequestLocation {
                 label: "📍 发送位置".into(),
                 skip: Some("跳过".into()),
             },
         );
-        let remove = notices::send_with_keyboard(501, "收到".into(), Keyboard::Remove);
-        let private_photo = notices::photos(501, vec!["AgAC-9".into()], None, None);
+        let remove = notices::send_with_keyboard(
+            gridwhistle::domain::ChatId(501),
+            "收到".into(),
+            Keyboard::Remove,
+        );
+        let private_photo = notices::photos(
+            gridwhistle::domain::ChatId(501),
+            vec!["AgAC-9".into()],
+            None,
+            None,
+        );
         let written = [photos, copy, ask, remove, private_photo];
         db.store.enqueue(&written, t0()).await.unwrap();
         assert_eq!(
@@ -1192,7 +1296,7 @@ mod media {
         }
         let group: Vec<&Payload> = seen
             .iter()
-            .filter(|(c, _)| *c == -1)
+            .filter(|(c, _)| *c == gridwhistle::domain::ChatId(-1))
             .map(|(_, p)| p)
             .collect();
         assert_eq!(group.len(), 3);
@@ -1204,7 +1308,7 @@ mod media {
         assert_eq!(group[1].order(), Some(o.id));
         let private: Vec<&Payload> = seen
             .iter()
-            .filter(|(c, _)| *c == 501)
+            .filter(|(c, _)| *c == gridwhistle::domain::ChatId(501))
             .map(|(_, p)| p)
             .collect();
         assert_eq!(
@@ -1234,7 +1338,12 @@ mod media {
         let ids: Vec<String> = (1..=23).map(|i| format!("AgAC-{i}")).collect();
         db.store
             .enqueue(
-                &[notices::photos(-2, ids.clone(), Some("说明".into()), None)],
+                &[notices::photos(
+                    gridwhistle::domain::ChatId(-2),
+                    ids.clone(),
+                    Some("说明".into()),
+                    None,
+                )],
                 t0(),
             )
             .await
@@ -1306,7 +1415,10 @@ mod org_cache {
         // Another process sees the new member on its next read, not a stale copy.
         assert!(other.load_org().await.unwrap().memberships.contains(&m));
         db.store
-            .bind_chat(-777, &Scope::Unit(UnitId::parse("cuihu-2").unwrap()))
+            .bind_chat(
+                gridwhistle::domain::ChatId(-777),
+                &Scope::Unit(UnitId::parse("cuihu-2").unwrap()),
+            )
             .await
             .unwrap();
         let seen = other.load_org().await.unwrap();
@@ -1315,7 +1427,7 @@ mod org_cache {
             .iter()
             .find(|u| u.id.as_str() == "cuihu-2")
             .unwrap();
-        assert_eq!(unit.chat_id, Some(-777));
+        assert_eq!(unit.chat_id, Some(gridwhistle::domain::ChatId(-777)));
         assert!(other.unassign(&m).await.unwrap());
         assert!(!db.store.load_org().await.unwrap().memberships.contains(&m));
         // A person already known as they are costs no write: the version stays.

@@ -2,6 +2,7 @@
 //! routing (location → boundary, address → keywords, else the resident picks), "the same
 //! problem?", the summary with 确认 / 修改 / 取消, and the order it makes.
 
+use crate::domain::{ChatId, MessageId};
 use chrono::Duration;
 
 use super::relay::{answer_question, explain_not_solved};
@@ -62,7 +63,7 @@ pub async fn begin(ctx: &Ctx, p: &Private) -> Result<()> {
 }
 
 /// A reply to the resident's message, or (for a button press) a new message.
-fn answer(me: &Me, reply_to: Option<i64>, html: String) -> Outgoing {
+fn answer(me: &Me, reply_to: Option<MessageId>, html: String) -> Outgoing {
     match reply_to {
         Some(m) => notices::reply(me.chat_id, m, html),
         None => private(me.chat_id, html, vec![]),
@@ -70,7 +71,7 @@ fn answer(me: &Me, reply_to: Option<i64>, html: String) -> Outgoing {
 }
 
 /// Whether the resident may report once more today; else the polite refusal is queued.
-async fn within_limit(ctx: &Ctx, me: &Me, reply_to: Option<i64>) -> Result<bool> {
+async fn within_limit(ctx: &Ctx, me: &Me, reply_to: Option<MessageId>) -> Result<bool> {
     let max = i64::from(me.org.resident.reports_per_day);
     let since = ctx.now() - Duration::hours(24);
     if ctx
@@ -90,7 +91,7 @@ async fn within_limit(ctx: &Ctx, me: &Me, reply_to: Option<i64>) -> Result<bool>
 async fn fresh(
     ctx: &Ctx,
     me: &Me,
-    reply_to: Option<i64>,
+    reply_to: Option<MessageId>,
     link: Option<UnitId>,
     intro: Option<String>,
 ) -> Result<()> {
@@ -199,7 +200,7 @@ pub async fn message(ctx: &Ctx, p: &Private) -> Result<()> {
 
 /// The order a reply in a private chat is about: the bot's message it replies to named it
 /// in a button (a question, a resolution).
-async fn replied_order(ctx: &Ctx, chat: i64, message_id: i64) -> Result<Option<OrderId>> {
+async fn replied_order(ctx: &Ctx, chat: ChatId, message_id: MessageId) -> Result<Option<OrderId>> {
     let Some(crate::storage::Payload::Send { buttons, .. }) =
         ctx.store.sent_payload(chat, message_id).await?
     else {
@@ -225,7 +226,7 @@ fn is_skip(input: &Input) -> bool {
 }
 
 /// What the bot says about what a message added.
-fn acknowledge(me: &Me, reply_to: Option<i64>, added: &[Added]) -> Vec<Outgoing> {
+fn acknowledge(me: &Me, reply_to: Option<MessageId>, added: &[Added]) -> Vec<Outgoing> {
     let lang = me.lang;
     let mut lines = Vec::new();
     let mut place = false;
@@ -266,7 +267,7 @@ async fn advance(
     me: &Me,
     d: &mut Dialogue,
     version: i64,
-    reply_to: Option<i64>,
+    reply_to: Option<MessageId>,
 ) -> Result<Vec<Outgoing>> {
     let lang = me.lang;
     if d.step == Step::Collecting {
@@ -534,10 +535,10 @@ async fn pressed(ctx: &Ctx, me: &Me, version: i64) -> Result<Option<StoredDialog
 }
 
 /// The resident behind a press in their private chat.
-async fn presser(ctx: &Ctx, chat_id: i64, user: TelegramUserId) -> Result<Option<Me>> {
+async fn presser(ctx: &Ctx, chat_id: ChatId, user: TelegramUserId) -> Result<Option<Me>> {
     let p = Private {
         chat_id,
-        message_id: 0,
+        message_id: MessageId(0),
         from: crate::acts::Actor {
             id: user,
             name: String::new(),
@@ -554,7 +555,7 @@ async fn presser(ctx: &Ctx, chat_id: i64, user: TelegramUserId) -> Result<Option
 /// toast.
 pub async fn on_dialogue_press(
     ctx: &Ctx,
-    chat_id: i64,
+    chat_id: ChatId,
     user: TelegramUserId,
     action: &ButtonAction,
 ) -> Result<Option<String>> {
@@ -615,7 +616,7 @@ pub async fn on_dialogue_press(
 /// community, settles the unit; "not sure" among communities leaves it to the link's unit.
 pub async fn pick_unit(
     ctx: &Ctx,
-    chat_id: i64,
+    chat_id: ChatId,
     user: TelegramUserId,
     version: i64,
     unit: Option<UnitId>,
@@ -669,7 +670,7 @@ pub async fn pick_unit(
 /// Another page of the unit choice.
 pub async fn pick_page(
     ctx: &Ctx,
-    chat_id: i64,
+    chat_id: ChatId,
     user: TelegramUserId,
     version: i64,
     page: u32,
@@ -746,7 +747,7 @@ async fn confirm(ctx: &Ctx, me: &Me, d: Dialogue, version: i64) -> Result<Option
     let mut out = new_cards(ctx, org, &order, &events, None).await?;
     // The photos follow the card in every chat that shows it.
     if !order.photos.is_empty() {
-        let chats: Vec<i64> = out.iter().map(|o| o.chat_id).collect();
+        let chats: Vec<ChatId> = out.iter().map(|o| o.chat_id).collect();
         for chat in chats {
             let glang = ctx.lang_of(org, chat).await?;
             let view = crate::render::View {

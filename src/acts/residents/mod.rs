@@ -18,6 +18,7 @@ use crate::domain::button::ButtonAction;
 use crate::domain::org::Organisation;
 use crate::domain::resident::{Dialogue, Input};
 use crate::domain::{access, Lang, OrderState, ResidentNo, TelegramUserId, WhistleOrder};
+use crate::domain::{ChatId, MessageId};
 use crate::i18n::ids;
 use crate::render::{self, escape, Button, View};
 use crate::storage::{Forgotten, Outgoing, Payload, Priority, Resident, StoredDialogue};
@@ -26,20 +27,20 @@ use crate::tr;
 /// A message in a private chat, as the resident acts see it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Private {
-    pub chat_id: i64,
-    pub message_id: i64,
+    pub chat_id: ChatId,
+    pub message_id: MessageId,
     pub from: Actor,
     /// Telegram's `language_code` of the sender.
     pub language: Option<String>,
     pub input: Input,
     /// The bot's message this one replies to.
-    pub reply_to: Option<i64>,
+    pub reply_to: Option<MessageId>,
 }
 
 /// A resident, their chat and language: what every answer needs.
 pub(crate) struct Me {
     pub resident: Resident,
-    pub chat_id: i64,
+    pub chat_id: ChatId,
     pub lang: Lang,
     pub org: Organisation,
 }
@@ -88,7 +89,7 @@ pub(crate) async fn me(ctx: &Ctx, p: &Private) -> Result<Option<Me>> {
 }
 
 /// A resident's language: what they chose with /lang in their chat, else what Telegram said.
-async fn chat_lang(ctx: &Ctx, org: &Organisation, r: &Resident, chat: i64) -> Result<Lang> {
+async fn chat_lang(ctx: &Ctx, org: &Organisation, r: &Resident, chat: ChatId) -> Result<Lang> {
     Ok(match ctx.store.chat(chat).await?.and_then(|b| b.locale) {
         Some(l) => l,
         None => r.lang.unwrap_or(org.default_locale),
@@ -100,7 +101,7 @@ pub(crate) async fn reach(
     ctx: &Ctx,
     org: &Organisation,
     no: ResidentNo,
-) -> Result<Option<(i64, Lang)>> {
+) -> Result<Option<(ChatId, Lang)>> {
     let Some(r) = ctx.store.resident(no).await? else {
         return Ok(None);
     };
@@ -111,7 +112,7 @@ pub(crate) async fn reach(
 }
 
 /// A message to a private chat with inline buttons (an answer: class P1).
-pub(crate) fn private(chat_id: i64, html: String, buttons: Vec<Vec<Button>>) -> Outgoing {
+pub(crate) fn private(chat_id: ChatId, html: String, buttons: Vec<Vec<Button>>) -> Outgoing {
     let mut out = notices::send(chat_id, html).with_priority(Priority::Answer);
     if let Payload::Send { buttons: b, .. } = &mut out.payload {
         *b = buttons;
@@ -210,7 +211,7 @@ pub async fn cancel(ctx: &Ctx, p: &Private) -> Result<()> {
 }
 
 /// Ends the resident's dialogue, saying so (or that there was none).
-pub(crate) async fn end_dialogue(ctx: &Ctx, me: &Me, reply_to: i64) -> Result<()> {
+pub(crate) async fn end_dialogue(ctx: &Ctx, me: &Me, reply_to: MessageId) -> Result<()> {
     let lang = me.lang;
     match ctx.store.dialogue(me.resident.no).await? {
         Some(StoredDialogue { version, .. }) => {
@@ -260,7 +261,7 @@ pub async fn forget(ctx: &Ctx, p: &Private) -> Result<()> {
 }
 
 /// The `/forget` button: the resident's identity is removed; they are told what went.
-pub async fn forget_confirmed(ctx: &Ctx, chat_id: i64, user: TelegramUserId) -> Result<String> {
+pub async fn forget_confirmed(ctx: &Ctx, chat_id: ChatId, user: TelegramUserId) -> Result<String> {
     let org = ctx.store.load_org().await?;
     let Some(r) = ctx.store.resident_of_user(user).await? else {
         return Ok(tr!(org.default_locale, ids::RES_FORGET_NOTHING));

@@ -15,6 +15,7 @@ use crate::domain::{
     access, Event, EventKind, Lang, OrderId, OrderState, ResidentNo, TelegramUserId, WhistleOrder,
     Who,
 };
+use crate::domain::{ChatId, MessageId};
 use crate::i18n::{ids, level_name};
 use crate::render::{self, escape, Button, View};
 use crate::storage::Outgoing;
@@ -43,7 +44,7 @@ pub async fn ask(
     who: &Actor,
     id: OrderId,
     text: &str,
-    reply_to: i64,
+    reply_to: MessageId,
 ) -> Result<AskOutcome> {
     let org = &here.org;
     let Some(stored) = ctx.store.order(id).await? else {
@@ -235,7 +236,7 @@ pub(crate) async fn explain_not_solved(
 /// rating, answer, join) and `/forget`'s. Returns the toast.
 pub async fn on_rating_press(
     ctx: &Ctx,
-    chat_id: i64,
+    chat_id: ChatId,
     user: TelegramUserId,
     action: &ButtonAction,
 ) -> Result<Option<String>> {
@@ -244,7 +245,7 @@ pub async fn on_rating_press(
     }
     let p = Private {
         chat_id,
-        message_id: 0,
+        message_id: MessageId(0),
         from: Actor {
             id: user,
             name: String::new(),
@@ -412,7 +413,7 @@ fn notice(
     order: &WhistleOrder,
     history: &[Event],
     e: &Event,
-    chat: i64,
+    chat: ChatId,
     lang: Lang,
     first: bool,
 ) -> Vec<Outgoing> {
@@ -489,7 +490,7 @@ fn resolution_photos(history: &[Event]) -> Vec<String> {
 }
 
 /// "Is it solved? How satisfied are you?" with their buttons.
-fn rating_question(chat: i64, lang: Lang, id: OrderId, _first: bool) -> Outgoing {
+fn rating_question(chat: ChatId, lang: Lang, id: OrderId, _first: bool) -> Outgoing {
     let buttons = vec![
         vec![
             Button::new(tr!(lang, ids::RES_SOLVED_BUTTON), ButtonAction::Solved(id)),

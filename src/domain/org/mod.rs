@@ -10,6 +10,7 @@
 mod schema;
 mod validate;
 
+use crate::domain::ids::ChatId;
 use serde::{Deserialize, Serialize};
 
 use super::geo::Boundary;
@@ -32,7 +33,7 @@ pub struct Unit {
     pub name: String,
     /// Other names people use for it (e.g. "第一网格"), for whistles that name a grid.
     pub aliases: Vec<String>,
-    pub chat_id: Option<i64>,
+    pub chat_id: Option<ChatId>,
     /// The unit's area, for a resident's location (`boundary` or `boundary_file`).
     pub boundary: Option<Boundary>,
     /// Street names, lane numbers, buildings: a resident's typed address that contains one is
@@ -45,7 +46,7 @@ pub struct Department {
     pub id: DepartmentId,
     pub name: String,
     pub aliases: Vec<String>,
-    pub chat_id: Option<i64>,
+    pub chat_id: Option<ChatId>,
     /// Keywords that route a whistle to this department.
     pub handles: Vec<String>,
     pub durations: Durations,
@@ -55,7 +56,7 @@ pub struct Department {
 pub struct Alliance {
     pub id: AllianceId,
     pub name: String,
-    pub chat_id: Option<i64>,
+    pub chat_id: Option<ChatId>,
     pub parent: Option<UnitId>,
 }
 

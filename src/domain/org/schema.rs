@@ -5,6 +5,7 @@
 //! database or a chat. The `Clean` impls destructure each struct without `..`, so a field added
 //! to the schema does not compile until it is cleaned too.
 
+use crate::domain::ids::ChatId;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
@@ -205,7 +206,7 @@ pub(super) struct RawUnit {
     pub(super) name: String,
     #[serde(default)]
     pub(super) aliases: Vec<String>,
-    pub(super) chat_id: Option<i64>,
+    pub(super) chat_id: Option<ChatId>,
     /// One outer ring, `[longitude, latitude]` per corner.
     pub(super) boundary: Option<Spanned<Vec<Spanned<[f64; 2]>>>>,
     /// A GeoJSON file, relative to the organisation file.
@@ -221,7 +222,7 @@ pub(super) struct RawDepartment {
     pub(super) name: String,
     #[serde(default)]
     pub(super) aliases: Vec<String>,
-    pub(super) chat_id: Option<i64>,
+    pub(super) chat_id: Option<ChatId>,
     #[serde(default)]
     pub(super) handles: Vec<String>,
     pub(super) ack_within: Option<Spanned<String>>,
@@ -234,7 +235,7 @@ pub(super) struct RawDepartment {
 pub(super) struct RawAlliance {
     pub(super) id: Spanned<String>,
     pub(super) name: String,
-    pub(super) chat_id: Option<i64>,
+    pub(super) chat_id: Option<ChatId>,
     pub(super) parent: Option<Spanned<String>>,
 }
 
