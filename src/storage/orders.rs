@@ -544,9 +544,15 @@ impl Store {
         .iter()
         .map(|r| col(r, "order_id"))
         .collect::<Result<_>>()?;
+        self.orders_by_ids(&ids).await
+    }
+
+    /// The orders with these numbers, in that order (a number with no order is skipped): for
+    /// short lists a query found.
+    pub(crate) async fn orders_by_ids(&self, ids: &[i64]) -> Result<Vec<WhistleOrder>> {
         let mut out = Vec::new();
         for id in ids {
-            if let Some(o) = self.order(OrderId(id)).await? {
+            if let Some(o) = self.order(OrderId(*id)).await? {
                 out.push(o.order);
             }
         }

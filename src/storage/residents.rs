@@ -211,13 +211,7 @@ impl Store {
         .iter()
         .map(|r| col(r, "id"))
         .collect::<Result<_>>()?;
-        let mut out = Vec::new();
-        for id in ids {
-            if let Some(o) = self.order(OrderId(id)).await? {
-                out.push(o.order);
-            }
-        }
-        Ok(out)
+        self.orders_by_ids(&ids).await
     }
 
     /// Adds a follower; false when they followed (or reported) it already.

@@ -174,38 +174,18 @@ async fn answer_some(ctx: &Ctx, inc: &Incoming, html: Option<String>) -> Result<
 
 /// A message in any chat.
 pub async fn on_message(ctx: &Ctx, me: &Me, inc: &Incoming) -> Result<()> {
-    if !inc.group {
-        // A private chat: residents (and staff reporting as residents). Names met here are
-        // not learned for mentions.
-        if inc.forwarded {
-            return Ok(());
+    // A private chat: residents (and staff reporting as residents). Names met there are not
+    // learned for mentions, and someone else's words (a forward) are never a report.
+    if inc.group {
+        if let Some(from) = &inc.from {
+            ctx.learn(from).await?;
         }
-        use teloxide::utils::command::ParseError;
-        let text = inc.text.trim();
-        return match parse_command(text, &me.username) {
-            Ok(cmd) => private::on_message(ctx, inc, Some(cmd)).await,
-            Err(ParseError::WrongBotName(_)) => Ok(()),
-            Err(_) if text.starts_with('/') => {
-                let here = ctx.here(inc.chat_id).await?;
-                let cmd = text.split_whitespace().next().unwrap_or(text);
-                let html = tr!(
-                    here.lang,
-                    ids::UNKNOWN_COMMAND,
-                    command = escape(&render::clip(cmd, 60))
-                );
-                refuse(ctx, inc, ids::UNKNOWN_COMMAND, html).await
-            }
-            Err(_) => private::on_message(ctx, inc, None).await,
-        };
-    }
-    if let Some(from) = &inc.from {
-        ctx.learn(from).await?;
-    }
-    for m in &inc.text_mentions {
-        ctx.learn(&m.who).await?;
-    }
-    if let Some(RepliedTo { from: Some(f), .. }) = &inc.reply_to {
-        ctx.learn(f).await?;
+        for m in &inc.text_mentions {
+            ctx.learn(&m.who).await?;
+        }
+        if let Some(RepliedTo { from: Some(f), .. }) = &inc.reply_to {
+            ctx.learn(f).await?;
+        }
     }
     if inc.forwarded {
         return Ok(()); // someone else's words: never a whistle, a report or a note
@@ -213,7 +193,8 @@ pub async fn on_message(ctx: &Ctx, me: &Me, inc: &Incoming) -> Result<()> {
     use teloxide::utils::command::ParseError;
     let text = inc.text.trim();
     match parse_command(text, &me.username) {
-        Ok(cmd) => on_command(ctx, inc, cmd).await,
+        Ok(cmd) if inc.group => on_command(ctx, inc, cmd).await,
+        Ok(cmd) => private::on_message(ctx, inc, Some(cmd)).await,
         Err(ParseError::WrongBotName(_)) => Ok(()),
         Err(_) if text.starts_with('/') => {
             let here = ctx.here(inc.chat_id).await?;
@@ -225,7 +206,8 @@ pub async fn on_message(ctx: &Ctx, me: &Me, inc: &Incoming) -> Result<()> {
             );
             refuse(ctx, inc, ids::UNKNOWN_COMMAND, html).await
         }
-        Err(_) => on_plain(ctx, inc).await,
+        Err(_) if inc.group => on_plain(ctx, inc).await,
+        Err(_) => private::on_message(ctx, inc, None).await,
     }
 }
 

@@ -284,45 +284,36 @@ pub async fn on_rating_press(
         }
         _ if !first && !follower => stale(),
         ButtonAction::AnswerQuestion(o) if first => {
-            let mut d = match ctx.store.dialogue(no).await? {
-                Some(s) if !s.dialogue.expired(ctx.now()) => (Some(s.version), s.dialogue),
-                _ => (
-                    None,
-                    crate::domain::resident::Dialogue::new(ctx.now(), None),
-                ),
-            };
-            d.1.step = Step::Answering { order: *o };
-            d.1.updated_at = ctx.now();
-            let out = private(
-                me.chat_id,
-                tr!(lang, ids::RES_ANSWER_PROMPT, id = *o),
-                vec![],
-            );
-            save(ctx, &me, d.0, Some(&d.1), vec![out]).await?;
-            Ok(None)
+            let prompt = tr!(lang, ids::RES_ANSWER_PROMPT, id = *o);
+            wait_for(ctx, &me, Step::Answering { order: *o }, prompt).await
         }
         ButtonAction::Solved(_) => rate(ctx, &me, &order, Some(true), None, first).await,
         ButtonAction::NotSolved(o) if first => {
             if order.state != OrderState::Resolved {
                 return Ok(Some(tr!(lang, ids::RES_NOT_RESOLVED_NOW, id = *o)));
             }
-            let mut d = match ctx.store.dialogue(no).await? {
-                Some(s) if !s.dialogue.expired(ctx.now()) => (Some(s.version), s.dialogue),
-                _ => (
-                    None,
-                    crate::domain::resident::Dialogue::new(ctx.now(), None),
-                ),
-            };
-            d.1.step = Step::Explaining { order: *o };
-            d.1.updated_at = ctx.now();
-            let out = private(me.chat_id, tr!(lang, ids::RES_EXPLAIN_PROMPT), vec![]);
-            save(ctx, &me, d.0, Some(&d.1), vec![out]).await?;
-            Ok(None)
+            let prompt = tr!(lang, ids::RES_EXPLAIN_PROMPT);
+            wait_for(ctx, &me, Step::Explaining { order: *o }, prompt).await
         }
         ButtonAction::NotSolved(_) => rate(ctx, &me, &order, Some(false), None, false).await,
         ButtonAction::Rate(_, s) => rate(ctx, &me, &order, None, Some(*s), false).await,
         _ => stale(),
     }
+}
+
+/// The dialogue waits for the resident's next text (`step`), keeping a report being written;
+/// `prompt` says what to send.
+async fn wait_for(ctx: &Ctx, me: &Me, step: Step, prompt: String) -> Result<Option<String>> {
+    let now = ctx.now();
+    let (read, mut d) = match ctx.store.dialogue(me.resident.no).await? {
+        Some(s) if !s.dialogue.expired(now) => (Some(s.version), s.dialogue),
+        _ => (None, crate::domain::resident::Dialogue::new(now, None)),
+    };
+    d.step = step;
+    d.updated_at = now;
+    let out = private(me.chat_id, prompt, vec![]);
+    save(ctx, me, read, Some(&d), vec![out]).await?;
+    Ok(None)
 }
 
 /// Records a resident's answer on the timeline; the first reporter's "solved" closes a
