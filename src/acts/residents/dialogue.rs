@@ -7,20 +7,17 @@ use chrono::Duration;
 
 use super::relay::{answer_question, explain_not_solved};
 use super::{me, private, save, with_keyboard_removed, Me, Private};
-use crate::acts::whistle::{new_cards, new_order, read};
 use crate::acts::{notices, Ctx, Result};
 use crate::domain::button::{ButtonAction, DialogueStep};
 use crate::domain::duplicate::same_problem;
-use crate::domain::escalation::jobs_for;
 use crate::domain::geo::{self, Point};
 use crate::domain::org::Organisation;
-use crate::domain::plan::{self, Plan};
 use crate::domain::policy::Level;
 use crate::domain::resident::{Added, Dialogue, Input, Place, Step};
-use crate::domain::{Event, EventKind, OrderId, PartyTarget, TelegramUserId, UnitId, Who};
+use crate::domain::{OrderId, TelegramUserId, UnitId, Who};
 use crate::i18n::ids;
 use crate::render::{self, escape, Button};
-use crate::storage::{Keyboard, NewOrder, Outgoing, StoreError, StoredDialogue};
+use crate::storage::{Keyboard, Outgoing, StoredDialogue};
 use crate::tr;
 
 /// Units offered on one page of the choice.
@@ -71,7 +68,7 @@ fn answer(me: &Me, reply_to: Option<MessageId>, html: String) -> Outgoing {
 }
 
 /// Whether the resident may report once more today; else the polite refusal is queued.
-async fn within_limit(ctx: &Ctx, me: &Me, reply_to: Option<MessageId>) -> Result<bool> {
+pub(super) async fn within_limit(ctx: &Ctx, me: &Me, reply_to: Option<MessageId>) -> Result<bool> {
     let max = i64::from(me.org.resident.reports_per_day);
     let since = ctx.now() - Duration::hours(24);
     if ctx
@@ -576,7 +573,7 @@ pub async fn on_dialogue_press(
             let mut d = s.dialogue;
             match step {
                 DialogueStep::Confirm if d.step == Step::Confirming => {
-                    confirm(ctx, &me, d, s.version).await
+                    super::submit::confirm(ctx, &me, d, s.version).await
                 }
                 DialogueStep::Edit => {
                     d.text = None;
@@ -689,125 +686,6 @@ pub async fn pick_page(
     let out = prompt(ctx, &me, &d, s.version + 1).await?;
     save(ctx, &me, Some(s.version), Some(&d), vec![out]).await?;
     Ok(None)
-}
-
-/// 确认: the order is made in the grid's chat (or the nearest unit above with a chat), the
-/// dialogue ends in the same transaction, and the resident gets the number.
-async fn confirm(ctx: &Ctx, me: &Me, d: Dialogue, version: i64) -> Result<Option<String>> {
-    let lang = me.lang;
-    let org = &me.org;
-    if !within_limit(ctx, me, None).await? {
-        return Ok(None);
-    }
-    let Some(unit) = d
-        .unit
-        .as_ref()
-        .and_then(|u| geo::unit_with_chat(org, u))
-        .and_then(|u| org.unit(&u).cloned())
-    else {
-        let out = private(me.chat_id, tr!(lang, ids::RES_NO_UNIT_CHAT), vec![]);
-        save(ctx, me, Some(version), None, vec![out]).await?;
-        return Ok(None);
-    };
-    let now = ctx.now();
-    let text = d.text.clone().unwrap_or_default();
-    // The same keyword table as a group whistle picks the roles; a resident's words never
-    // make an order urgent or set its deadline.
-    let mut draft = read(org, &unit, &text, now);
-    draft.text = text.clone();
-    draft.urgent = false;
-    draft.due = None;
-    draft.due_note = None;
-    draft.location = d.place.as_ref().map(|p| match p {
-        Place::Address { text } => text.clone(),
-        Place::Point { at, label } => match label {
-            Some(l) => format!("{l} ({:.5}, {:.5})", at.lat, at.lon),
-            None => format!("{:.5}, {:.5}", at.lat, at.lon),
-        },
-    });
-    let plan =
-        plan::plan_whistle(org, TelegramUserId(0), &unit, &draft, None).unwrap_or_else(|_| Plan {
-            unit: unit.id.clone(),
-            level: unit.kind,
-            targets: vec![PartyTarget::DutyOfficers {
-                unit: unit.id.clone(),
-            }],
-        });
-    let id = ctx.store.reserve_order_id().await?;
-    let who = Who::Resident(me.resident.no);
-    let mut order = new_order(org, id, plan, &draft, who, now);
-    order.place = d.place.as_ref().and_then(Place::point);
-    order.photos = d.photos.clone();
-    let events = vec![Event {
-        order: id,
-        at: now,
-        actor: Some(who),
-        kind: EventKind::Created,
-    }];
-    let mut out = new_cards(ctx, org, &order, &events, None).await?;
-    // The photos follow the card in every chat that shows it.
-    if !order.photos.is_empty() {
-        let chats: Vec<ChatId> = out.iter().map(|o| o.chat_id).collect();
-        for chat in chats {
-            let glang = ctx.lang_of(org, chat).await?;
-            let view = crate::render::View {
-                org,
-                lang: glang,
-                now,
-            };
-            let caption = tr!(glang, ids::RES_PHOTOS_CAPTION, id = id, who = view.who(who));
-            out.push(notices::photos(
-                chat,
-                order.photos.clone(),
-                Some(caption),
-                Some(order.id),
-            ));
-        }
-    }
-    out.push(with_keyboard_removed(private(
-        me.chat_id,
-        tr!(lang, ids::RES_SUBMITTED, id = id),
-        vec![],
-    )));
-    let jobs = jobs_for(org, &order, &events);
-    let new = NewOrder {
-        order: &order,
-        events: &events,
-        out: &out,
-        jobs: &jobs,
-    };
-    match ctx
-        .store
-        .create_resident_order(me.resident.no, version, new)
-        .await
-    {
-        Ok(()) => {}
-        // Confirmed twice at once: the other press made the order.
-        Err(StoreError::Conflict) => return Ok(Some(tr!(lang, ids::RES_STALE))),
-        Err(e) => return Err(e),
-    }
-    tracing::info!(order = id.0, unit = %order.unit, "resident report");
-    ctx.saved();
-    Ok(Some(tr!(lang, ids::RES_SUBMITTED_TOAST, id = id)))
-}
-
-/// A resident joins an order as the same problem: a follower, told of it from now on.
-pub(crate) async fn join(ctx: &Ctx, me: &Me, order: OrderId) -> Result<Option<String>> {
-    let lang = me.lang;
-    let now = ctx.now();
-    let event = Event {
-        order,
-        at: now,
-        actor: Some(Who::Resident(me.resident.no)),
-        kind: EventKind::Followed,
-    };
-    let out = private(me.chat_id, tr!(lang, ids::RES_JOINED, id = order), vec![]);
-    let joined = ctx
-        .store
-        .add_follower(order, me.resident.no, &[event], &[out], now)
-        .await?;
-    ctx.wake.notify_one();
-    Ok((!joined).then(|| tr!(lang, ids::RES_JOINED, id = order)))
 }
 
 #[cfg(test)]

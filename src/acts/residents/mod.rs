@@ -9,6 +9,7 @@
 
 mod dialogue;
 mod relay;
+mod submit;
 
 pub use dialogue::{begin, message, on_dialogue_press, pick_page, pick_unit, start};
 pub use relay::{ask, block, on_rating_press, resident_notices, unblock, AskOutcome, BlockOutcome};

@@ -3,7 +3,7 @@
 //! cancelled), "is it solved?" and "how satisfied are you?", followers, and blocks. The group
 //! only ever sees "居民 #k".
 
-use super::dialogue::join;
+use super::submit::join;
 use super::{private, reach, save, Me, Private};
 use crate::acts::orders::{reopen_as, visible};
 use crate::acts::{apply, may_note, notices, Actor, Ctx, Here, Outcome, Result};
