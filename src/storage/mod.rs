@@ -11,6 +11,7 @@ mod jobs;
 mod orders;
 mod org;
 mod outbox;
+mod people;
 mod residents;
 mod stats;
 

@@ -7,6 +7,7 @@
 //! storage imports an `Organisation` that is already known to be consistent, so a broken file
 //! never writes half of itself.
 
+mod policy_file;
 mod schema;
 mod validate;
 
