@@ -12,6 +12,7 @@ mod orders;
 mod org;
 mod outbox;
 mod residents;
+mod seed;
 mod stats;
 
 use chrono::{DateTime, TimeZone, Utc};
