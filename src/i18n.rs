@@ -477,6 +477,8 @@ ids! {
     DEMO_RES_ASK = "demo-res-ask",
     DEMO_RES_ANSWER = "demo-res-answer",
     DEMO_RES_DONE = "demo-res-done",
+    DEMO_HISTORY = "demo-history",
+    DEMO_CHART_FILE = "demo-chart-file",
     LIST_SEP = "list-sep",
     NOTE_SUFFIX = "note-suffix",
     WHY_NOT_REPORTED = "why-not-reported",

@@ -13,6 +13,7 @@ mod org;
 mod outbox;
 mod people;
 mod residents;
+mod seed;
 mod stats;
 
 use chrono::{DateTime, TimeZone, Utc};

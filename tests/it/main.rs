@@ -5,6 +5,7 @@
 mod acts;
 mod acts_residents;
 mod cli;
+mod demo_stats;
 mod e2e;
 mod e2e_bad_input;
 mod e2e_binding;
