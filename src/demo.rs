@@ -1,6 +1,8 @@
 //! `gridwhistle demo`: the real bot against an in-process Bot API stand-in, on the example
 //! organisation and a temporary SQLite database, playing a scripted scenario and printing the
-//! chats as people would read them. No token, no network.
+//! chats as people would read them. No token, no network. After three played scenes, a month
+//! of history (November 2026) is seeded through storage, and the sub-district's duty officer
+//! asks for the figures and the ranking; the chart is written to `chart_path`.
 
 use std::path::PathBuf;
 
@@ -444,7 +446,6 @@ async fn seed_history(w: &Sandbox, until: DateTime<Utc>) -> anyhow::Result<usize
             made += 1;
         }
     }
-    let _ = store;
     Ok(made)
 }
 
@@ -488,7 +489,7 @@ async fn seed_order(
             }
         })
         .collect();
-    let mut order = WhistleOrder {
+    let order = WhistleOrder {
         id: w.store.reserve_order_id().await?,
         unit: UnitId::checked(grid.id),
         text: TEXTS[dice.below(TEXTS.len() as u64) as usize].to_owned(),
@@ -504,7 +505,6 @@ async fn seed_order(
         place: None,
         photos: Vec::new(),
     };
-    order.state = OrderState::Open;
     let created = vec![Event {
         order: order.id,
         at,
@@ -617,11 +617,6 @@ async fn seed_order(
                     due + dice.minutes(5, 120)
                 } else {
                     t + dice.minutes(2, 50)
-                };
-                let r = if r > due && r < due + Duration::minutes(1) {
-                    due
-                } else {
-                    r
                 };
                 p.report(i, liaison, r).await?;
                 last = last.max(r);
