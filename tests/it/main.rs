@@ -6,6 +6,7 @@ mod acts;
 mod acts_residents;
 mod cli;
 mod e2e;
+mod e2e_alliances;
 mod e2e_bad_input;
 mod e2e_binding;
 mod e2e_close;
