@@ -242,6 +242,7 @@ pub async fn report(
             Figures {
                 unit: root.clone(),
                 department: Some(d.id.clone()),
+                alliance: None,
             },
         ));
     }
@@ -364,6 +365,7 @@ pub fn org_problem_text(lang: Lang, p: &OrgProblem) -> String {
         OrgProblem::UnknownUnit { id } => tr!(lang, ids::ORG_UNKNOWN_UNIT, id = id),
         OrgProblem::UnknownDepartment { id } => tr!(lang, ids::ORG_UNKNOWN_DEPARTMENT, id = id),
         OrgProblem::MemberScope => tr!(lang, ids::ORG_MEMBER_SCOPE),
+        OrgProblem::UnknownAlliance { id } => tr!(lang, ids::ORG_UNKNOWN_ALLIANCE, id = id),
         OrgProblem::BadDuration { value } => tr!(lang, ids::ORG_BAD_DURATION, value = value),
         OrgProblem::BadTimezone { value } => tr!(lang, ids::ORG_BAD_TIMEZONE, value = value),
         OrgProblem::BadLocale { value } => tr!(lang, ids::ORG_BAD_LOCALE, value = value),

@@ -319,6 +319,7 @@ ids! {
     ORG_UNKNOWN_UNIT = "org-unknown-unit",
     ORG_UNKNOWN_DEPARTMENT = "org-unknown-department",
     ORG_MEMBER_SCOPE = "org-member-scope",
+    ORG_UNKNOWN_ALLIANCE = "org-unknown-alliance",
     ORG_BAD_DURATION = "org-bad-duration",
     ORG_BAD_TIMEZONE = "org-bad-timezone",
     ORG_BAD_LOCALE = "org-bad-locale",

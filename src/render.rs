@@ -396,6 +396,9 @@ impl View<'_> {
             PartyTarget::Department { department } => {
                 escape(&self.org.scope_name(&Scope::Department(department.clone())))
             }
+            PartyTarget::Alliance { alliance } => {
+                escape(&self.org.scope_name(&Scope::Alliance(alliance.clone())))
+            }
         }
     }
 

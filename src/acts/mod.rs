@@ -324,7 +324,7 @@ pub(crate) fn not_summoned(
         .iter()
         .filter(|m| match &m.scope {
             Scope::Unit(u) => org.is_within(&order.unit, u) || org.is_within(u, &order.unit),
-            Scope::Department(_) => true,
+            Scope::Department(_) | Scope::Alliance(_) => true,
         })
         .map(|m| m.role.clone())
         .collect();

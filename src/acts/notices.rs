@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use super::{Ctx, Result};
 use crate::domain::button::ButtonAction;
 use crate::domain::escalation::overdue_parties;
-use crate::domain::org::Organisation;
-use crate::domain::parse::{self, DepartmentRef, ParseContext};
+use crate::domain::org::{Organisation, Unit};
+use crate::domain::parse::{self, AllianceRef, DepartmentRef, ParseContext};
 use crate::domain::policy::Level;
 use crate::domain::role::DUTY_OFFICER;
 use crate::domain::{
@@ -157,11 +157,12 @@ fn party_scope(target: &PartyTarget) -> Scope {
             Scope::Unit(unit.clone())
         }
         PartyTarget::Department { department } => Scope::Department(department.clone()),
+        PartyTarget::Alliance { alliance } => Scope::Alliance(alliance.clone()),
     }
 }
 
 /// The chats an order's card belongs in: its unit's chat, and the chat of every summoned
-/// party's unit or department, in that order, without repeats.
+/// party's unit, department or alliance unit, in that order, without repeats.
 pub async fn card_chats(ctx: &Ctx, order: &WhistleOrder) -> Result<Vec<ChatId>> {
     let scopes = std::iter::once(Scope::Unit(order.unit.clone()))
         .chain(order.parties.iter().map(|p| party_scope(&p.target)));
@@ -362,6 +363,23 @@ pub fn department_refs(org: &Organisation) -> Vec<DepartmentRef> {
         .collect()
 }
 
+/// The alliance units a whistle in the chat of `unit` may name (community, sub-district and
+/// district chats; none in a grid's), as the whistle parser matches them.
+pub fn alliance_refs(org: &Organisation, unit: &Unit) -> Vec<AllianceRef> {
+    if unit.kind == Level::Grid {
+        return Vec::new();
+    }
+    org.alliances_for(&unit.id)
+        .into_iter()
+        .map(|a| AllianceRef {
+            id: a.id.to_string(),
+            names: std::iter::once(a.name.clone())
+                .chain(a.aliases.iter().cloned())
+                .collect(),
+        })
+        .collect()
+}
+
 /// Buttons to whistle departments from an escalated order: those its text points to (by name
 /// or `handles`), or every department when it points to none. Already summoned ones are left out.
 pub fn department_buttons(
@@ -376,6 +394,7 @@ pub fn department_buttons(
         roles: &catalog,
         departments: &departments,
         match_departments: true,
+        alliances: &[],
         grids: &[],
         keywords: &keywords,
         tz: org.timezone,

@@ -21,7 +21,7 @@ pub enum Bound {
     Bound(Scope),
 }
 
-/// `/bind <unit-or-department id or name>`.
+/// `/bind <unit, department or alliance unit: id or name>`.
 pub async fn bind(ctx: &Ctx, here: &Here, who: &Actor, key: &str) -> Result<Bound> {
     let key = key.trim();
     if key.is_empty() {
@@ -38,6 +38,14 @@ pub async fn bind(ctx: &Ctx, here: &Here, who: &Actor, key: &str) -> Result<Boun
                 .iter()
                 .find(|d| d.id.as_str() == key || d.name == key)
                 .map(|d| Scope::Department(d.id.clone()))
+        })
+        .or_else(|| {
+            org.alliances
+                .iter()
+                .find(|a| {
+                    a.id.as_str() == key || a.name == key || a.aliases.iter().any(|n| n == key)
+                })
+                .map(|a| Scope::Alliance(a.id.clone()))
         });
     let Some(scope) = scope else {
         return Ok(Bound::Unknown(key.to_string()));

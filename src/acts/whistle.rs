@@ -89,6 +89,7 @@ pub(crate) fn read(
         roles: &catalog,
         departments: &departments,
         match_departments: matches!(unit.kind, Level::Subdistrict | Level::District),
+        alliances: &super::notices::alliance_refs(org, unit),
         grids: &grids,
         keywords: &keywords,
         tz: org.timezone,

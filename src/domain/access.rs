@@ -23,7 +23,7 @@ pub struct Summoned {
 }
 
 /// Who a party summons: the role's holders, or (the one vacancy rule) the unit's grid leaders
-/// when nobody holds it; a department's liaisons; a unit's duty officers.
+/// when nobody holds it; a department's or alliance unit's liaisons; a unit's duty officers.
 pub fn summoned(org: &Organisation, party: &PartyTarget) -> Summoned {
     let (people, vacant) = match party {
         PartyTarget::Role { unit, role } => {
@@ -46,6 +46,10 @@ pub fn summoned(org: &Organisation, party: &PartyTarget) -> Summoned {
             ),
             false,
         ),
+        PartyTarget::Alliance { alliance } => (
+            org.holders(&Scope::Alliance(alliance.clone()), &RoleId::new(LIAISON)),
+            false,
+        ),
     };
     Summoned { people, vacant }
 }
@@ -66,12 +70,16 @@ pub fn visible_in(org: &Organisation, scope: &Scope, order: &WhistleOrder) -> bo
                     PartyTarget::Role { unit, .. } | PartyTarget::DutyOfficers { unit } => {
                         org.is_within(unit, u)
                     }
-                    PartyTarget::Department { .. } => false,
+                    PartyTarget::Department { .. } | PartyTarget::Alliance { .. } => false,
                 })
         }
         Scope::Department(d) => order.parties.iter().any(
             |p| matches!(&p.target, PartyTarget::Department { department } if department == d),
         ),
+        Scope::Alliance(a) => order
+            .parties
+            .iter()
+            .any(|p| matches!(&p.target, PartyTarget::Alliance { alliance } if alliance == a)),
     }
 }
 
@@ -111,7 +119,7 @@ pub fn can_whistle(org: &Organisation, person: TelegramUserId, scope: &Scope) ->
     org.is_admin(person)
         || match scope {
             Scope::Unit(u) => org.is_member_within(person, u),
-            Scope::Department(d) => org.holds(person, &Scope::Department(d.clone()), LIAISON),
+            Scope::Department(_) | Scope::Alliance(_) => org.holds(person, scope, LIAISON),
         }
 }
 
@@ -137,7 +145,7 @@ pub fn can_manage_roster(org: &Organisation, person: TelegramUserId, scope: &Sco
     org.is_admin(person)
         || match scope {
             Scope::Unit(u) => leads(org, person, u),
-            Scope::Department(d) => org.holds(person, &Scope::Department(d.clone()), LIAISON),
+            Scope::Department(_) | Scope::Alliance(_) => org.holds(person, scope, LIAISON),
         }
 }
 

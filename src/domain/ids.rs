@@ -144,14 +144,17 @@ str_id!(
 pub enum Scope {
     Unit(UnitId),
     Department(DepartmentId),
+    /// An alliance unit (联盟单位): whistled like a department, its members report as liaisons.
+    Alliance(AllianceId),
 }
 
 impl Scope {
-    /// `("unit", id)` or `("department", id)`, as stored.
+    /// `("unit", id)`, `("department", id)` or `("alliance", id)`, as stored.
     pub fn parts(&self) -> (&'static str, &str) {
         match self {
             Scope::Unit(u) => ("unit", u.as_str()),
             Scope::Department(d) => ("department", d.as_str()),
+            Scope::Alliance(a) => ("alliance", a.as_str()),
         }
     }
 
@@ -159,6 +162,7 @@ impl Scope {
         match kind {
             "unit" => Some(Scope::Unit(UnitId::checked(id))),
             "department" => Some(Scope::Department(DepartmentId::checked(id))),
+            "alliance" => Some(Scope::Alliance(AllianceId::checked(id))),
             _ => None,
         }
     }

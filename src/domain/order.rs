@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::geo::Point;
-use super::ids::{DepartmentId, OrderId, ResidentNo, TelegramUserId, UnitId};
+use super::ids::{AllianceId, DepartmentId, OrderId, ResidentNo, TelegramUserId, UnitId};
 use super::policy::Level;
 use super::resident::Satisfaction;
 use super::role::RoleId;
@@ -59,9 +59,20 @@ impl OrderState {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PartyTarget {
-    Role { unit: UnitId, role: RoleId },
-    DutyOfficers { unit: UnitId },
-    Department { department: DepartmentId },
+    Role {
+        unit: UnitId,
+        role: RoleId,
+    },
+    DutyOfficers {
+        unit: UnitId,
+    },
+    Department {
+        department: DepartmentId,
+    },
+    /// An alliance unit (联盟单位), summoned like a department.
+    Alliance {
+        alliance: AllianceId,
+    },
 }
 
 /// A party's report for duty.

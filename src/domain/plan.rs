@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::access;
-use super::ids::{DepartmentId, TelegramUserId, UnitId};
+use super::ids::{AllianceId, DepartmentId, TelegramUserId, UnitId};
 use super::order::PartyTarget;
 use super::org::{Organisation, Unit};
 use super::parse::{Draft, RoleSource};
@@ -24,15 +24,16 @@ pub struct Plan {
 pub enum PlanRefusal {
     /// Whistling district departments is the duty officers' (and admins') call.
     DepartmentsNotAllowed,
-    /// A whistle at the sub-district or district names no department.
+    /// A whistle at the sub-district or district names no department (nor alliance unit).
     NameADepartment,
 }
 
 /// Plans a whistle by `whistler` in the chat of `unit`:
 /// - in a grid, the roles the text names (or its keywords point to);
 /// - in a community, the roles in the grid the text names (or `grid`, the grid of an order the
-///   text refers to), else the community's own duty officers;
-/// - at the sub-district or district, the departments the text names.
+///   text refers to), else the community's own duty officers; and the alliance units the text
+///   names (then instead of the duty officers);
+/// - at the sub-district or district, the departments and alliance units the text names.
 pub fn plan_whistle(
     org: &Organisation,
     whistler: TelegramUserId,
@@ -50,6 +51,13 @@ pub fn plan_whistle(
             })
             .collect()
     };
+    let alliances: Vec<PartyTarget> = draft
+        .alliances
+        .iter()
+        .map(|a| PartyTarget::Alliance {
+            alliance: AllianceId::checked(a.clone()),
+        })
+        .collect();
     match unit.kind {
         Level::Grid => Ok(Plan {
             unit: unit.id.clone(),
@@ -60,9 +68,14 @@ pub fn plan_whistle(
             let grid = draft.grid.clone().map(UnitId::checked).or(referenced_grid);
             match grid {
                 Some(g) if draft.role_source != RoleSource::None => Ok(Plan {
-                    targets: roles_in(&g),
+                    targets: roles_in(&g).into_iter().chain(alliances).collect(),
                     unit: g,
                     level: Level::Grid,
+                }),
+                _ if !alliances.is_empty() => Ok(Plan {
+                    unit: unit.id.clone(),
+                    level: Level::Community,
+                    targets: alliances,
                 }),
                 _ => Ok(Plan {
                     unit: unit.id.clone(),
@@ -77,7 +90,7 @@ pub fn plan_whistle(
             if !access::can_whistle_departments(org, whistler, &unit.id) {
                 return Err(PlanRefusal::DepartmentsNotAllowed);
             }
-            if draft.departments.is_empty() {
+            if draft.departments.is_empty() && alliances.is_empty() {
                 return Err(PlanRefusal::NameADepartment);
             }
             Ok(Plan {
@@ -89,6 +102,7 @@ pub fn plan_whistle(
                     .map(|d| PartyTarget::Department {
                         department: DepartmentId::checked(d.clone()),
                     })
+                    .chain(alliances)
                     .collect(),
             })
         }
@@ -162,6 +176,7 @@ mod tests {
             roles: roles.iter().map(|r| RoleId::new(*r)).collect(),
             role_source: source,
             departments: departments.iter().map(|d| d.to_string()).collect(),
+            alliances: Vec::new(),
             grid: None,
             urgent: false,
             due: None,
@@ -170,6 +185,122 @@ mod tests {
             order_ref_text: None,
             due_note: None,
         }
+    }
+
+    fn alliance(id: &str) -> PartyTarget {
+        PartyTarget::Alliance {
+            alliance: AllianceId::checked(id),
+        }
+    }
+
+    #[test]
+    fn alliance_units_are_whistled_like_departments() {
+        let org = org();
+        let unit = |id: &str| org.unit(&UnitId::checked(id)).unwrap().clone();
+        let p = TelegramUserId;
+        let with = |d: Draft, alliances: &[&str]| Draft {
+            alliances: alliances.iter().map(|a| a.to_string()).collect(),
+            ..d
+        };
+        let mut grid_and_alliance = with(
+            draft(&["sanitation"], RoleSource::Named, &[]),
+            &["yunnan-university"],
+        );
+        grid_and_alliance.grid = Some("cuihu-2".into());
+        type Case = (
+            &'static str,
+            Result<Plan, PlanRefusal>,
+            Result<Plan, PlanRefusal>,
+        );
+        let cases: Vec<Case> = vec![
+            (
+                "community naming an alliance: the alliance instead of the duty officers",
+                plan_whistle(
+                    &org,
+                    p(1100),
+                    &unit("cuihu"),
+                    &with(draft(&[], RoleSource::None, &[]), &["yunnan-university"]),
+                    None,
+                ),
+                Ok(Plan {
+                    unit: UnitId::checked("cuihu"),
+                    level: Level::Community,
+                    targets: vec![alliance("yunnan-university")],
+                }),
+            ),
+            (
+                "community naming a grid's role and an alliance: both, at grid level",
+                plan_whistle(&org, p(1100), &unit("cuihu"), &grid_and_alliance, None),
+                Ok(Plan {
+                    unit: UnitId::checked("cuihu-2"),
+                    level: Level::Grid,
+                    targets: vec![role("cuihu-2", "sanitation"), alliance("yunnan-university")],
+                }),
+            ),
+            (
+                "sub-district: an alliance alone is enough",
+                plan_whistle(
+                    &org,
+                    p(1),
+                    &unit("huashan"),
+                    &with(
+                        draft(&[], RoleSource::None, &[]),
+                        &["kunming-no1-middle-school"],
+                    ),
+                    None,
+                ),
+                Ok(Plan {
+                    unit: UnitId::checked("huashan"),
+                    level: Level::Subdistrict,
+                    targets: vec![alliance("kunming-no1-middle-school")],
+                }),
+            ),
+            (
+                "sub-district: departments first, then alliances",
+                plan_whistle(
+                    &org,
+                    p(1),
+                    &unit("huashan"),
+                    &with(
+                        draft(&[], RoleSource::None, &["urban"]),
+                        &["yunnan-university"],
+                    ),
+                    None,
+                ),
+                Ok(Plan {
+                    unit: UnitId::checked("huashan"),
+                    level: Level::Subdistrict,
+                    targets: vec![
+                        PartyTarget::Department {
+                            department: DepartmentId::checked("urban"),
+                        },
+                        alliance("yunnan-university"),
+                    ],
+                }),
+            ),
+            (
+                "sub-district: a grid member may not whistle alliances either",
+                plan_whistle(
+                    &org,
+                    p(1002),
+                    &unit("huashan"),
+                    &with(draft(&[], RoleSource::None, &[]), &["yunnan-university"]),
+                    None,
+                ),
+                Err(PlanRefusal::DepartmentsNotAllowed),
+            ),
+        ];
+        for (case, actual, expected) in cases {
+            assert_eq!(actual, expected, "{case}");
+        }
+        // Alliance parties get the level's (department default) deadlines.
+        let now = Utc.with_ymd_and_hms(2026, 11, 2, 2, 0, 0).unwrap();
+        let a = alliance("yunnan-university");
+        let d = org.policy.deadlines(Level::Subdistrict, true, None);
+        assert_eq!(
+            report_due(&org, &a, Level::Subdistrict, true, now, None),
+            now + d.ack_within.to_chrono()
+        );
     }
 
     fn role(unit: &str, r: &str) -> PartyTarget {

@@ -56,6 +56,7 @@ fn draft_ok(input: &str, match_departments: bool) {
         roles: &roles,
         departments: &departments,
         match_departments,
+        alliances: &[],
         grids: &grids,
         keywords: &keywords,
         tz: chrono_tz::Asia::Shanghai,

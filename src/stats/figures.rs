@@ -3,7 +3,7 @@
 //! summoned; cancelled orders count nowhere; items still open and not yet overdue are left out
 //! of denominators.
 
-use crate::domain::{DepartmentId, UnitId};
+use crate::domain::{AllianceId, DepartmentId, UnitId};
 
 /// Whose figures: a unit with everything below it, a department, or a department's parties on
 /// orders within a unit's subtree (both set).
@@ -11,6 +11,8 @@ use crate::domain::{DepartmentId, UnitId};
 pub struct Scope {
     pub unit: Option<UnitId>,
     pub department: Option<DepartmentId>,
+    /// An alliance unit's parties (like a department's), alone or within `unit`'s subtree.
+    pub alliance: Option<AllianceId>,
 }
 
 impl Scope {
@@ -18,6 +20,7 @@ impl Scope {
         Scope {
             unit: Some(id),
             department: None,
+            alliance: None,
         }
     }
 
@@ -25,6 +28,14 @@ impl Scope {
         Scope {
             unit: None,
             department: Some(id),
+            alliance: None,
+        }
+    }
+
+    pub fn alliance(id: AllianceId) -> Scope {
+        Scope {
+            alliance: Some(id),
+            ..Scope::default()
         }
     }
 }

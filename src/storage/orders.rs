@@ -116,7 +116,7 @@ pub(crate) fn level_rank(l: Level) -> i64 {
     Level::ALL.iter().position(|x| *x == l).unwrap_or(0) as i64
 }
 
-/// A party's target as two plain columns: its kind and the unit or department it names (the
+/// A party's target as two plain columns: its kind and the unit, department or alliance it names (the
 /// same as the migration derives from the stored JSON).
 fn target_columns(t: &PartyTarget) -> (String, String) {
     let v = serde_json::to_value(t).unwrap_or_default();
@@ -478,6 +478,11 @@ impl Store {
                 "",
                 "EXISTS (SELECT 1 FROM parties p WHERE p.order_id = o.id
                    AND p.target_kind = 'department' AND p.target_id = $1)",
+            ),
+            Scope::Alliance(_) => (
+                "",
+                "EXISTS (SELECT 1 FROM parties p WHERE p.order_id = o.id
+                   AND p.target_kind = 'alliance' AND p.target_id = $1)",
             ),
         };
         let key = scope.parts().1;

@@ -205,6 +205,7 @@ fn rows_of(org: &Organisation) -> Rows {
             vec![("id", t(a.id.as_str()))],
             vec![
                 ("name", t(&a.name)),
+                ("aliases", t(json(&a.aliases))),
                 ("chat_id", V::OptInt(a.chat_id.map(|c| c.0))),
                 (
                     "parent_id",
@@ -254,6 +255,11 @@ fn people_rows(org: &Organisation) -> Rows {
             org.departments
                 .iter()
                 .filter_map(|d| d.chat_id.map(|c| (c, "department", d.id.as_str()))),
+        )
+        .chain(
+            org.alliances
+                .iter()
+                .filter_map(|a| a.chat_id.map(|c| (c, "alliance", a.id.as_str()))),
         );
     for (chat, kind, id) in bindings {
         rows.push((
@@ -400,7 +406,7 @@ impl Store {
         Ok(org)
     }
 
-    /// Binds a chat to a unit or department. The scope's previous chat, if any, is unbound:
+    /// Binds a chat to a unit, department or alliance unit. The scope's previous chat, if any, is unbound:
     /// a unit has one group chat.
     pub async fn bind_chat(&self, chat_id: ChatId, scope: &Scope) -> Result<()> {
         let (kind, id) = scope.parts();
@@ -571,14 +577,18 @@ async fn load_structure(conn: &mut sqlx::AnyConnection, org: &mut Organisation) 
             durations: from_json(&col::<String>(&r, "durations")?)?,
         });
     }
-    for r in sqlx::query("SELECT id, name, chat_id, parent_id FROM alliances ORDER BY id")
+    for r in sqlx::query("SELECT id, name, aliases, parent_id FROM alliances ORDER BY id")
         .fetch_all(&mut *conn)
         .await?
     {
+        let id: String = col(&r, "id")?;
+        // Its chat is the one bound (by the file's chat_id on import, or by /bind), as for
+        // units and departments.
         org.alliances.push(Alliance {
-            id: AllianceId::checked(col::<String>(&r, "id")?),
+            chat_id: chat_of("alliance", &id),
+            id: AllianceId::checked(id),
             name: col(&r, "name")?,
-            chat_id: col(&r, "chat_id")?,
+            aliases: from_json(&col::<String>(&r, "aliases")?)?,
             parent: col::<Option<String>>(&r, "parent_id")?.map(UnitId::checked),
         });
     }

@@ -34,15 +34,20 @@ fn filter(scope: &Scope) -> Filter {
         orders.push_str(c);
         parties.push_str(c);
     }
-    if let Some(dept) = &scope.department {
-        binds.push(dept.as_str().to_owned());
+    let target = match (&scope.department, &scope.alliance) {
+        (Some(d), _) => Some(("department", d.as_str())),
+        (None, Some(a)) => Some(("alliance", a.as_str())),
+        (None, None) => None,
+    };
+    if let Some((kind, id)) = target {
+        binds.push(id.to_owned());
         let n = 3 + binds.len();
         orders.push_str(&format!(
             " AND EXISTS (SELECT 1 FROM parties d WHERE d.order_id = o.id
-                 AND d.target_kind = 'department' AND d.target_id = ${n})"
+                 AND d.target_kind = '{kind}' AND d.target_id = ${n})"
         ));
         parties.push_str(&format!(
-            " AND p.target_kind = 'department' AND p.target_id = ${n}"
+            " AND p.target_kind = '{kind}' AND p.target_id = ${n}"
         ));
     }
     Filter {

@@ -76,7 +76,7 @@ pub enum Typed {
     Assign(AssignArg),
     /// `/unassign <role> [@username]`.
     Unassign(AssignArg),
-    /// `/bind <unit or department id or name>`: trimmed, never empty.
+    /// `/bind <unit, department or alliance id or name>`: trimmed, never empty.
     Bind(String),
     /// `/lang <code>`.
     Lang(Lang),

@@ -19,6 +19,7 @@ fn figures_scope(org: &Organisation, bound: &Bound) -> (Scope, String) {
     match bound {
         Bound::Unit(u) => (Scope::unit(u.clone()), org.scope_name(bound)),
         Bound::Department(d) => (Scope::department(d.clone()), org.scope_name(bound)),
+        Bound::Alliance(a) => (Scope::alliance(a.clone()), org.scope_name(bound)),
     }
 }
 
@@ -50,6 +51,7 @@ pub fn parts(org: &Organisation, bound: &Bound) -> (Vec<(String, Scope)>, bool) 
                         Scope {
                             unit: Some(u.clone()),
                             department: Some(d.id.clone()),
+                            alliance: None,
                         },
                     )
                 })
@@ -67,6 +69,25 @@ pub fn parts(org: &Organisation, bound: &Bound) -> (Vec<(String, Scope)>, bool) 
                         Scope {
                             unit: Some(u.id.clone()),
                             department: Some(d.clone()),
+                            alliance: None,
+                        },
+                    )
+                })
+                .collect();
+            (parts, false)
+        }
+        Bound::Alliance(a) => {
+            let parts = org
+                .units
+                .iter()
+                .filter(|u| u.kind == Level::Subdistrict)
+                .map(|u| {
+                    (
+                        u.name.clone(),
+                        Scope {
+                            unit: Some(u.id.clone()),
+                            alliance: Some(a.clone()),
+                            ..Scope::default()
                         },
                     )
                 })
@@ -340,6 +361,7 @@ pub async fn rank(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, arg: &st
         let s = Scope {
             unit: Some(unit.clone()),
             department: Some(d.id.clone()),
+            alliance: None,
         };
         departments.push((d.name.clone(), ctx.store.figures(&s, &period, now).await?));
     }

@@ -171,7 +171,7 @@ pub fn help(here: &Here, inc: &Incoming) -> String {
                 parts.push(tr!(lang, ids::HELP_WHISTLE_DEPARTMENTS));
             }
         }
-        Scope::Department(_) => {}
+        Scope::Department(_) | Scope::Alliance(_) => {}
         Scope::Unit(_) if member => parts.push(tr!(lang, ids::HELP_WHISTLE)),
         Scope::Unit(_) => {}
     }

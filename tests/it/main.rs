@@ -7,6 +7,7 @@ mod acts_residents;
 mod cli;
 mod demo_stats;
 mod e2e;
+mod e2e_alliances;
 mod e2e_bad_input;
 mod e2e_binding;
 mod e2e_close;

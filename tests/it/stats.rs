@@ -415,6 +415,7 @@ async fn subtrees_departments_and_periods_count_only_their_own(db: &TestDb) {
         Scope {
             unit: Some(UnitId::parse("huashan").unwrap()),
             department: Some(DepartmentId::parse("urban").unwrap()),
+            alliance: None,
         },
         november(),
     )
@@ -436,6 +437,7 @@ async fn subtrees_departments_and_periods_count_only_their_own(db: &TestDb) {
         Scope {
             unit: Some(UnitId::parse("yuanxi").unwrap()),
             department: Some(DepartmentId::parse("urban").unwrap()),
+            alliance: None,
         },
         november(),
     )

@@ -180,6 +180,47 @@ async fn import_twice_changes_nothing(db: &TestDb) {
     assert_eq!(loaded.timezone, org.timezone);
 }
 
+/// An alliance unit's aliases, its chat and its liaisons read back as the file says; a chat
+/// bound to it with /bind is its chat after that.
+async fn alliances_read_back_with_aliases_chat_and_liaisons(db: &TestDb) {
+    let text = HUASHAN.replace(
+        "id = \"yunnan-university\"\nname = \"云南大学\"\n",
+        "id = \"yunnan-university\"\nname = \"云南大学\"\naliases = [\"云大\", \"YNU\"]\nchat_id = -1009000000001\n",
+    ) + "\n[[member]]\ntelegram_id = 3001\nname = \"李明\"\nalliance = \"yunnan-university\"\n";
+    let org = parse_org(&text).unwrap();
+    db.store.import_org(&org, false).await.unwrap();
+    let loaded = db.store.load_org().await.unwrap();
+    let ynu = loaded
+        .alliances
+        .iter()
+        .find(|a| a.id.as_str() == "yunnan-university")
+        .unwrap();
+    assert_eq!(ynu.aliases, vec!["云大".to_string(), "YNU".to_string()]);
+    assert_eq!(
+        ynu.chat_id,
+        Some(gridwhistle::domain::ChatId(-1009000000001))
+    );
+    let scope = Scope::from_parts("alliance", "yunnan-university").unwrap();
+    assert_eq!(
+        loaded.holders(&scope, &RoleId::new("liaison")),
+        vec![TelegramUserId(3001)]
+    );
+    db.store
+        .bind_chat(gridwhistle::domain::ChatId(-4101), &scope)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.store.chat_of(&scope).await.unwrap(),
+        Some(gridwhistle::domain::ChatId(-4101))
+    );
+    let bound = db
+        .store
+        .chat(gridwhistle::domain::ChatId(-4101))
+        .await
+        .unwrap();
+    assert_eq!(bound.and_then(|b| b.scope), Some(scope));
+}
+
 async fn a_changed_row_is_updated_not_duplicated(db: &TestDb) {
     let org = parse_org(HUASHAN).unwrap();
     db.store.import_org(&org, false).await.unwrap();
@@ -1099,6 +1140,7 @@ crate::contract!(
     a_replayed_update_cannot_write_its_messages_twice,
     import_twice_changes_nothing,
     a_changed_row_is_updated_not_duplicated,
+    alliances_read_back_with_aliases_chat_and_liaisons,
     chat_made_changes_survive_import_and_prune_removes_only_when_asked,
     chats_bind_set_language_and_follow_a_supergroup_upgrade,
     people_are_learned_and_found_by_username,

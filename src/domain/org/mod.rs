@@ -57,6 +57,8 @@ pub struct Department {
 pub struct Alliance {
     pub id: AllianceId,
     pub name: String,
+    /// Other names people use for it ("云大"), for whistles that name it.
+    pub aliases: Vec<String>,
     pub chat_id: Option<ChatId>,
     pub parent: Option<UnitId>,
 }
@@ -103,6 +105,10 @@ impl Organisation {
 
     pub fn department(&self, id: &DepartmentId) -> Option<&Department> {
         self.departments.iter().find(|d| &d.id == id)
+    }
+
+    pub fn alliance(&self, id: &AllianceId) -> Option<&Alliance> {
+        self.alliances.iter().find(|a| &a.id == id)
     }
 
     pub fn person(&self, id: TelegramUserId) -> Option<&Person> {
@@ -180,6 +186,18 @@ impl Organisation {
         self.lineage(unit).iter().any(|u| &u.id == ancestor)
     }
 
+    /// The alliance units a whistle in the chat of `unit` may summon: those of the whole
+    /// organisation (no parent), and those whose parent is the unit, above it or below it.
+    pub fn alliances_for(&self, unit: &UnitId) -> Vec<&Alliance> {
+        self.alliances
+            .iter()
+            .filter(|a| match &a.parent {
+                None => true,
+                Some(p) => self.is_within(unit, p) || self.is_within(p, unit),
+            })
+            .collect()
+    }
+
     /// Does the person hold any role in `unit` or in a unit below it?
     pub fn is_member_within(&self, person: TelegramUserId, unit: &UnitId) -> bool {
         self.memberships.iter().any(|m| {
@@ -198,6 +216,10 @@ impl Organisation {
                 .department(d)
                 .map(|d| d.name.clone())
                 .unwrap_or_else(|| d.to_string()),
+            Scope::Alliance(a) => self
+                .alliance(a)
+                .map(|a| a.name.clone())
+                .unwrap_or_else(|| a.to_string()),
         }
     }
 }

@@ -42,8 +42,10 @@ pub enum OrgProblem {
     UnknownUnit { id: String },
     #[error("unknown department {id}")]
     UnknownDepartment { id: String },
-    #[error("a member needs exactly one of unit or department")]
+    #[error("a member needs exactly one of unit, department or alliance")]
     MemberScope,
+    #[error("unknown alliance {id}")]
+    UnknownAlliance { id: String },
     #[error("bad duration {value}")]
     BadDuration { value: String },
     #[error("unknown timezone {value}")]
@@ -235,6 +237,8 @@ pub(super) struct RawDepartment {
 pub(super) struct RawAlliance {
     pub(super) id: Spanned<String>,
     pub(super) name: String,
+    #[serde(default)]
+    pub(super) aliases: Vec<String>,
     pub(super) chat_id: Option<ChatId>,
     pub(super) parent: Option<Spanned<String>>,
 }
@@ -247,6 +251,7 @@ pub(super) struct RawMember {
     pub(super) username: Option<String>,
     pub(super) unit: Option<Spanned<String>>,
     pub(super) department: Option<Spanned<String>>,
+    pub(super) alliance: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) roles: Vec<Spanned<String>>,
 }
@@ -490,11 +495,13 @@ impl Clean for RawAlliance {
         let RawAlliance {
             id,
             name,
+            aliases,
             chat_id: _,
             parent,
         } = self;
         id.clean();
         name.clean();
+        aliases.clean();
         parent.clean();
     }
 }
@@ -507,12 +514,14 @@ impl Clean for RawMember {
             username,
             unit,
             department,
+            alliance,
             roles,
         } = self;
         name.clean();
         username.clean();
         unit.clean();
         department.clean();
+        alliance.clean();
         roles.clean();
     }
 }

@@ -210,6 +210,29 @@ fn a_member_needs_exactly_one_scope() {
 }
 
 #[test]
+fn alliance_members_are_its_liaisons_and_must_name_a_known_alliance() {
+    let alliance = "[[alliance]]\nid = \"ynu\"\nname = \"云南大学\"\naliases = [\"云大\"]\n";
+    let member = "[[member]]\ntelegram_id = 3001\nname = \"李明\"\nalliance = \"ynu\"\n";
+    let org = parse_org(&format!("{GOOD}{alliance}{member}")).unwrap();
+    let ynu = Scope::Alliance(AllianceId::checked("ynu"));
+    assert_eq!(org.alliances[0].aliases, vec!["云大".to_string()]);
+    assert_eq!(
+        org.roles_of(TelegramUserId(3001), &ynu),
+        vec![RoleId::new("liaison")]
+    );
+    assert_eq!(org.scope_name(&ynu), "云南大学");
+    let unknown = format!("{GOOD}{alliance}{}", member.replace("\"ynu\"", "\"nku\""));
+    let e = problem_of(&unknown);
+    assert_eq!(e.problem, OrgProblem::UnknownAlliance { id: "nku".into() });
+    assert_eq!(e.line, line_of(&unknown, "alliance = \"nku\""));
+    let two = format!(
+        "{GOOD}{alliance}{}",
+        member.replace("alliance", "unit = \"cuihu\"\nalliance")
+    );
+    assert_eq!(problem_of(&two).problem, OrgProblem::MemberScope);
+}
+
+#[test]
 fn unit_and_alliance_ids_must_fit_in_a_start_link() {
     let alliance = "[[alliance]]\nid = \"yunnan-university\"\nname = \"云南大学\"\n";
     let base = format!("{GOOD}{alliance}");

@@ -16,7 +16,7 @@ use crate::domain::geo::{Boundary, BoundaryError};
 use crate::domain::ids::{AllianceId, DepartmentId, Lang, Scope, TelegramUserId, UnitId};
 use crate::domain::parse::KeywordRule;
 use crate::domain::policy::{Durations, Level};
-use crate::domain::role::{builtin_roles, RoleCatalog, RoleId, RoleNames};
+use crate::domain::role::{builtin_roles, RoleCatalog, RoleId, RoleNames, LIAISON};
 use crate::domain::text::is_visibly_empty;
 
 /// Maps byte offsets to 1-based line numbers.
@@ -409,6 +409,7 @@ fn alliances(
         alliances.push(Alliance {
             id: AllianceId::checked(a.id.get_ref().clone()),
             name: a.name.clone(),
+            aliases: a.aliases.clone(),
             chat_id: a.chat_id,
             parent: a
                 .parent
@@ -441,12 +442,13 @@ fn known_role(
 struct Known<'a> {
     units: BTreeSet<&'a str>,
     departments: BTreeSet<&'a str>,
+    alliances: BTreeSet<&'a str>,
     roles: RoleCatalog,
 }
 
 fn member_scope(lines: &Lines, known: &Known, m: &RawMember) -> Result<Scope, OrgError> {
-    match (&m.unit, &m.department) {
-        (Some(u), None) => {
+    match (&m.unit, &m.department, &m.alliance) {
+        (Some(u), None, None) => {
             if !known.units.contains(u.get_ref().as_str()) {
                 return err(
                     lines.at(u),
@@ -457,7 +459,7 @@ fn member_scope(lines: &Lines, known: &Known, m: &RawMember) -> Result<Scope, Or
             }
             Ok(Scope::Unit(UnitId::checked(u.get_ref().clone())))
         }
-        (None, Some(d)) => {
+        (None, Some(d), None) => {
             if !known.departments.contains(d.get_ref().as_str()) {
                 return err(
                     lines.at(d),
@@ -469,6 +471,17 @@ fn member_scope(lines: &Lines, known: &Known, m: &RawMember) -> Result<Scope, Or
             Ok(Scope::Department(DepartmentId::checked(
                 d.get_ref().clone(),
             )))
+        }
+        (None, None, Some(a)) => {
+            if !known.alliances.contains(a.get_ref().as_str()) {
+                return err(
+                    lines.at(a),
+                    OrgProblem::UnknownAlliance {
+                        id: a.get_ref().clone(),
+                    },
+                );
+            }
+            Ok(Scope::Alliance(AllianceId::checked(a.get_ref().clone())))
         }
         _ => err(lines.at(&m.telegram_id), OrgProblem::MemberScope),
     }
@@ -505,6 +518,14 @@ fn members(
                 telegram_id: TelegramUserId(id),
                 scope: scope.clone(),
                 role: known_role(lines, &known.roles, r)?,
+            });
+        }
+        // An alliance unit's people are its liaisons unless the file says otherwise.
+        if m.roles.is_empty() && matches!(scope, Scope::Alliance(_)) {
+            memberships.insert(Membership {
+                telegram_id: TelegramUserId(id),
+                scope: scope.clone(),
+                role: RoleId::new(LIAISON),
             });
         }
     }
@@ -570,6 +591,7 @@ pub fn parse_org_with(text: &str, files: ReadFile) -> Result<Organisation, OrgEr
     let known = Known {
         units: unit_ids,
         departments: departments.iter().map(|d| d.id.as_str()).collect(),
+        alliances: alliances.iter().map(|a| a.id.as_str()).collect(),
         roles: RoleCatalog::with_custom(roles.clone()),
     };
     let (people, memberships) = members(&lines, &known, &raw.member)?;

@@ -88,6 +88,13 @@ pub struct DepartmentRef {
     pub handles: Vec<String>,
 }
 
+/// An alliance unit (联盟单位) that the chat can whistle, by its name and aliases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllianceRef {
+    pub id: String,
+    pub names: Vec<String>,
+}
+
 /// A grid of the community whose chat the message was written in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GridRef {
@@ -101,6 +108,9 @@ pub struct ParseContext<'a> {
     pub departments: &'a [DepartmentRef],
     /// True only in sub-district and district chats, where departments are whistled.
     pub match_departments: bool,
+    /// The alliance units this chat may whistle (community, sub-district and district chats);
+    /// empty elsewhere.
+    pub alliances: &'a [AllianceRef],
     /// Non-empty only in a community chat.
     pub grids: &'a [GridRef],
     pub keywords: &'a [KeywordRule],
@@ -117,7 +127,7 @@ pub enum RoleSource {
     Keyword,
     /// Nothing matched: the grid leader.
     Default,
-    /// Departments were summoned and no role was named.
+    /// Departments or alliance units were summoned and no role was named.
     None,
 }
 
@@ -135,6 +145,8 @@ pub struct Draft {
     pub role_source: RoleSource,
     /// Department ids, deduplicated, in order of first appearance.
     pub departments: Vec<String>,
+    /// Alliance unit ids, deduplicated, in order of first appearance.
+    pub alliances: Vec<String>,
     /// The grid id named, in a community chat.
     pub grid: Option<String>,
     pub urgent: bool,
@@ -251,10 +263,12 @@ pub fn parse_whistle(input: &str, cx: &ParseContext) -> Draft {
 
     let mut named = Vec::new();
     let mut departments = Vec::new();
+    let mut alliances = Vec::new();
     for (_, _, party) in scan(&f.chars, &party_patterns(cx), ROLE_SUFFIXES) {
         match party {
             Party::Role(r) => push_unique(&mut named, r),
             Party::Dept(d) => push_unique(&mut departments, d),
+            Party::Alliance(a) => push_unique(&mut alliances, a),
         }
     }
 
@@ -270,7 +284,7 @@ pub fn parse_whistle(input: &str, cx: &ParseContext) -> Draft {
 
     let (roles, role_source) = if !named.is_empty() {
         (named, RoleSource::Named)
-    } else if !departments.is_empty() {
+    } else if !departments.is_empty() || !alliances.is_empty() {
         (Vec::new(), RoleSource::None)
     } else {
         let kw_pats: Vec<Pattern<RoleId>> = cx
@@ -308,6 +322,7 @@ pub fn parse_whistle(input: &str, cx: &ParseContext) -> Draft {
         roles,
         role_source,
         departments,
+        alliances,
         grid,
         urgent,
         due,

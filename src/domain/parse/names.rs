@@ -248,6 +248,7 @@ pub(super) fn scan<K: Clone>(
 pub(super) enum Party {
     Role(RoleId),
     Dept(String),
+    Alliance(String),
 }
 
 pub(super) fn party_patterns(cx: &ParseContext) -> Vec<Pattern<Party>> {
@@ -261,6 +262,13 @@ pub(super) fn party_patterns(cx: &ParseContext) -> Vec<Pattern<Party>> {
             let words = d.names.iter().chain(&d.handles);
             pats.extend(words.filter_map(|w| pattern(w, Party::Dept(d.id.clone()), 2)));
         }
+    }
+    for a in cx.alliances {
+        pats.extend(
+            a.names
+                .iter()
+                .filter_map(|w| pattern(w, Party::Alliance(a.id.clone()), 2)),
+        );
     }
     pats
 }

@@ -63,6 +63,24 @@ fn departments() -> Vec<DepartmentRef> {
     ]
 }
 
+/// The alliance units (联盟单位) a community or sub-district chat may whistle.
+fn alliances() -> Vec<AllianceRef> {
+    let a = |id: &str, names: &[&str]| AllianceRef {
+        id: id.into(),
+        names: names.iter().map(|s| s.to_string()).collect(),
+    };
+    vec![
+        a(
+            "yunnan-university",
+            &["云南大学", "云大", "Yunnan University"],
+        ),
+        a(
+            "no1-middle-school",
+            &["昆明第一中学", "昆一中", "Kunming No. 1 Middle School"],
+        ),
+    ]
+}
+
 fn grids() -> Vec<GridRef> {
     let g = |id: &str, names: &[&str]| GridRef {
         id: id.into(),
@@ -106,6 +124,7 @@ fn run(chat: Chat, now: &str, input: &str) -> (Draft, Tz) {
     let roles = RoleCatalog::default();
     let depts = departments();
     let grids = grids();
+    let alliances = alliances();
     let keywords = default_keywords();
     let tz = match chat {
         GridUtc => chrono_tz::UTC,
@@ -115,6 +134,11 @@ fn run(chat: Chat, now: &str, input: &str) -> (Draft, Tz) {
         roles: &roles,
         departments: &depts,
         match_departments: matches!(chat, SubDistrict),
+        alliances: if matches!(chat, Community | SubDistrict) {
+            &alliances
+        } else {
+            &[]
+        },
         grids: if matches!(chat, Community) {
             &grids
         } else {
@@ -146,6 +170,9 @@ fn render(d: &Draft, tz: Tz, input: &str) -> String {
     });
     if !d.departments.is_empty() {
         out.push(format!("D:{}", d.departments.join(",")));
+    }
+    if !d.alliances.is_empty() {
+        out.push(format!("A:{}", d.alliances.join(",")));
     }
     if let Some(g) = &d.grid {
         out.push(format!("G:{g}"));
@@ -345,6 +372,15 @@ const CASES: &[(Chat, &str, &str, &str)] = &[
     (Grid, MORNING, "菜市场门口有人摆地摊", "R:urban_enforcement/kw"),
     (Grid, MORNING, "菜市場門口有人擺地攤", "R:urban_enforcement/kw"),
     (Grid, MORNING, "楼道漏了水", "R:grid_supervisor/kw"),
+    // --- alliance units (联盟单位): by name or alias in community and sub-district chats ---
+    (Community, MORNING, "云南大学 请派志愿者清理翠湖边垃圾", "R:- ; A:yunnan-university"),
+    (Community, MORNING, "@云大 @昆一中 周末一起清理河道", "R:- ; A:yunnan-university,no1-middle-school"),
+    (Community, MORNING, "第一网格 环卫 和 云大 一起清扫", "R:sanitation/named ; A:yunnan-university ; G:cuihu-1"),
+    (Community, MORNING, "Yunnan University volunteers please help at the lake", "R:- ; A:yunnan-university"),
+    (SubDistrict, MORNING, "城管中队 云南大学 占道经营一起处理", "R:- ; D:chengguan ; A:yunnan-university"),
+    (SubDistrict, MORNING, "昆明第一中学 请协助交通疏导", "R:- ; A:no1-middle-school"),
+    // A grid's chat does not whistle alliance units: the name is only words.
+    (Grid, MORNING, "云南大学门口垃圾堆积", "R:sanitation/kw"),
 ];
 
 fn failures() -> Vec<String> {
