@@ -55,24 +55,15 @@ impl OrderState {
     }
 }
 
-/// Who is summoned: a role in a unit, a unit's duty officers, or a department.
+/// Who is summoned: a role in a unit, a unit's duty officers, a department, or an alliance unit
+/// (联盟单位, summoned like a department).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PartyTarget {
-    Role {
-        unit: UnitId,
-        role: RoleId,
-    },
-    DutyOfficers {
-        unit: UnitId,
-    },
-    Department {
-        department: DepartmentId,
-    },
-    /// An alliance unit (联盟单位), summoned like a department.
-    Alliance {
-        alliance: AllianceId,
-    },
+    Role { unit: UnitId, role: RoleId },
+    DutyOfficers { unit: UnitId },
+    Department { department: DepartmentId },
+    Alliance { alliance: AllianceId },
 }
 
 /// A party's report for duty.

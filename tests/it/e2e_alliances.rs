@@ -65,6 +65,14 @@ async fn a_community_whistle_naming_an_alliance_reaches_its_chat_and_its_report_
         "{}",
         card.text
     );
+    // The liaison's /stats in the university's chat counts the university's parties.
+    let new = say_and_collect(&mut w, &ynu, &liaison, "/stats").await;
+    let table = &new.first().expect("the figures").text;
+    assert!(
+        table.starts_with("📊 云南大学 · 2026-11\n吹哨 1 ·"),
+        "{table}"
+    );
+    assert!(table.contains("召集 1 方 · 已报到 1"), "{table}");
     // Somebody not in the alliance is not summoned by it.
     let grid_member = w.user(1001);
     let toast = press(&mut w, &ynu, &grid_member, there.message_id, "已处置").await;
