@@ -88,6 +88,11 @@ pub enum Command {
         /// Whistles and button presses one at a time for the latency run.
         #[arg(long, default_value_t = 100)]
         sequential: usize,
+        /// Instead: seed this many orders in bulk and time /stats, /rank and report --month
+        /// (on a temporary SQLite file, or on an empty PostgreSQL database given by
+        /// --database-url postgres://…).
+        #[arg(long)]
+        orders: Option<usize>,
     },
     /// The month's figures for every unit and department, one row each (CSV with a UTF-8 BOM
     /// for Excel, or a Markdown table).

@@ -61,12 +61,18 @@ async fn main() {
             message: format!("{e:#}"),
             code: 1,
         }),
-        Command::Bench { burst, sequential } => gridwhistle::bench::run(burst, sequential)
-            .await
-            .map_err(|e| cli::Exit {
-                message: format!("{e:#}"),
-                code: 1,
-            }),
+        Command::Bench {
+            burst,
+            sequential,
+            orders,
+        } => match orders {
+            Some(n) => gridwhistle::bench::statistics(n, &args.database_url).await,
+            None => gridwhistle::bench::run(burst, sequential).await,
+        }
+        .map_err(|e| cli::Exit {
+            message: format!("{e:#}"),
+            code: 1,
+        }),
         Command::Run {
             org,
             token,
