@@ -21,6 +21,9 @@ pub struct BulkOrder {
     pub party_reports: Vec<Option<(i64, bool)>>,
 }
 
+/// A party to insert: its order, its place, the party, its report's seconds and on-time.
+type PartyRow<'a> = (i64, usize, &'a crate::domain::Party, Option<(i64, bool)>);
+
 /// Orders per multi-row INSERT: 18 values each stays under SQLite's 32,766 parameters.
 const ORDER_ROWS: usize = 500;
 const PARTY_ROWS: usize = 1000;
@@ -140,7 +143,7 @@ impl Store {
             }
             q.execute(&mut *tx).await?;
         }
-        let parties: Vec<(i64, usize, &crate::domain::Party, Option<(i64, bool)>)> = orders
+        let parties: Vec<PartyRow<'_>> = orders
             .iter()
             .flat_map(|b| {
                 b.order.parties.iter().enumerate().map(move |(seq, p)| {
