@@ -235,3 +235,298 @@ pub async fn run(burst: usize, sequential: usize) -> anyhow::Result<String> {
     out.push_str(&format!("requests the stand-in rejected: {violations}\n"));
     Ok(out)
 }
+
+/// A small deterministic generator (xorshift64*), so that every run seeds the same history.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    /// A number in 0..n.
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    /// True with probability `percent` in 100.
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+/// One seeded order: whistled at `at` in `grid`, by a member or a resident, summoning the
+/// grid's sanitation role and often a department; most reported, many resolved and closed,
+/// some escalated, reopened, rated by their resident.
+fn seeded_order(
+    rng: &mut Rng,
+    grid: &crate::domain::UnitId,
+    departments: &[crate::domain::DepartmentId],
+    at: chrono::DateTime<Utc>,
+    now: chrono::DateTime<Utc>,
+    resident: i64,
+) -> crate::storage::BulkOrder {
+    use crate::domain::policy::Level;
+    use crate::domain::{
+        OrderState, Party, PartyTarget, ReportMark, ResidentNo, RoleId, TelegramUserId,
+        WhistleOrder, Who,
+    };
+    let urgent = rng.chance(10);
+    let ack = chrono::Duration::minutes(if urgent { 10 } else { 30 });
+    let resolve_due = at + chrono::Duration::hours(if urgent { 4 } else { 48 });
+    let mut targets = vec![PartyTarget::Role {
+        unit: grid.clone(),
+        role: RoleId::new("sanitation"),
+    }];
+    if !departments.is_empty() && rng.chance(60) {
+        let d = &departments[rng.below(departments.len() as u64) as usize];
+        targets.push(PartyTarget::Department {
+            department: d.clone(),
+        });
+    }
+    let mut parties = Vec::new();
+    let mut party_reports = Vec::new();
+    for target in targets {
+        // 85 % report; a fifth of those late (up to three times the deadline).
+        let secs = if rng.chance(85) {
+            let late = rng.chance(20);
+            let limit = ack.num_seconds() as u64;
+            Some(if late {
+                limit + 1 + rng.below(2 * limit)
+            } else {
+                rng.below(limit)
+            } as i64)
+        } else {
+            None
+        };
+        let report = secs
+            .map(|s| at + chrono::Duration::seconds(s))
+            .filter(|t| *t <= now);
+        party_reports.push(report.and(secs).map(|s| (s, s <= ack.num_seconds())));
+        parties.push(Party {
+            target,
+            level: Level::Grid,
+            added_at: at,
+            ack_due: at + ack,
+            report: report.map(|t| ReportMark {
+                by: TelegramUserId(2001),
+                at: t,
+            }),
+        });
+    }
+    let escalated = rng.chance(12);
+    let top_level = if escalated {
+        1 + rng.below(2) as i64
+    } else {
+        0
+    };
+    let reported = party_reports.iter().any(Option::is_some);
+    let resolve_secs = (rng.below(3 * 48 * 3600 / 2)) as i64;
+    let resolved_at = at + chrono::Duration::seconds(resolve_secs);
+    let resolved = reported && rng.chance(80) && resolved_at <= now;
+    let reopened = resolved && rng.chance(6);
+    let cancelled = !resolved && rng.chance(3);
+    let by_resident = rng.chance(30);
+    let state = if cancelled {
+        OrderState::Cancelled
+    } else if resolved && !reopened && rng.chance(70) {
+        OrderState::Closed
+    } else if resolved && !reopened {
+        OrderState::Resolved
+    } else if reported {
+        OrderState::Reported
+    } else {
+        OrderState::Open
+    };
+    let rating = (by_resident && resolved && rng.chance(70)).then(|| {
+        let s = match rng.below(10) {
+            0..=5 => "satisfied",
+            6..=8 => "basic",
+            _ => "dissatisfied",
+        };
+        (rng.chance(85), s)
+    });
+    let level = [Level::Grid, Level::Community, Level::Subdistrict][top_level as usize];
+    crate::storage::BulkOrder {
+        order: WhistleOrder {
+            id: crate::domain::OrderId(0),
+            unit: grid.clone(),
+            text: "圆西路门口垃圾堆积".into(),
+            location: None,
+            urgent,
+            state,
+            level,
+            whistler: if by_resident {
+                Who::Resident(ResidentNo(resident))
+            } else {
+                Who::Member(TelegramUserId(1001))
+            },
+            created_at: at,
+            resolve_due,
+            parties,
+            reopen_count: u32::from(reopened),
+            place: None,
+            photos: Vec::new(),
+        },
+        top_level,
+        first_resolution: resolved.then(|| (resolved_at, resolve_secs, resolved_at <= resolve_due)),
+        rating,
+        party_reports,
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+/// `bench --orders N`: seeds `orders` orders spread over the example's grids and the last twelve
+/// months in bulk, then times `/stats` for this month in the sub-district (the `figures` calls
+/// its handler makes), `/rank`, and `report --month` on that database. A `postgres://` URL must
+/// name an empty database; otherwise a temporary SQLite file is used.
+pub async fn statistics(orders: usize, database_url: &str) -> anyhow::Result<String> {
+    use crate::domain::policy::Level;
+    use crate::stats::{Period, Scope};
+    let dir = tempfile::tempdir()?;
+    let (url, backend) = if database_url.starts_with("postgres") {
+        (database_url.to_string(), "PostgreSQL")
+    } else {
+        (
+            format!("sqlite://{}", dir.path().join("bench.db").display()),
+            "SQLite",
+        )
+    };
+    let store = crate::storage::Store::connect(&url).await?;
+    if store.order(crate::domain::OrderId(1)).await?.is_some() {
+        anyhow::bail!(
+            "bench --orders needs an empty database: {}",
+            crate::cli::redact_url(&url)
+        );
+    }
+    let org = crate::domain::org::parse_org(HUASHAN)?;
+    store.import_org(&org, false).await?;
+    let org = store.load_org().await?;
+    let grids: Vec<_> = org
+        .units
+        .iter()
+        .filter(|u| u.kind == Level::Grid)
+        .map(|u| u.id.clone())
+        .collect();
+    let departments: Vec<_> = org.departments.iter().map(|d| d.id.clone()).collect();
+    anyhow::ensure!(!grids.is_empty(), "the example has no grids");
+    let now = Utc::now();
+    let ms_of = |t: chrono::DateTime<Utc>| t.timestamp_millis();
+    let mut months = Vec::new();
+    let mut month = Period::parse("month", now, org.timezone)
+        .ok_or_else(|| anyhow::anyhow!("no period for this month"))?;
+    for _ in 0..12 {
+        months.push((month.from, month.to.min(now)));
+        let before = month.from - chrono::Duration::days(1);
+        month = Period::parse("month", before, org.timezone)
+            .ok_or_else(|| anyhow::anyhow!("no period for a past month"))?;
+    }
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut out = String::new();
+    let t = Instant::now();
+    let mut left = orders;
+    while left > 0 {
+        let n = left.min(5000);
+        let mut batch: Vec<_> = (0..n)
+            .map(|_| {
+                let grid = &grids[rng.below(grids.len() as u64) as usize];
+                // A twelfth of the orders in each of the last twelve calendar months, this
+                // month's between its first day and now.
+                let back = rng.below(12) as usize;
+                let (from, to) = &months[back];
+                let span = (ms_of(*to) - ms_of(*from)).max(1) as u64;
+                let at = *from + chrono::Duration::milliseconds(rng.below(span) as i64);
+                let resident = 1 + rng.below(5000) as i64;
+                seeded_order(&mut rng, grid, &departments, at, now, resident)
+            })
+            .collect();
+        store.insert_bulk(&mut batch).await?;
+        left -= n;
+    }
+    let seeding = t.elapsed();
+    out.push_str(&format!(
+        "statistics on {backend}: {orders} orders over the last twelve calendar months and {} grids seeded in {:.1} s ({:.0} orders/s)\n",
+        grids.len(),
+        seeding.as_secs_f64(),
+        orders as f64 / seeding.as_secs_f64().max(1e-9)
+    ));
+    let subdistrict = org
+        .units
+        .iter()
+        .find(|u| u.kind == Level::Subdistrict)
+        .map(|u| u.id.clone())
+        .ok_or_else(|| anyhow::anyhow!("the example has no sub-district"))?;
+    let period = Period::parse("month", now, org.timezone)
+        .ok_or_else(|| anyhow::anyhow!("no period for this month"))?;
+    let children: Vec<_> = org
+        .children(&subdistrict)
+        .into_iter()
+        .map(|c| c.id.clone())
+        .collect();
+    const RUNS: usize = 5;
+    // /stats in the sub-district's chat: its figures, then one per child community.
+    let mut times = Vec::new();
+    let mut whistles = 0;
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        whistles = store
+            .figures(&Scope::unit(subdistrict.clone()), &period, now)
+            .await?
+            .whistles;
+        for c in &children {
+            store.figures(&Scope::unit(c.clone()), &period, now).await?;
+        }
+        times.push(t.elapsed());
+    }
+    out.push_str(&format!(
+        "/stats this month in the sub-district ({whistles} whistles, {} figure queries): median {:.0} ms of {RUNS}\n",
+        1 + children.len(),
+        ms(median(times))
+    ));
+    // /rank: every department within the sub-district, then every child community.
+    let mut times = Vec::new();
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        for d in &departments {
+            let s = Scope {
+                unit: Some(subdistrict.clone()),
+                department: Some(d.clone()),
+                alliance: None,
+            };
+            store.figures(&s, &period, now).await?;
+        }
+        for c in &children {
+            store.figures(&Scope::unit(c.clone()), &period, now).await?;
+        }
+        times.push(t.elapsed());
+    }
+    out.push_str(&format!(
+        "/rank this month in the sub-district ({} figure queries): median {:.0} ms of {RUNS}\n",
+        departments.len() + children.len(),
+        ms(median(times))
+    ));
+    // report --month: every unit and department, this month.
+    let month = now.with_timezone(&org.timezone).format("%Y-%m").to_string();
+    let t = Instant::now();
+    let report = crate::cli::report(
+        &store,
+        &month,
+        None,
+        crate::cli::ReportFormat::Csv,
+        crate::domain::Lang::ZhHans,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!(e.message))?;
+    out.push_str(&format!(
+        "report --month {month} ({} rows): {:.0} ms\n",
+        report.lines().count().saturating_sub(1),
+        ms(t.elapsed())
+    ));
+    store.close().await;
+    Ok(out)
+}

@@ -44,16 +44,35 @@ async fn main() {
             Err(e) => Err(e),
             Ok(store) => cli::report(&store, &month, unit.as_deref(), format, lang).await,
         },
+        Command::Export {
+            from,
+            to,
+            format: _,
+        } => match cli::open_store(&args.database_url, lang).await {
+            Err(e) => Err(e),
+            Ok(store) => {
+                let mut stdout = std::io::stdout().lock();
+                cli::export(&store, &from, &to, lang, &mut stdout)
+                    .await
+                    .map(|()| String::new())
+            }
+        },
         Command::Demo => gridwhistle::demo::run(lang).await.map_err(|e| cli::Exit {
             message: format!("{e:#}"),
             code: 1,
         }),
-        Command::Bench { burst, sequential } => gridwhistle::bench::run(burst, sequential)
-            .await
-            .map_err(|e| cli::Exit {
-                message: format!("{e:#}"),
-                code: 1,
-            }),
+        Command::Bench {
+            burst,
+            sequential,
+            orders,
+        } => match orders {
+            Some(n) => gridwhistle::bench::statistics(n, &args.database_url).await,
+            None => gridwhistle::bench::run(burst, sequential).await,
+        }
+        .map_err(|e| cli::Exit {
+            message: format!("{e:#}"),
+            code: 1,
+        }),
         Command::Run {
             org,
             token,

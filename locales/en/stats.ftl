@@ -40,3 +40,11 @@ report-kind-department = department
 cli-report-bad-month = --month takes a month such as 2026-11, not “{ $got }”.
 cli-report-unknown-unit = There is no unit “{ $id }” in the organisation.
 org-assessment-value = { $key } = { $value } in [assessment] is not allowed: basic_weight is 0 to 1, min_cases 1 to 1000, rank_weights three whole numbers from 0 to 1000, not all 0
+cli-export-bad-date = Dates are written like 2026-11-01, not “{ $got }”.
+cli-export-bad-range = --from { $from } to --to { $to } is not a date range (the first day no later than the last, at most five years).
+export-columns = number,unit,state,level,whistled at,event time,who,what
+export-state-open = waiting for report
+export-state-reported = being handled
+export-state-resolved = resolved, to verify
+export-state-closed = closed
+export-state-cancelled = cancelled

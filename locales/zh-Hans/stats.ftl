@@ -40,3 +40,11 @@ report-kind-department = 部门
 cli-report-bad-month = --month 需要一个月份，例如 2026-11，而不是“{ $got }”。
 cli-report-unknown-unit = 组织中没有单位“{ $id }”。
 org-assessment-value = [assessment] 中 { $key } = { $value } 不可用：basic_weight 为 0 到 1，min_cases 为 1 到 1000，rank_weights 为三个 0 到 1000 的整数且不全为 0
+cli-export-bad-date = 日期应写成 2026-11-01 这样，而不是“{ $got }”。
+cli-export-bad-range = --from { $from } 到 --to { $to } 不是有效的日期范围（起始不晚于结束，最长五年）。
+export-columns = 编号,单位,状态,级别,吹哨时间,事件时间,人员,事件
+export-state-open = 待报到
+export-state-reported = 处理中
+export-state-resolved = 已解决待核实
+export-state-closed = 已办结
+export-state-cancelled = 已撤销

@@ -40,3 +40,11 @@ report-kind-department = 部門
 cli-report-bad-month = --month 需要一個月份，例如 2026-11，而不是「{ $got }」。
 cli-report-unknown-unit = 組織中沒有單位「{ $id }」。
 org-assessment-value = [assessment] 中 { $key } = { $value } 不可用：basic_weight 為 0 到 1，min_cases 為 1 到 1000，rank_weights 為三個 0 到 1000 的整數且不全為 0
+cli-export-bad-date = 日期應寫成 2026-11-01 這樣，而不是「{ $got }」。
+cli-export-bad-range = --from { $from } 到 --to { $to } 不是有效的日期範圍（起始不晚於結束，最長五年）。
+export-columns = 編號,單位,狀態,級別,吹哨時間,事件時間,人員,事件
+export-state-open = 待報到
+export-state-reported = 處理中
+export-state-resolved = 已解決待核實
+export-state-closed = 已辦結
+export-state-cancelled = 已撤銷

@@ -7,6 +7,7 @@
 //! messages it causes in one transaction, guarded by the order's version so that two people
 //! pressing at once cannot overwrite each other.
 
+mod export;
 mod jobs;
 mod orders;
 mod org;
@@ -21,6 +22,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
 pub use crate::render::Button;
+pub use export::BulkOrder;
 pub use jobs::DueJob;
 pub use orders::{Commit, NewOrder, OrderPage, StoredOrder};
 pub use org::{ChatBinding, ImportReport};

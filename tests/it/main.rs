@@ -28,6 +28,7 @@ mod e2e_roster;
 mod e2e_stats;
 mod e2e_verify;
 mod e2e_whistle;
+mod export;
 mod invariants;
 mod stats;
 mod storage_contract;
