@@ -43,8 +43,10 @@ fn filter(scope: &Scope) -> Filter {
         binds.push(id.to_owned());
         let n = 3 + binds.len();
         orders.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM parties d WHERE d.order_id = o.id
-                 AND d.target_kind = '{kind}' AND d.target_id = ${n})"
+            // The orders that summoned it, from the parties' (target_kind, target_id) index
+            // once: a correlated EXISTS made SQLite probe parties for every order in range.
+            " AND o.id IN (SELECT d.order_id FROM parties d
+                 WHERE d.target_kind = '{kind}' AND d.target_id = ${n})"
         ));
         parties.push_str(&format!(
             " AND p.target_kind = '{kind}' AND p.target_id = ${n}"
