@@ -627,16 +627,17 @@ pub fn copy(
 /// keyboards carry no inline buttons (see `storage::Keyboard`); a location button works in
 /// private chats only.
 pub fn send_with_keyboard(chat_id: ChatId, html: String, keyboard: Keyboard) -> Outgoing {
-    Outgoing {
-        chat_id,
-        payload: Payload::Send {
-            html: fit(html),
-            buttons: vec![],
-            card: None,
-            reply_to_card: None,
-            reply_to: None,
-            keyboard: Some(keyboard),
-        },
-        priority: Priority::Answer,
+    with_keyboard(
+        send(chat_id, html).with_priority(Priority::Answer),
+        keyboard,
+    )
+}
+
+/// The same message showing `keyboard` (or, with `Keyboard::Remove`, taking one away); only a
+/// `Send` carries a reply keyboard.
+pub fn with_keyboard(mut out: Outgoing, keyboard: Keyboard) -> Outgoing {
+    if let Payload::Send { keyboard: k, .. } = &mut out.payload {
+        *k = Some(keyboard);
     }
+    out
 }

@@ -287,11 +287,7 @@ pub async fn forget_confirmed(ctx: &Ctx, chat_id: ChatId, user: TelegramUserId) 
 
 /// `Send` with the reply keyboard taken away (after a location was shared, or at the end).
 pub(crate) fn with_keyboard_removed(out: Outgoing) -> Outgoing {
-    let mut out = out;
-    if let Payload::Send { keyboard, .. } = &mut out.payload {
-        *keyboard = Some(crate::storage::Keyboard::Remove);
-    }
-    out
+    notices::with_keyboard(out, crate::storage::Keyboard::Remove)
 }
 
 /// Saves the dialogue and its answers; `Conflict` means another update changed it meanwhile
