@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 
 use crate::acts::Ctx;
 use crate::cli::{self, Exit, Token};
@@ -60,12 +60,7 @@ pub async fn start(
     if parts.polling {
         telegram.prepare_polling().await;
     }
-    let ctx = Ctx {
-        store,
-        clock,
-        wake: Arc::new(Notify::new()),
-        replan: Arc::new(Notify::new()),
-    };
+    let ctx = Ctx::new(store, clock);
     let (stop, rx) = watch::channel(false);
     let sender = telegram
         .clone()
@@ -76,6 +71,13 @@ pub async fn start(
         tasks.push(tokio::spawn(scheduler));
     }
     if parts.polling {
+        let holder = crate::telegram::dispatch::instance_name();
+        tasks.push(tokio::spawn(telegram.clone().process(
+            ctx.clone(),
+            holder,
+            config.workers,
+            rx.clone(),
+        )));
         tasks.push(tokio::spawn(telegram.poll(ctx.clone(), config, rx)));
     }
     Running { ctx, stop, tasks }

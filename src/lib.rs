@@ -9,6 +9,7 @@ pub mod clock;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
+pub mod metrics;
 pub mod render;
 pub mod sandbox;
 pub mod scheduler;

@@ -118,6 +118,7 @@ impl Sandbox {
             .context("bot start")?;
         let config = PollConfig {
             timeout_secs: 10,
+            workers: 16,
             pacing,
         };
         Ok(app::start(telegram, store, Arc::new(clock.clone()), config, parts).await)

@@ -43,6 +43,8 @@ pub struct Ctx {
     pub wake: Arc<Notify>,
     /// Tells the scheduler that due moments may have changed.
     pub replan: Arc<Notify>,
+    /// Tells the update processor that an update was stored (by the poller or the webhook).
+    pub inbox: Arc<Notify>,
 }
 
 /// A person acting, as Telegram describes them.
@@ -111,6 +113,17 @@ pub enum Outcome<T = ()> {
 }
 
 impl Ctx {
+    /// A context on `store` and `clock` with fresh notifications.
+    pub fn new(store: Store, clock: Arc<dyn Clock>) -> Ctx {
+        Ctx {
+            store,
+            clock,
+            wake: Arc::new(Notify::new()),
+            replan: Arc::new(Notify::new()),
+            inbox: Arc::new(Notify::new()),
+        }
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }

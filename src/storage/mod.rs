@@ -8,6 +8,7 @@
 //! pressing at once cannot overwrite each other.
 
 mod export;
+mod inbox;
 mod jobs;
 mod orders;
 mod org;
@@ -17,12 +18,14 @@ mod residents;
 mod seed;
 mod stats;
 
+use crate::domain::ChatId;
 use chrono::{DateTime, TimeZone, Utc};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
 pub use crate::render::Button;
 pub use export::BulkOrder;
+pub use inbox::Claimed;
 pub use jobs::DueJob;
 pub use orders::{Commit, NewOrder, OrderPage, StoredOrder};
 pub use org::{ChatBinding, ImportReport};
@@ -274,18 +277,25 @@ impl Store {
 
     // ---- updates from Telegram -------------------------------------------------------------
 
-    /// Records an update before its offset is confirmed. Returns false when it was seen before.
+    /// Records an update of `chat` before its offset is confirmed (`barrier`: for a group's
+    /// move to a supergroup, the other chat, whose later updates wait for this one). Returns
+    /// false when it was seen before.
     pub async fn record_update(
         &self,
         update_id: i64,
+        chat: ChatId,
+        barrier: Option<ChatId>,
         payload: &str,
         now: DateTime<Utc>,
     ) -> Result<bool> {
         let done = sqlx::query(
-            "INSERT INTO updates (update_id, payload, received_at) VALUES ($1, $2, $3)
+            "INSERT INTO updates (update_id, chat_id, barrier, payload, received_at)
+             VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (update_id) DO NOTHING",
         )
         .bind(update_id)
+        .bind(chat)
+        .bind(barrier.map(|b| b.0))
         .bind(payload)
         .bind(ms(now))
         .execute(&self.pool)
@@ -308,6 +318,17 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         col(&r, "n")
+    }
+
+    /// Begins a transaction that will write: on SQLite `BEGIN IMMEDIATE`, which takes the write
+    /// lock at once, so that a transaction that reads before it writes cannot fail with "database
+    /// is locked" when another connection wrote meanwhile (WAL cannot upgrade a stale reader); the
+    /// busy timeout makes it wait its turn instead.
+    pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     /// Updates recorded but not processed (a crash between the two), oldest first.

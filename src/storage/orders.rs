@@ -354,7 +354,7 @@ impl Store {
     /// Creates an order under a number from `reserve_order_id`, with its parties, events,
     /// messages and due moments, in one transaction.
     pub async fn create_order(&self, new: NewOrder<'_>) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         create_order_in(&mut tx, new).await?;
         tx.commit().await?;
         Ok(())
@@ -375,7 +375,7 @@ impl Store {
             finish_job,
             now,
         } = c;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         if let Some(job) = finish_job {
             if !finish_in(&mut tx, job, now).await? {
                 return Err(StoreError::Conflict); // another scheduler acted on it
@@ -420,7 +420,7 @@ impl Store {
         out: &[Outgoing],
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         insert_events(&mut tx, events).await?;
         insert_outgoing(&mut tx, out, now).await?;
         tx.commit().await?;

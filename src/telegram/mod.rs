@@ -7,7 +7,9 @@
 //! the routing is a plain `match` on the update kind, which is all the tree we need.
 
 pub mod commands;
+pub mod dispatch;
 pub mod handlers;
+pub mod intake;
 pub mod private;
 pub mod replies;
 pub mod sender;
@@ -299,6 +301,8 @@ pub async fn set_menus(bot: &Bot) -> Result<(), teloxide::RequestError> {
 pub struct PollConfig {
     /// Long-poll timeout asked of Telegram, in seconds.
     pub timeout_secs: u32,
+    /// How many chats are worked at once (each chat's updates stay in order).
+    pub workers: usize,
     pub pacing: sender::Pacing,
 }
 
@@ -306,6 +310,7 @@ impl Default for PollConfig {
     fn default() -> Self {
         PollConfig {
             timeout_secs: 25,
+            workers: 16,
             pacing: sender::Pacing::TELEGRAM,
         }
     }
@@ -319,29 +324,12 @@ fn allowed_updates() -> Vec<AllowedUpdate> {
     ]
 }
 
-/// Processes what was stored but not yet handled (after a crash), oldest first.
-async fn drain_stored(tg: &Telegram, ctx: &Ctx) -> crate::storage::Result<usize> {
-    let pending = ctx.store.unprocessed_updates().await?;
-    let n = pending.len();
-    for (id, payload) in pending {
-        match serde_json::from_str::<Update>(&payload) {
-            Ok(u) => crate::storage::processing(id, handle(tg, ctx, &u)).await,
-            Err(e) => tracing::error!(update = id, error = %e, "stored update unreadable; skipped"),
-        }
-        ctx.store.mark_update_processed(id, ctx.clock.now()).await?;
-    }
-    Ok(n)
-}
-
-/// Polls Telegram until `stop`: each batch is stored (skipping update ids seen before), then the
-/// next `getUpdates` confirms it, then it is processed.
+/// Polls Telegram until `stop`: each batch is stored (skipping update ids seen before) and handed
+/// to the processor (`dispatch`), then the next `getUpdates` confirms it.
 pub async fn poll(tg: Telegram, ctx: Ctx, config: PollConfig, mut stop: watch::Receiver<bool>) {
     let bot = tg.bot.clone();
     let mut offset: i32 = 0;
     let mut failures: u32 = 0;
-    if let Err(e) = drain_stored(&tg, &ctx).await {
-        tracing::error!(error = %e, "could not replay stored updates");
-    }
     loop {
         if *stop.borrow() {
             return;
@@ -371,12 +359,7 @@ pub async fn poll(tg: Telegram, ctx: Ctx, config: PollConfig, mut stop: watch::R
             }
         };
         for u in &updates {
-            let payload = serde_json::to_string(u).unwrap_or_default();
-            match ctx
-                .store
-                .record_update(u.id.0 as i64, &payload, ctx.clock.now())
-                .await
-            {
+            match intake::accept(&ctx, u).await {
                 Ok(_) => offset = offset.max(u.id.0 as i32 + 1),
                 Err(e) => {
                     // Not stored, so not confirmed: Telegram will hand it to us again.
@@ -384,9 +367,6 @@ pub async fn poll(tg: Telegram, ctx: Ctx, config: PollConfig, mut stop: watch::R
                     break;
                 }
             }
-        }
-        if let Err(e) = drain_stored(&tg, &ctx).await {
-            tracing::error!(error = %e, "stored updates not processed");
         }
     }
 }
@@ -445,6 +425,17 @@ impl Telegram {
     /// The poller, until `stop`.
     pub async fn poll(self, ctx: Ctx, config: PollConfig, stop: watch::Receiver<bool>) {
         poll(self, ctx, config, stop).await
+    }
+
+    /// The update processor (`dispatch`), until `stop`, as `holder` in the chat leases.
+    pub async fn process(
+        self,
+        ctx: Ctx,
+        holder: String,
+        workers: usize,
+        stop: watch::Receiver<bool>,
+    ) {
+        dispatch::run(self, ctx, holder, workers, stop).await
     }
 
     /// The sender, until `stop`.

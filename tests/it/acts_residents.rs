@@ -8,7 +8,6 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use tokio::sync::Notify;
 
 use gridwhistle::acts::orders;
 use gridwhistle::acts::residents::{self, AskOutcome, BlockOutcome, Private};
@@ -127,12 +126,7 @@ async fn world() -> World {
     let org = parse_org(include_str!("../../examples/huashan.toml")).expect("example org");
     db.store.import_org(&org, false).await.expect("import");
     let clock = ManualClock::new(friday_ten());
-    let ctx = Ctx {
-        store: db.store.clone(),
-        clock: Arc::new(clock.clone()),
-        wake: Arc::new(Notify::new()),
-        replan: Arc::new(Notify::new()),
-    };
+    let ctx = Ctx::new(db.store.clone(), Arc::new(clock.clone()));
     World {
         _db: db,
         ctx,

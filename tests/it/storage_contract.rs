@@ -5,8 +5,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use gridwhistle::domain::org::{parse_org, Membership};
 use gridwhistle::domain::policy::Level;
 use gridwhistle::domain::{
-    EventKind, Lang, OrderId, OrderState, Party, PartyTarget, RoleId, Scope, TelegramUserId,
-    UnitId, WhistleOrder,
+    ChatId, EventKind, Lang, OrderId, OrderState, Party, PartyTarget, RoleId, Scope,
+    TelegramUserId, UnitId, WhistleOrder,
 };
 use gridwhistle::storage::{Commit, OutboxRow, Outgoing, Payload, Priority, StoreError, Throttle};
 
@@ -612,14 +612,21 @@ async fn the_outbox_delivers_each_chat_in_order_and_never_twice(db: &TestDb) {
 }
 
 async fn updates_are_recorded_once_and_remembered_until_processed(db: &TestDb) {
-    assert!(db.store.record_update(10, "{}", t0()).await.unwrap());
+    assert!(db
+        .store
+        .record_update(10, ChatId(-1), None, "{}", t0())
+        .await
+        .unwrap());
     assert!(
-        !db.store.record_update(10, "{}", t0()).await.unwrap(),
+        !db.store
+            .record_update(10, ChatId(-1), None, "{}", t0())
+            .await
+            .unwrap(),
         "a redelivered update is not new"
     );
     assert!(db
         .store
-        .record_update(900, "{\"x\":1}", t0())
+        .record_update(900, ChatId(-1), None, "{\"x\":1}", t0())
         .await
         .unwrap());
     db.store.mark_update_processed(10, t0()).await.unwrap();
@@ -741,7 +748,11 @@ async fn jobs_are_claimed_by_one_scheduler_and_done_once(db: &TestDb) {
 
 async fn a_replayed_update_cannot_write_its_messages_twice(db: &TestDb) {
     use gridwhistle::storage::processing;
-    assert!(db.store.record_update(77, "{}", t0()).await.unwrap());
+    assert!(db
+        .store
+        .record_update(77, ChatId(-1), None, "{}", t0())
+        .await
+        .unwrap());
     processing(77, db.store.enqueue(&[send(-5, "first run", None)], t0()))
         .await
         .unwrap();
@@ -758,7 +769,11 @@ async fn a_replayed_update_cannot_write_its_messages_twice(db: &TestDb) {
     );
     assert!(db.store.unprocessed_updates().await.unwrap().is_empty());
     // Within one run, later transactions go through.
-    assert!(db.store.record_update(78, "{}", t0()).await.unwrap());
+    assert!(db
+        .store
+        .record_update(78, ChatId(-1), None, "{}", t0())
+        .await
+        .unwrap());
     processing(78, async {
         db.store
             .enqueue(&[send(-5, "a", None)], t0())
