@@ -1590,7 +1590,7 @@ mod chat_leases {
     /// A group's move to a supergroup is a barrier: the new chat's later updates wait until the
     /// move (an update of the old chat) is processed.
     async fn a_supergroup_move_holds_the_new_chats_updates_until_it_is_processed(db: &TestDb) {
-        let (old, new) = (ChatId(-10), ChatId(-100_10));
+        let (old, new) = (ChatId(-10), ChatId(-10010));
         db.store
             .record_update(20, old, Some(new), "{}", t0())
             .await
@@ -1618,7 +1618,7 @@ mod chat_leases {
             .claim_chats("one", t0(), until, 5, &[])
             .await
             .unwrap();
-        assert_eq!(ids(&claimed), vec![-100_10]);
+        assert_eq!(ids(&claimed), vec![-10010]);
         assert_eq!(
             db.store.next_update_of(new).await.unwrap().map(|u| u.0),
             Some(21)
