@@ -16,7 +16,7 @@ use crate::telegram::sender::{Pacer, Pacing};
 const HUASHAN: &str = include_str!("../examples/huashan.toml");
 const GRIDS: [(&str, i64); 3] = [("cuihu-1", 1001), ("cuihu-2", 1021), ("yuanxi-1", 1041)];
 
-fn rss_kib() -> Option<u64> {
+pub fn rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
         .lines()

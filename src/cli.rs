@@ -93,6 +93,12 @@ pub enum Command {
         /// --database-url postgres://…).
         #[arg(long)]
         orders: Option<usize>,
+        /// Instead: the scale benchmark on a generated organisation of this many grids, with an
+        /// empty database beside one holding --orders closed orders (default none): /list,
+        /// /show, whistle → card, report → toast (--sequential samples each), a sweep of due
+        /// jobs, plain chatter, memory, database size and the hot queries' plans.
+        #[arg(long)]
+        grids: Option<usize>,
     },
     /// The month's figures for every unit and department, one row each (CSV with a UTF-8 BOM
     /// for Excel, or a Markdown table).

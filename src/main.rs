@@ -10,6 +10,9 @@ async fn main() {
     // The bot logs its work; the other commands print their result and only warnings.
     let default_filter = match args.command {
         Command::Run { .. } => "gridwhistle=info,warn",
+        // Seeding writes thousands of rows a statement: sqlx's "slow statement" warnings there
+        // are expected and would bury the figures.
+        Command::Bench { .. } => "warn,sqlx::query=error",
         _ => "warn",
     };
     tracing_subscriber::fmt()
@@ -65,9 +68,14 @@ async fn main() {
             burst,
             sequential,
             orders,
-        } => match orders {
-            Some(n) => gridwhistle::bench::statistics(n, &args.database_url).await,
-            None => gridwhistle::bench::run(burst, sequential).await,
+            grids,
+        } => match (orders, grids) {
+            (n, Some(g)) => {
+                gridwhistle::scale::bench::run(n.unwrap_or(0), g, &args.database_url, sequential)
+                    .await
+            }
+            (Some(n), None) => gridwhistle::bench::statistics(n, &args.database_url).await,
+            (None, None) => gridwhistle::bench::run(burst, sequential).await,
         }
         .map_err(|e| cli::Exit {
             message: format!("{e:#}"),

@@ -405,7 +405,7 @@ impl Sandbox {
         let start = Instant::now();
         loop {
             let processed = self.store.processed_update_count().await?;
-            let (pending, _, _) = self.store.outbox_counts().await?;
+            let pending = self.store.outbox_pending_count().await?;
             if processed >= self.pushed && pending == 0 && self.standin.pending_updates().is_empty()
             {
                 return Ok(());

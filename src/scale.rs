@@ -88,3 +88,335 @@ mod tests {
         assert!(org.units.iter().all(|u| u.chat_id.is_some()));
     }
 }
+
+/// `bench --orders N --grids G`: the scale figures (issue 11), for an empty database and one
+/// holding `orders` closed orders of history, side by side; see `bench::scale`.
+pub mod bench {
+    use std::time::{Duration, Instant};
+
+    use anyhow::Context;
+    use chrono::Utc;
+
+    use super::{generated_org, grid_chat, grid_id, grid_leader};
+    use crate::domain::policy::Level;
+    use crate::domain::{
+        ChatId, OrderId, OrderState, Party, PartyTarget, ReportMark, RoleId, TelegramUserId,
+        UnitId, WhistleOrder, Who,
+    };
+    use crate::sandbox::Sandbox;
+    use crate::storage::{BulkOrder, Store, Trace};
+
+    /// One column of the results.
+    #[derive(Debug, Default)]
+    struct Column {
+        list: Vec<Duration>,
+        show: Vec<Duration>,
+        whistle: Vec<Duration>,
+        report: Vec<Duration>,
+        sweep: (usize, Duration),
+        chatter: f64,
+        neighbour: Duration,
+        rss_mib: f64,
+        db_bytes: i64,
+        plans: Vec<(String, String)>,
+    }
+
+    fn pct(v: &[Duration], p: f64) -> f64 {
+        let mut v = v.to_vec();
+        v.sort();
+        if v.is_empty() {
+            return 0.0;
+        }
+        let i = ((v.len() - 1) as f64 * p).round() as usize;
+        v[i].as_secs_f64() * 1000.0
+    }
+
+    /// Seeds `orders` closed orders over the grids, in batches through the storage layer.
+    async fn seed(store: &Store, orders: usize, grids: usize) -> anyhow::Result<()> {
+        let start = Utc::now() - chrono::Duration::days(3 * 365);
+        let step = (3 * 365 * 86_400_000_i64) / orders.max(1) as i64;
+        let mut done = 0;
+        while done < orders {
+            let n = (orders - done).min(5000);
+            let mut batch: Vec<BulkOrder> = (done..done + n)
+                .map(|i| {
+                    let g = i % grids;
+                    let at = start + chrono::Duration::milliseconds(step * i as i64);
+                    let unit = UnitId::checked(&grid_id(g));
+                    BulkOrder {
+                        order: WhistleOrder {
+                            id: OrderId(0),
+                            unit: unit.clone(),
+                            text: "圆西路门口垃圾堆积".into(),
+                            location: None,
+                            urgent: false,
+                            state: OrderState::Closed,
+                            level: Level::Grid,
+                            whistler: Who::Member(TelegramUserId(grid_leader(g))),
+                            created_at: at,
+                            resolve_due: at + chrono::Duration::hours(24),
+                            parties: vec![Party {
+                                target: PartyTarget::Role {
+                                    unit,
+                                    role: RoleId::new("sanitation"),
+                                },
+                                level: Level::Grid,
+                                added_at: at,
+                                ack_due: at + chrono::Duration::minutes(30),
+                                report: Some(ReportMark {
+                                    by: TelegramUserId(grid_leader(g) + 1),
+                                    at: at + chrono::Duration::minutes(5),
+                                }),
+                            }],
+                            reopen_count: 0,
+                            place: None,
+                            photos: Vec::new(),
+                        },
+                        top_level: 0,
+                        first_resolution: Some((at + chrono::Duration::hours(2), 7200, true)),
+                        rating: None,
+                        party_reports: vec![Some((300, true))],
+                    }
+                })
+                .collect();
+            store.insert_bulk(&mut batch).await?;
+            let traces: Vec<Trace> = batch
+                .iter()
+                .enumerate()
+                .map(|(k, b)| Trace {
+                    order: b.order.id,
+                    chat: ChatId(grid_chat((done + k) % grids)),
+                    at: b.order.created_at,
+                    message_id: b.order.id.0,
+                })
+                .collect();
+            store.insert_history(&traces).await?;
+            done += n;
+        }
+        Ok(())
+    }
+
+    /// Waits until a bot message in `chat` passes `found`, up to a minute.
+    async fn wait_for(w: &Sandbox, chat: i64, found: impl Fn(&str) -> bool) -> anyhow::Result<()> {
+        let t = Instant::now();
+        while t.elapsed() < Duration::from_secs(60) {
+            if w.standin.messages(chat).iter().any(|m| found(&m.text)) {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        anyhow::bail!("no such message in chat {chat} within a minute")
+    }
+
+    async fn timed(w: &mut Sandbox, update: serde_json::Value) -> anyhow::Result<Duration> {
+        let t = Instant::now();
+        w.push(update).await?;
+        Ok(t.elapsed())
+    }
+
+    /// Runs the measurements on a world over `url` (already seeded or empty).
+    async fn measure(url: &str, grids: usize, samples: usize) -> anyhow::Result<Column> {
+        let org = generated_org(grids);
+        let now = Utc::now();
+        let mut w = Sandbox::start(&org, Some(url.to_string()), now).await?;
+        let mut c = Column::default();
+        for i in 0..samples {
+            let g = (i * 7919) % grids;
+            let chat = w.chat(&grid_id(g));
+            let (boss, member) = (w.user(grid_leader(g)), w.user(grid_leader(g) + 1));
+            let u = w
+                .standin
+                .group_text(&chat, &boss, "吹哨 路灯不亮 @网格成员");
+            c.whistle.push(timed(&mut w, u).await?);
+            let card = w.last(&chat).context("the whistle's card")?.message_id;
+            let u = w
+                .standin
+                .press_button(chat.id, &member, card, "报到")
+                .context("the report button")?;
+            c.report.push(timed(&mut w, u).await?);
+            let u = w.standin.group_text(&chat, &boss, "/list");
+            c.list.push(timed(&mut w, u).await?);
+            let old = 1 + (i as i64 * 104_729) % 1000;
+            let u = w.standin.group_text(&chat, &boss, &format!("/show {old}"));
+            c.show.push(timed(&mut w, u).await?);
+        }
+        // A sweep: a thousand whistles, then their report deadlines pass at once.
+        for i in 0..1000 {
+            let g = i % grids;
+            let chat = w.chat(&grid_id(g));
+            let boss = w.user(grid_leader(g));
+            let u = w
+                .standin
+                .group_text(&chat, &boss, &format!("吹哨 第{i}处 井盖缺失"));
+            w.queue(u);
+        }
+        w.settle().await?;
+        let t = Instant::now();
+        let worked = w.advance(chrono::Duration::minutes(31)).await?;
+        c.sweep = (worked, t.elapsed());
+        // Plain chatter: members talking, nothing for the bot to do.
+        let n = 2000;
+        let t = Instant::now();
+        for i in 0..n {
+            let g = (i * 31) % grids;
+            let chat = w.chat(&grid_id(g));
+            let member = w.user(grid_leader(g) + 2);
+            let u = w.standin.group_text(&chat, &member, "收到，我这就过去看看");
+            w.queue(u);
+        }
+        w.settle().await?;
+        c.chatter = n as f64 / t.elapsed().as_secs_f64().max(1e-9);
+        // A slow neighbour: 100 /list in one chat, then a whistle in another.
+        let busy = w.chat(&grid_id(0));
+        let other = w.chat(&grid_id(1 % grids));
+        let (boss0, boss1) = (w.user(grid_leader(0)), w.user(grid_leader(1 % grids)));
+        for _ in 0..100 {
+            let u = w.standin.group_text(&busy, &boss0, "/list");
+            w.queue(u);
+        }
+        let t = Instant::now();
+        let u = w
+            .standin
+            .group_text(&other, &boss1, "吹哨 邻居群很忙 消防通道堵塞");
+        w.queue(u);
+        wait_for(&w, other.id, |t| t.contains("消防通道堵塞")).await?;
+        c.neighbour = t.elapsed();
+        w.settle().await?;
+        c.rss_mib = crate::bench::rss_kib().unwrap_or(0) as f64 / 1024.0;
+        c.db_bytes = w.store.database_bytes().await.unwrap_or(-1);
+        c.plans = w.store.explain_hot_queries().await?;
+        w.stop().await;
+        Ok(c)
+    }
+
+    /// A fresh database for one column: a temporary SQLite file, or a new PostgreSQL database
+    /// on the server of `database_url`.
+    async fn fresh(
+        database_url: &str,
+        name: &str,
+        dir: &std::path::Path,
+    ) -> anyhow::Result<String> {
+        if database_url.starts_with("postgres") {
+            let url = crate::storage::fresh_postgres_database(database_url, name).await?;
+            Ok(url)
+        } else {
+            Ok(format!(
+                "sqlite://{}",
+                dir.join(format!("{name}.db")).display()
+            ))
+        }
+    }
+
+    /// The scale benchmark: see the module's note. `samples` operations of each kind.
+    pub async fn run(
+        orders: usize,
+        grids: usize,
+        database_url: &str,
+        samples: usize,
+    ) -> anyhow::Result<String> {
+        let grids = grids.max(2);
+        let dir = tempfile::tempdir()?;
+        let backend = if database_url.starts_with("postgres") {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        };
+        let empty_url = fresh(database_url, "gw_bench_empty", dir.path()).await?;
+        let empty = measure(&empty_url, grids, samples).await?;
+        let small_url = fresh(database_url, "gw_bench_small", dir.path()).await?;
+        let small = measure(&small_url, 50, samples.min(10)).await?;
+        let full_url = fresh(database_url, "gw_bench_full", dir.path()).await?;
+        let t = Instant::now();
+        {
+            let store = Store::connect(&full_url).await?;
+            let org = crate::domain::org::parse_org(&generated_org(grids))
+                .map_err(|e| anyhow::anyhow!("organisation: {e}"))?;
+            store.import_org(&org, false).await?;
+            seed(&store, orders, grids).await?;
+            store.close().await;
+        }
+        let seeding = t.elapsed();
+        let full = measure(&full_url, grids, samples).await?;
+        let mut out = format!(
+            "scale on {backend}: {grids} grids; {orders} closed orders of history seeded in {:.1} s \
+             (each with its party, two events, a card, a sent message and a done job)\n\n\
+             | | empty database | {orders} orders | ratio |\n|---|---|---|---|\n",
+            seeding.as_secs_f64()
+        );
+        let row = |name: &str, a: f64, b: f64, unit: &str| {
+            format!(
+                "| {name} | {a:.1} {unit} | {b:.1} {unit} | {:.2}× |\n",
+                b / a.max(1e-9)
+            )
+        };
+        for (name, a, b) in [
+            ("/list p50", pct(&empty.list, 0.5), pct(&full.list, 0.5)),
+            ("/list p99", pct(&empty.list, 0.99), pct(&full.list, 0.99)),
+            ("/show p50", pct(&empty.show, 0.5), pct(&full.show, 0.5)),
+            ("/show p99", pct(&empty.show, 0.99), pct(&full.show, 0.99)),
+            (
+                "whistle → card p50",
+                pct(&empty.whistle, 0.5),
+                pct(&full.whistle, 0.5),
+            ),
+            (
+                "whistle → card p99",
+                pct(&empty.whistle, 0.99),
+                pct(&full.whistle, 0.99),
+            ),
+            (
+                "report → toast p50",
+                pct(&empty.report, 0.5),
+                pct(&full.report, 0.5),
+            ),
+            (
+                "report → toast p99",
+                pct(&empty.report, 0.99),
+                pct(&full.report, 0.99),
+            ),
+        ] {
+            out.push_str(&row(name, a, b, "ms"));
+        }
+        out.push_str(&row(
+            &format!("sweep of due jobs ({} / {})", empty.sweep.0, full.sweep.0),
+            empty.sweep.1.as_secs_f64() * 1000.0,
+            full.sweep.1.as_secs_f64() * 1000.0,
+            "ms",
+        ));
+        out.push_str(&row(
+            "whistle → card beside 100 /list in another chat",
+            empty.neighbour.as_secs_f64() * 1000.0,
+            full.neighbour.as_secs_f64() * 1000.0,
+            "ms",
+        ));
+        out.push_str(&row(
+            "plain chatter",
+            empty.chatter,
+            full.chatter,
+            "updates/s",
+        ));
+        out.push_str(&row(
+            "bot RSS (this process)",
+            empty.rss_mib,
+            full.rss_mib,
+            "MiB",
+        ));
+        out.push_str(&row(
+            "database size",
+            empty.db_bytes as f64 / 1048576.0,
+            full.db_bytes as f64 / 1048576.0,
+            "MiB",
+        ));
+        out.push_str(&format!(
+            "\nplain chatter with 50 grids (empty database): {:.0} updates/s; with {grids}: {:.0} ({:.0} %)\n",
+            small.chatter,
+            empty.chatter,
+            100.0 * empty.chatter / small.chatter.max(1e-9)
+        ));
+        out.push_str(&format!("\nquery plans on the {orders}-order database:\n"));
+        for (name, plan) in &full.plans {
+            out.push_str(&format!("\n{name}:\n{plan}\n"));
+        }
+        Ok(out)
+    }
+}

@@ -16,3 +16,7 @@ CREATE TABLE chat_leases (
     holder    TEXT NOT NULL,
     until_ms  BIGINT NOT NULL
 );
+
+-- `/list` of a large unit (a sub-district, a district) looks at its live orders only: found by
+-- state first, they stay few however long the history.
+CREATE INDEX orders_live ON orders (state, unit_id) WHERE state IN ('open', 'reported', 'resolved');

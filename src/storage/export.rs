@@ -91,7 +91,7 @@ impl Store {
     /// Inserts orders (numbered here, after the highest number so far) and their parties in one
     /// transaction with multi-row INSERTs, for seeding a benchmark; no events, messages or jobs.
     pub async fn insert_bulk(&self, orders: &mut [BulkOrder]) -> Result<()> {
-        let mut tx = self.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         let row = sqlx::query("UPDATE counters SET n = n + $1 WHERE name = 'order' RETURNING n")
             .bind(orders.len() as i64)
             .fetch_one(&mut *tx)

@@ -117,7 +117,7 @@ impl Store {
 
     /// A job that needs no action (its order moved on): done.
     pub async fn finish_job(&self, job: JobId, now: DateTime<Utc>) -> Result<bool> {
-        let mut tx = self.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         let ok = finish_in(&mut tx, job, now).await?;
         tx.commit().await?;
         Ok(ok)

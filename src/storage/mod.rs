@@ -8,6 +8,7 @@
 //! pressing at once cannot overwrite each other.
 
 mod export;
+mod history;
 mod inbox;
 mod jobs;
 mod orders;
@@ -25,6 +26,7 @@ use sqlx::{AnyPool, Row};
 
 pub use crate::render::Button;
 pub use export::BulkOrder;
+pub use history::{fresh_postgres_database, Trace};
 pub use inbox::Claimed;
 pub use jobs::DueJob;
 pub use orders::{Commit, NewOrder, OrderPage, StoredOrder};
@@ -135,7 +137,14 @@ pub struct Store {
     /// The organisation as last loaded, with the version (`counters.org`) it was loaded at:
     /// reloaded only when a write changed it (in this process or another).
     org_cache: OrgCache,
+    /// On SQLite, the process's writers take turns here before `BEGIN IMMEDIATE`: waiting on
+    /// this lock wakes the next writer the moment the last commits, where SQLite's busy handler
+    /// would sleep in steps of up to 100 ms (the tail of every latency under concurrency).
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
+
+/// A writer's turn (see `Store::writer`); kept until the transaction is over.
+pub(crate) type Turn = Option<tokio::sync::OwnedMutexGuard<()>>;
 
 /// Chat and message ids are stored as BIGINT: they bind and read back as their numbers.
 macro_rules! int_column {
@@ -228,7 +237,10 @@ impl Store {
         }
         let pool = AnyPoolOptions::new()
             .acquire_timeout(std::time::Duration::from_secs(10))
-            .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
+            // Sized to the concurrency: 16 chats worked at once, the sender's deliveries
+            // recording their outcome, the scheduler. SQLite has one writer at a time anyway
+            // (`BEGIN IMMEDIATE` waits its turn); its readers go on beside it under WAL.
+            .max_connections(if backend == Backend::Sqlite { 8 } else { 24 })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -253,6 +265,7 @@ impl Store {
             pool,
             backend,
             org_cache: Default::default(),
+            writer: Default::default(),
         };
         store.migrate().await?;
         Ok(store)
@@ -324,10 +337,15 @@ impl Store {
     /// lock at once, so that a transaction that reads before it writes cannot fail with "database
     /// is locked" when another connection wrote meanwhile (WAL cannot upgrade a stale reader); the
     /// busy timeout makes it wait its turn instead.
-    pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+    ///
+    /// Returns the writer's turn with the transaction: keep it until the transaction ends.
+    pub(crate) async fn begin(&self) -> Result<(Turn, sqlx::Transaction<'static, sqlx::Any>)> {
         Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+            Backend::Sqlite => {
+                let turn = self.writer.clone().lock_owned().await;
+                (Some(turn), self.pool.begin_with("BEGIN IMMEDIATE").await?)
+            }
+            Backend::Postgres => (None, self.pool.begin().await?),
         })
     }
 

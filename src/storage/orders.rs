@@ -354,7 +354,7 @@ impl Store {
     /// Creates an order under a number from `reserve_order_id`, with its parties, events,
     /// messages and due moments, in one transaction.
     pub async fn create_order(&self, new: NewOrder<'_>) -> Result<()> {
-        let mut tx = self.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         create_order_in(&mut tx, new).await?;
         tx.commit().await?;
         Ok(())
@@ -375,7 +375,7 @@ impl Store {
             finish_job,
             now,
         } = c;
-        let mut tx = self.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         if let Some(job) = finish_job {
             if !finish_in(&mut tx, job, now).await? {
                 return Err(StoreError::Conflict); // another scheduler acted on it
@@ -420,7 +420,7 @@ impl Store {
         out: &[Outgoing],
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut tx = self.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         insert_events(&mut tx, events).await?;
         insert_outgoing(&mut tx, out, now).await?;
         tx.commit().await?;
@@ -467,22 +467,29 @@ impl Store {
             "AND o.state IN ('open', 'reported', 'resolved')"
         };
         let (with, visible) = match scope {
+            // Two indexed lookups joined by UNION, not an OR across tables (which made the
+            // planner walk every order ever whistled); live lists look at live orders only.
             Scope::Unit(_) => (
-                "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS TEXT) UNION
-                     SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)",
-                "(o.unit_id IN (SELECT id FROM sub) OR EXISTS (SELECT 1 FROM parties p
-                   WHERE p.order_id = o.id AND p.target_kind IN ('role', 'duty_officers')
-                     AND p.target_id IN (SELECT id FROM sub)))",
+                format!(
+                    "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS TEXT) UNION
+                         SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id),
+                     hit(id) AS (SELECT o.id FROM orders o
+                         WHERE o.unit_id IN (SELECT id FROM sub) {states}
+                         UNION SELECT p.order_id FROM parties p
+                         WHERE p.target_kind IN ('role', 'duty_officers')
+                           AND p.target_id IN (SELECT id FROM sub))"
+                ),
+                "o.id IN (SELECT id FROM hit)",
             ),
             Scope::Department(_) => (
-                "",
-                "EXISTS (SELECT 1 FROM parties p WHERE p.order_id = o.id
-                   AND p.target_kind = 'department' AND p.target_id = $1)",
+                String::new(),
+                "o.id IN (SELECT p.order_id FROM parties p
+                   WHERE p.target_kind = 'department' AND p.target_id = $1)",
             ),
             Scope::Alliance(_) => (
-                "",
-                "EXISTS (SELECT 1 FROM parties p WHERE p.order_id = o.id
-                   AND p.target_kind = 'alliance' AND p.target_id = $1)",
+                String::new(),
+                "o.id IN (SELECT p.order_id FROM parties p
+                   WHERE p.target_kind = 'alliance' AND p.target_id = $1)",
             ),
         };
         let key = scope.parts().1;

@@ -278,7 +278,7 @@ impl Store {
     /// Imports an organisation: upserts what it names, deletes nothing unless `prune`, in one
     /// transaction. Importing the same file twice reports no change the second time.
     pub async fn import_org(&self, org: &Organisation, prune: bool) -> Result<ImportReport> {
-        let mut tx = self.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         let mut report = ImportReport::default();
         for (table, keys, data) in rows_of(org) {
             let o = upsert(&mut tx, table, &keys, &data).await?;
@@ -294,7 +294,7 @@ impl Store {
 
     /// What `import_org(org, prune = true)` would remove, without removing it.
     pub async fn prune_plan(&self, org: &Organisation) -> Result<Vec<String>> {
-        let mut tx = self.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         let plan = self.prune_in(&mut tx, org, false).await?;
         tx.rollback().await?;
         Ok(plan)
@@ -410,7 +410,7 @@ impl Store {
     /// a unit has one group chat.
     pub async fn bind_chat(&self, chat_id: ChatId, scope: &Scope) -> Result<()> {
         let (kind, id) = scope.parts();
-        let mut tx = self.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         sqlx::query(
             "UPDATE chats SET scope_kind = NULL, scope_id = NULL
              WHERE scope_kind = $1 AND scope_id = $2 AND chat_id <> $3",
@@ -464,7 +464,7 @@ impl Store {
     }
 
     pub async fn set_chat_locale(&self, chat_id: ChatId, lang: Lang) -> Result<()> {
-        let mut tx = self.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         sqlx::query(
             "INSERT INTO chats (chat_id, locale) VALUES ($1, $2)
              ON CONFLICT (chat_id) DO UPDATE SET locale = $2",
@@ -480,7 +480,7 @@ impl Store {
 
     /// A group became a supergroup: its binding, language and cards move to the new id.
     pub async fn migrate_chat(&self, old: ChatId, new: ChatId) -> Result<()> {
-        let mut tx = self.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         sqlx::query("DELETE FROM chats WHERE chat_id = $1 AND scope_kind IS NULL")
             .bind(new)
             .execute(&mut *tx)

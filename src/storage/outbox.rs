@@ -304,7 +304,7 @@ impl Store {
 
     /// Queues messages that no state change causes (answers, help).
     pub async fn enqueue(&self, out: &[Outgoing], now: DateTime<Utc>) -> Result<()> {
-        let mut tx = self.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         insert_outgoing(&mut tx, out, now).await?;
         tx.commit().await?;
         Ok(())
@@ -319,7 +319,7 @@ impl Store {
         throttle: Throttle<'_>,
         now: DateTime<Utc>,
     ) -> Result<bool> {
-        let mut tx = self.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         // On a conflict the row is updated only when its quiet time is over; PostgreSQL makes a
         // concurrent second writer wait for the first and then re-check, so one of two wins.
         let open = sqlx::query(
@@ -453,7 +453,7 @@ impl Store {
     /// Delivered: remembers the message id (and, for a card, where the card is) and what a card
     /// shows now.
     pub async fn outbox_sent(&self, row: &OutboxRow, message_id: Option<i64>) -> Result<()> {
-        let mut tx = self.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         sqlx::query("UPDATE outbox SET status = 'sent', message_id = $1 WHERE id = $2")
             .bind(message_id)
             .bind(row.id.0)
@@ -554,7 +554,7 @@ impl Store {
         error: &str,
         event: Option<&Event>,
     ) -> Result<()> {
-        let mut tx = self.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         sqlx::query("UPDATE outbox SET status = 'failed', error = $1 WHERE id = $2")
             .bind(error)
             .bind(id.0)
@@ -632,6 +632,15 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         Ok(col::<i64>(&r, "n")? > 0)
+    }
+
+    /// How many messages wait to be sent: an index range, however long the history of sent ones
+    /// (for waiting on the bot in tests, the demo and benchmarks).
+    pub async fn outbox_pending_count(&self) -> Result<i64> {
+        let r = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'")
+            .fetch_one(&self.pool)
+            .await?;
+        col(&r, "n")
     }
 
     /// Counts of outbox rows by status, for tests and `/status`.

@@ -24,7 +24,7 @@ impl Store {
                 return Ok(());
             }
         }
-        let mut tx = self.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         sqlx::query(
             "INSERT INTO people (telegram_id, name, username) VALUES ($1, $2, $3)
              ON CONFLICT (telegram_id) DO UPDATE SET username = $3",
@@ -69,7 +69,7 @@ impl Store {
     /// Gives a person a role in a unit or department. False when they held it already.
     pub async fn assign(&self, m: &Membership) -> Result<bool> {
         let (kind, id) = m.scope.parts();
-        let mut tx = self.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         let done = sqlx::query(
             "INSERT INTO memberships (telegram_id, scope_kind, scope_id, role) VALUES ($1, $2, $3, $4)
              ON CONFLICT DO NOTHING",
@@ -88,7 +88,7 @@ impl Store {
     /// Takes a role away. False when they did not hold it.
     pub async fn unassign(&self, m: &Membership) -> Result<bool> {
         let (kind, id) = m.scope.parts();
-        let mut tx = self.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         let done = sqlx::query(
             "DELETE FROM memberships WHERE telegram_id = $1 AND scope_kind = $2 AND scope_id = $3 AND role = $4",
         )

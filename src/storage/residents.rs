@@ -133,7 +133,7 @@ impl Store {
         out: &[Outgoing],
         now: DateTime<Utc>,
     ) -> Result<i64> {
-        let mut tx = self.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         mark_processing_done(&mut tx, now).await?;
         let version = write_dialogue(&mut tx, no, read, dialogue, now).await?;
         insert_events(&mut tx, events).await?;
@@ -151,7 +151,7 @@ impl Store {
         read: i64,
         new: NewOrder<'_>,
     ) -> Result<()> {
-        let mut tx = self.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         write_dialogue(&mut tx, no, Some(read), None, new.order.created_at).await?;
         create_order_in(&mut tx, new).await?;
         tx.commit().await?;
@@ -223,7 +223,7 @@ impl Store {
         out: &[Outgoing],
         now: DateTime<Utc>,
     ) -> Result<bool> {
-        let mut tx = self.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         mark_processing_done(&mut tx, now).await?;
         let done = sqlx::query(
             "INSERT INTO followers (order_id, resident_no, joined_at) VALUES ($1, $2, $3)
@@ -268,7 +268,7 @@ impl Store {
         out: &[Outgoing],
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut tx = self.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         insert_events(&mut tx, events).await?;
         sqlx::query(
             "INSERT INTO questions (order_id, chat_id, asked_by, asked_at) VALUES ($1, $2, $3, $4)",
@@ -388,7 +388,7 @@ impl Store {
         let Some(r) = self.resident(no).await? else {
             return Ok(Forgotten::default());
         };
-        let mut tx = self.begin().await?;
+        let (_turn, mut tx) = self.begin().await?;
         mark_processing_done(&mut tx, now).await?;
         let orders = sqlx::query("SELECT COUNT(*) AS n FROM orders WHERE resident_no = $1")
             .bind(no.0)
