@@ -142,7 +142,7 @@ pub mod bench {
                 .map(|i| {
                     let g = i % grids;
                     let at = start + chrono::Duration::milliseconds(step * i as i64);
-                    let unit = UnitId::checked(&grid_id(g));
+                    let unit = UnitId::checked(grid_id(g));
                     BulkOrder {
                         order: WhistleOrder {
                             id: OrderId(0),
