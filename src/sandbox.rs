@@ -457,3 +457,18 @@ impl Sandbox {
         self.store.close().await;
     }
 }
+
+/// The harness's check on every world (each end-to-end test, the demo, the benchmarks): the bot
+/// never asked Telegram to edit a message into what it already showed ("message is not
+/// modified" is a wasted request out of a chat's pace). Checked when the world goes away, by
+/// `stop` or by the end of its scope, unless it goes away because something failed already.
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let wasted = self.standin.not_modified_count();
+        if wasted > 0 && !std::thread::panicking() {
+            panic!(
+                "{wasted} edit(s) answered \"message is not modified\": the bot sent an edit identical to what the message showed"
+            );
+        }
+    }
+}

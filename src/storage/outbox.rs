@@ -450,8 +450,8 @@ impl Store {
         col::<Option<i64>>(&row, "due")?.map(from_ms).transpose()
     }
 
-    /// Delivered: remembers the message id (and, for a card, where the card is) and what a card
-    /// shows now.
+    /// Delivered: remembers the message id (and, for a card, where the card is), what a card
+    /// shows now, and the message as kept (`messages`: whose it is, a notice's buttons).
     pub async fn outbox_sent(&self, row: &OutboxRow, message_id: Option<i64>) -> Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query("UPDATE outbox SET status = 'sent', message_id = $1 WHERE id = $2")
@@ -495,6 +495,7 @@ impl Store {
             }
             _ => {}
         }
+        super::messages::record_delivery(&mut tx, row.chat_id, &row.payload, message_id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -578,60 +579,6 @@ impl Store {
             .map(|r| col::<Option<MessageId>>(&r, "message_id"))
             .transpose()?
             .flatten())
-    }
-
-    /// The notices about an order that still show buttons: (chat, message id, button data).
-    /// Cards are not notices; a notice whose buttons were cleared (or are queued to be) is left out.
-    pub async fn notices_with_buttons(
-        &self,
-        order: OrderId,
-    ) -> Result<Vec<(ChatId, MessageId, Vec<String>)>> {
-        let rows = sqlx::query(
-            "SELECT chat_id, message_id, payload FROM outbox WHERE order_id = $1 AND status <> 'failed' ORDER BY id",
-        )
-        .bind(order.0)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut notices = Vec::new();
-        let mut cleared = Vec::new();
-        for r in &rows {
-            let chat: ChatId = col(r, "chat_id")?;
-            match from_json::<Payload>(&col::<String>(r, "payload")?)? {
-                Payload::Send {
-                    card: None,
-                    buttons,
-                    ..
-                } if !buttons.is_empty() => {
-                    if let Some(mid) = col::<Option<MessageId>>(r, "message_id")? {
-                        let data = buttons.iter().flatten().map(|b| b.data.clone()).collect();
-                        notices.push((chat, mid, data));
-                    }
-                }
-                Payload::ClearButtons { message_id, .. } => cleared.push((chat, message_id)),
-                _ => {}
-            }
-        }
-        notices.retain(|(c, m, _)| !cleared.contains(&(*c, *m)));
-        Ok(notices)
-    }
-
-    /// Whether message `message_id` in `chat_id` is one the bot sent about `order` (its card or
-    /// a notice replying to it): a button press must come from one of those.
-    pub async fn is_message_of_order(
-        &self,
-        chat_id: ChatId,
-        message_id: MessageId,
-        order: OrderId,
-    ) -> Result<bool> {
-        let r = sqlx::query(
-            "SELECT COUNT(*) AS n FROM outbox WHERE chat_id = $1 AND message_id = $2 AND order_id = $3",
-        )
-        .bind(chat_id)
-        .bind(message_id)
-        .bind(order.0)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(col::<i64>(&r, "n")? > 0)
     }
 
     /// Counts of outbox rows by status, for tests and `/status`.
