@@ -30,6 +30,8 @@ pub struct Sandbox {
     running: Option<Running>,
     pacing: Pacing,
     pushed: i64,
+    /// Processed updates whose rows `prune` deleted (they no longer count as processed).
+    pruned_updates: i64,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -86,6 +88,7 @@ impl Sandbox {
             running: Some(running),
             pacing,
             pushed: 0,
+            pruned_updates: 0,
             _dir: dir,
         })
     }
@@ -393,6 +396,15 @@ impl Sandbox {
         Ok(worked)
     }
 
+    /// Prunes now, by the manual clock, what the organisation's `[retention]` no longer keeps
+    /// (what the scheduler loop does hourly in production).
+    pub async fn prune(&mut self) -> anyhow::Result<crate::storage::Pruned> {
+        let ctx = self.running.as_ref().context("stopped")?.ctx.clone();
+        let pruned = crate::scheduler::prune(&ctx).await?;
+        self.pruned_updates += i64::try_from(pruned.updates).unwrap_or(i64::MAX);
+        Ok(pruned)
+    }
+
     /// The bot's handler context (store, clock, wake-ups).
     pub fn ctx(&self) -> Option<crate::acts::Ctx> {
         self.running.as_ref().map(|r| r.ctx.clone())
@@ -404,7 +416,7 @@ impl Sandbox {
         loop {
             let processed = self.store.processed_update_count().await?;
             let (pending, _, _) = self.store.outbox_counts().await?;
-            if processed >= self.pushed && pending == 0 && self.standin.pending_updates().is_empty()
+            if processed + self.pruned_updates >= self.pushed && pending == 0 && self.standin.pending_updates().is_empty()
             {
                 return Ok(());
             }
