@@ -33,18 +33,23 @@ impl Running {
     }
 }
 
-/// Which loops a process runs. Telegram allows one poller per token; the scheduler and the
-/// sender may run in every process. A test driving a manual clock runs no scheduler loop and
-/// calls `scheduler::tick` itself.
+/// Which loops a process runs. Telegram allows one poller per token; the update processor, the
+/// scheduler and the sender may run in every process (the processor shares chats through their
+/// leases). A test driving a manual clock runs no scheduler loop and calls `scheduler::tick`
+/// itself.
 #[derive(Debug, Clone, Copy)]
 pub struct Parts {
+    /// Long-poll Telegram for updates (one process per token).
     pub polling: bool,
+    /// Process stored updates (chats claimed through `chat_leases`).
+    pub processing: bool,
     pub scheduling: bool,
 }
 
 impl Parts {
     pub const ALL: Parts = Parts {
         polling: true,
+        processing: true,
         scheduling: true,
     };
 }
@@ -70,7 +75,7 @@ pub async fn start(
         let scheduler = crate::scheduler::run(ctx.clone(), ctx.replan.clone(), rx.clone());
         tasks.push(tokio::spawn(scheduler));
     }
-    if parts.polling {
+    if parts.processing {
         let holder = crate::telegram::dispatch::instance_name();
         tasks.push(tokio::spawn(telegram.clone().process(
             ctx.clone(),
@@ -78,6 +83,8 @@ pub async fn start(
             config.workers,
             rx.clone(),
         )));
+    }
+    if parts.polling {
         tasks.push(tokio::spawn(telegram.poll(ctx.clone(), config, rx)));
     }
     Running { ctx, stop, tasks }

@@ -103,6 +103,7 @@ impl Sandbox {
     ) -> anyhow::Result<Running> {
         let parts = Parts {
             polling: true,
+            processing: true,
             scheduling: false,
         };
         Self::start_with(standin, store.clone(), clock, parts, pacing).await
@@ -146,6 +147,7 @@ impl Sandbox {
             .context("second process database")?;
         let parts = Parts {
             polling: false,
+            processing: false,
             scheduling: false,
         };
         Self::start_with(&self.standin, store, &self.clock, parts, self.pacing).await

@@ -485,48 +485,56 @@ fn wall_now() -> chrono::DateTime<Utc> {
     Utc::now()
 }
 
-/// Delivers one round of due messages. Returns how many rows it handled.
-pub async fn deliver_round(
+/// Deliveries in flight at once, across chats (one per chat at most: a chat's head is not
+/// claimed while another of its messages is held).
+const IN_FLIGHT: usize = 32;
+
+/// A delivery that finished: its chat, and until when Telegram asked that chat to wait (429).
+type Finished = (i64, Option<Instant>);
+
+/// Claims what is due (up to `room` chats' heads), paces it, and starts each delivery as its own
+/// task: a slow request to one chat never holds back another chat's next message. Returns how
+/// many rows it claimed.
+async fn start_round(
     bot: &Bot,
     store: &Store,
-    clock: &dyn Clock,
+    clock: &Arc<dyn Clock>,
     pacer: &mut Pacer,
+    room: usize,
+    inflight: &mut tokio::task::JoinSet<Finished>,
 ) -> crate::storage::Result<usize> {
-    let claimed = store.claim_outbox(wall_now(), LEASE_MS, BATCH).await?;
+    let claimed = store
+        .claim_outbox(wall_now(), LEASE_MS, (room as i64).min(BATCH))
+        .await?;
     let n = claimed.len();
     let now = Instant::now();
-    let mut rows = Vec::new();
     for row in claimed {
         // An album of k photos is k messages to Telegram's flood control.
-        let n = row.payload.messages_next();
-        let wait = pacer.wait_for(row.chat_id.0, row.priority, n, now);
-        if wait.is_zero() {
-            pacer.record_n(row.chat_id.0, n, now);
-            rows.push(row);
-        } else {
+        let k = row.payload.messages_next();
+        let wait = pacer.wait_for(row.chat_id.0, row.priority, k, now);
+        if !wait.is_zero() {
             // Not yet: back to the queue, due when the chat's pace allows.
             let due = wall_now() + chrono::Duration::milliseconds(wait.as_millis() as i64);
             store.outbox_defer(row.id, due).await?;
+            continue;
         }
-    }
-    // Different chats in parallel; one message per chat per round keeps each chat in order.
-    let results = futures::future::join_all(
-        rows.iter()
-            .map(|row| async move { (row, deliver(bot, store, row).await) }),
-    )
-    .await;
-    for (row, outcome) in results {
-        if let Outcome::Retry { after_ms, error } = &outcome {
-            if error == "429" {
-                let after = Duration::from_millis((*after_ms).max(0) as u64);
-                pacer.hold(row.chat_id.0, Instant::now() + after);
+        pacer.record_n(row.chat_id.0, k, now);
+        let (bot, store, clock) = (bot.clone(), store.clone(), clock.clone());
+        inflight.spawn(async move {
+            let outcome = deliver(&bot, &store, &row).await;
+            let hold = match &outcome {
+                Outcome::Retry { after_ms, error } if error == "429" => {
+                    Some(Instant::now() + Duration::from_millis((*after_ms).max(0) as u64))
+                }
+                _ => None,
+            };
+            // One row's bookkeeping failing must not strand the others: a message Telegram
+            // accepted but not marked sent would go out again when its lease ends.
+            if let Err(e) = settle_row(&store, clock.as_ref(), &row, outcome).await {
+                tracing::error!(outbox = row.id.0, error = %e, "delivery outcome not recorded");
             }
-        }
-        // One row's bookkeeping failing must not strand the others: a message Telegram accepted
-        // but not marked sent would go out again when its lease ends.
-        if let Err(e) = settle_row(store, clock, row, outcome).await {
-            tracing::error!(outbox = row.id.0, error = %e, "delivery outcome not recorded");
-        }
+            (row.chat_id.0, hold)
+        });
     }
     Ok(n)
 }
@@ -577,8 +585,9 @@ async fn settle_row(
     Ok(())
 }
 
-/// Runs until `stop` turns true: delivers what is due, then sleeps until the next due moment
-/// or until woken by new work.
+/// Runs until `stop` turns true: delivers what is due, each delivery on its own, then sleeps
+/// until the next due moment, a delivery finishing, or new work. On stop, the deliveries in
+/// flight finish and are recorded.
 pub async fn run(
     bot: Bot,
     store: Store,
@@ -588,18 +597,27 @@ pub async fn run(
     mut stop: watch::Receiver<bool>,
 ) {
     let mut pacer = Pacer::new(pacing);
+    let mut inflight = tokio::task::JoinSet::new();
     loop {
-        if *stop.borrow() {
-            return;
+        while let Some(done) = inflight.try_join_next() {
+            note_finished(&mut pacer, done);
         }
-        let handled = match deliver_round(&bot, &store, clock.as_ref(), &mut pacer).await {
-            Ok(n) => n,
-            Err(e) => {
-                tracing::error!(error = %e, "outbox round failed");
-                0
+        if *stop.borrow() {
+            break;
+        }
+        let room = IN_FLIGHT.saturating_sub(inflight.len());
+        let claimed = if room == 0 {
+            0
+        } else {
+            match start_round(&bot, &store, &clock, &mut pacer, room, &mut inflight).await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::error!(error = %e, "outbox round failed");
+                    0
+                }
             }
         };
-        if handled > 0 {
+        if claimed > 0 && inflight.len() < IN_FLIGHT {
             continue;
         }
         let sleep_ms = match store.next_outbox_due(wall_now()).await {
@@ -608,9 +626,20 @@ pub async fn run(
         };
         tokio::select! {
             _ = wake.notified() => {}
+            Some(done) = inflight.join_next(), if !inflight.is_empty() => note_finished(&mut pacer, done),
             _ = tokio::time::sleep(Duration::from_millis(sleep_ms as u64)) => {}
             _ = stop.changed() => {}
         }
+    }
+    while inflight.join_next().await.is_some() {}
+}
+
+/// A finished delivery's 429 holds every message of its chat.
+fn note_finished(pacer: &mut Pacer, done: Result<Finished, tokio::task::JoinError>) {
+    match done {
+        Ok((chat, Some(until))) => pacer.hold(chat, until),
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "a delivery task failed"),
     }
 }
 

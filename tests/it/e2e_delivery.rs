@@ -42,7 +42,9 @@ fn numbers(
 }
 
 /// Each class of a chat's messages (cards; answers to `/show`; "unknown command" hints) arrives
-/// once and in order, whatever the faults.
+/// once and in order, whatever the faults. Chats are processed side by side, so which number
+/// each chat's whistles get is not known in advance: cards are checked against the orders each
+/// chat made; answers and hints carry the test's own running count.
 #[tokio::test]
 async fn a_burst_survives_429s_502s_and_dropped_connections_in_order_and_once() {
     let mut w = world().await;
@@ -56,6 +58,7 @@ async fn a_burst_survives_429s_502s_and_dropped_connections_in_order_and_once() 
     w.standin.inject(None, Fault::DropConnection, 3);
     let leaders = [("cuihu-1", 1001), ("cuihu-2", 1021), ("yuanxi-1", 1041)];
     let mut expected: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut grid_of: HashMap<i64, &str> = HashMap::new();
     let mut n = 0;
     for round in 0..4 {
         for (grid, leader) in leaders {
@@ -67,8 +70,12 @@ async fn a_burst_survives_429s_502s_and_dropped_connections_in_order_and_once() 
             w.queue(update);
             n += 1;
             expected.entry(chat.id).or_default().push(n);
-            // An answer (P1) and, from a stranger each time, a hint (P2) about the same number.
-            let update = w.standin.group_text(&chat, &user, &format!("/show {n}"));
+            grid_of.insert(chat.id, grid);
+            // An answer (P1: "no such order #900n") and, from a stranger each time, a hint (P2)
+            // about the same number.
+            let update = w
+                .standin
+                .group_text(&chat, &user, &format!("/show {}", 900 + n));
             w.queue(update);
             let stranger = w.user(7000 + n);
             let update = w.standin.group_text(&chat, &stranger, &format!("/x{n}"));
@@ -81,12 +88,31 @@ async fn a_burst_survives_429s_502s_and_dropped_connections_in_order_and_once() 
         12,
         "every update became one order"
     );
+    let orders = w.store.all_orders().await.unwrap();
     for (chat, expected) in &expected {
+        let mut made: Vec<i64> = orders
+            .iter()
+            .filter(|o| o.unit.as_str() == grid_of[chat])
+            .map(|o| o.id.0)
+            .collect();
+        made.sort();
+        assert_eq!(
+            made.len(),
+            4,
+            "chat {chat}: its four whistles became orders"
+        );
+        let seen = card_numbers(&w, *chat);
+        let mut sorted = seen.clone();
+        sorted.sort();
+        assert_eq!(sorted, made, "chat {chat}: every one of its cards once");
+        assert_eq!(seen, made, "chat {chat}: its cards in order");
         let classes = [
-            ("cards", card_numbers(&w, *chat)),
             (
                 "answers",
-                numbers(&w, *chat, |m| m.reply_to.is_some(), "🔔 哨令 #"),
+                numbers(&w, *chat, |m| m.reply_to.is_some(), "没有 #")
+                    .into_iter()
+                    .map(|k| k - 900)
+                    .collect(),
             ),
             (
                 "hints",

@@ -157,6 +157,12 @@ async fn a_bot_killed_mid_burst_and_restarted_loses_nothing() {
     for (chat, numbers) in &got {
         let mut unique = numbers.clone();
         unique.dedup();
+        // Deliveries to different chats run side by side, so at the kill each chat may have had
+        // its one message in flight: accepted by Telegram, not yet recorded as sent.
+        assert!(
+            numbers.len() - unique.len() <= 1,
+            "chat {chat}: only its one message in flight at the kill may be doubled: {numbers:?}"
+        );
         doubles += numbers.len() - unique.len();
         let mut sorted = unique.clone();
         sorted.sort();
@@ -174,8 +180,8 @@ async fn a_bot_killed_mid_burst_and_restarted_loses_nothing() {
         got.values().map(|v| v.len()).sum::<usize>()
     );
     assert!(
-        doubles <= 1,
-        "only the one message in flight at the kill may be doubled: {doubles}"
+        doubles <= chats.len(),
+        "at most one message per chat in flight at the kill may be doubled: {doubles}"
     );
     assert!(
         standin.violations().is_empty(),
