@@ -561,22 +561,18 @@ pub fn org_problem_text(lang: Lang, p: &OrgProblem) -> String {
             value,
             min,
             max,
-        } => tr!(
-            lang,
-            ids::ORG_RESIDENT_LIMIT,
-            key = *key,
-            value = *value,
-            min = *min,
-            max = *max
-        ),
-        OrgProblem::RetentionLimit {
+        }
+        | OrgProblem::RetentionLimit {
             key,
             value,
             min,
             max,
         } => tr!(
             lang,
-            ids::ORG_RETENTION_LIMIT,
+            match p {
+                OrgProblem::ResidentLimit { .. } => ids::ORG_RESIDENT_LIMIT,
+                _ => ids::ORG_RETENTION_LIMIT,
+            },
             key = *key,
             value = *value,
             min = *min,

@@ -418,7 +418,9 @@ impl Sandbox {
         loop {
             let processed = self.store.processed_update_count().await?;
             let (pending, _, _) = self.store.outbox_counts().await?;
-            if processed + self.pruned_updates >= self.pushed && pending == 0 && self.standin.pending_updates().is_empty()
+            if processed + self.pruned_updates >= self.pushed
+                && pending == 0
+                && self.standin.pending_updates().is_empty()
             {
                 return Ok(());
             }
@@ -480,8 +482,19 @@ impl Drop for Sandbox {
     fn drop(&mut self) {
         let wasted = self.standin.not_modified_count();
         if wasted > 0 && !std::thread::panicking() {
+            let calls: Vec<String> = self
+                .standin
+                .calls()
+                .into_iter()
+                .filter(|c| {
+                    matches!(&c.outcome, crate::standin::CallOutcome::Error(e)
+                        if e.contains("message is not modified"))
+                })
+                .map(|c| format!("{} {}", c.method, c.params))
+                .collect();
             panic!(
-                "{wasted} edit(s) answered \"message is not modified\": the bot sent an edit identical to what the message showed"
+                "{wasted} edit(s) answered \"message is not modified\": the bot sent an edit identical to what the message showed:\n{}",
+                calls.join("\n")
             );
         }
     }

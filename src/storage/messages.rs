@@ -48,11 +48,13 @@ pub(crate) async fn record_delivery(
 ) -> Result<()> {
     match (payload, message_id) {
         (Payload::ClearButtons { message_id, .. }, _) => {
-            sqlx::query("UPDATE messages SET buttons = NULL WHERE chat_id = $1 AND message_id = $2")
-                .bind(chat)
-                .bind(*message_id)
-                .execute(&mut **tx)
-                .await?;
+            sqlx::query(
+                "UPDATE messages SET buttons = NULL WHERE chat_id = $1 AND message_id = $2",
+            )
+            .bind(chat)
+            .bind(*message_id)
+            .execute(&mut **tx)
+            .await?;
         }
         (Payload::EditCard { .. }, _) | (_, None) => {}
         (_, Some(mid)) => {
@@ -78,7 +80,10 @@ pub(crate) async fn record_delivery(
 /// A group moved to a supergroup: its old messages can no longer be edited, so their buttons
 /// are no longer cleared (they stay owned, under the old chat id), and clears still queued for
 /// them are dropped rather than sent to the new chat, where those message ids mean nothing.
-pub(crate) async fn follow_migration(tx: &mut sqlx::Transaction<'_, Any>, old: ChatId) -> Result<()> {
+pub(crate) async fn follow_migration(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    old: ChatId,
+) -> Result<()> {
     sqlx::query("UPDATE messages SET buttons = NULL WHERE chat_id = $1 AND buttons IS NOT NULL")
         .bind(old)
         .execute(&mut **tx)

@@ -221,6 +221,14 @@ const READY: &str = "NOT (h.kind <> 'card' AND h.order_id IS NOT NULL AND EXISTS
         SELECT 1 FROM outbox c WHERE c.order_id = h.order_id AND c.chat_id = h.chat_id
           AND c.kind = 'card' AND c.status = 'pending'))";
 
+/// The condition that card edit `o` would show what its card shows already, with no older edit
+/// or send of the card still on its way.
+const UNCHANGED: &str = "o.payload = (SELECT c.shown FROM cards c
+        WHERE c.order_id = o.order_id AND c.chat_id = o.chat_id)
+    AND NOT EXISTS (SELECT 1 FROM outbox p
+        WHERE p.order_id = o.order_id AND p.chat_id = o.chat_id AND p.id < o.id
+          AND p.status = 'pending' AND p.kind IN ('edit_card', 'card'))";
+
 /// The id of the head of row `o`'s chat queue: its first ready pending row by (priority, id).
 fn head_of_chat() -> String {
     format!(
@@ -372,7 +380,7 @@ impl Store {
                AND status = 'pending' AND claimed_until <= $2
              RETURNING id, chat_id, payload, priority, attempts, upload"
         );
-        let mut rows: Vec<OutboxRow> = sqlx::query(&sql)
+        let rows: Vec<OutboxRow> = sqlx::query(&sql)
             .bind(ms(now) + lease_ms)
             .bind(ms(now))
             .bind(limit)
@@ -395,8 +403,32 @@ impl Store {
                 })
             })
             .collect::<Result<_>>()?;
-        rows.sort_by_key(|r| (r.priority, r.id));
-        Ok(rows)
+        // The delivery of an earlier edit may have been recorded between the drop above and
+        // this claim (deliveries run side by side): an edit that shows what the card shows
+        // now is dropped rather than sent.
+        let mut kept = Vec::with_capacity(rows.len());
+        for r in rows {
+            if matches!(r.payload, Payload::EditCard { .. }) && self.drop_if_unchanged(r.id).await?
+            {
+                continue;
+            }
+            kept.push(r);
+        }
+        kept.sort_by_key(|r| (r.priority, r.id));
+        Ok(kept)
+    }
+
+    /// Drops claimed card edit `id` if it would show what its card shows already; whether it did.
+    async fn drop_if_unchanged(&self, id: OutboxId) -> Result<bool> {
+        let done = sqlx::query(&format!(
+            "UPDATE outbox SET status = 'dropped', error = 'unchanged', claimed_until = 0
+             WHERE id IN (SELECT o.id FROM outbox o WHERE o.id = $1 AND o.status = 'pending'
+                              AND {UNCHANGED})"
+        ))
+        .bind(id.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Drops the pending card edits nobody needs: one a newer edit (or a newer send of the card)
@@ -412,12 +444,7 @@ impl Store {
         let superseded = "EXISTS (SELECT 1 FROM outbox n
                 WHERE n.order_id = o.order_id AND n.chat_id = o.chat_id AND n.id > o.id
                   AND ((n.kind = 'edit_card' AND n.status = 'pending') OR n.kind = 'card'))";
-        let unchanged = "o.payload = (SELECT c.shown FROM cards c
-                WHERE c.order_id = o.order_id AND c.chat_id = o.chat_id)
-            AND NOT EXISTS (SELECT 1 FROM outbox p
-                WHERE p.order_id = o.order_id AND p.chat_id = o.chat_id AND p.id < o.id
-                  AND p.status = 'pending' AND p.kind IN ('edit_card', 'card'))";
-        for (why, condition) in [("superseded", superseded), ("unchanged", unchanged)] {
+        for (why, condition) in [("superseded", superseded), ("unchanged", UNCHANGED)] {
             sqlx::query(&format!(
                 "UPDATE outbox SET status = 'dropped', error = $2
                  WHERE id IN (SELECT o.id FROM outbox o

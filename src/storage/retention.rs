@@ -57,42 +57,46 @@ fn days_before(now: DateTime<Utc>, days: u32) -> i64 {
 }
 
 impl Store {
-    /// Removes what `r` says is no longer kept, as of `now`. Each kind in its own transaction;
-    /// running it again at once removes nothing more.
+    /// Removes what `r` says is no longer kept, as of `now`. Each kind in its own transaction
+    /// (old update rows go before the payloads of those left are blanked); running it again at
+    /// once removes nothing more.
     pub async fn prune(&self, now: DateTime<Utc>, r: &Retention) -> Result<Pruned> {
-        let mut pruned = Pruned::default();
-        if r.update_payload == PayloadRetention::Processed {
-            pruned.payloads = self
-                .prune_step(
-                    "UPDATE updates SET payload = ''
-                     WHERE processed_at IS NOT NULL AND payload <> ''",
-                    None,
-                )
-                .await?;
-        }
-        pruned.updates = self
+        let updates = self
             .prune_step(
                 "DELETE FROM updates WHERE processed_at IS NOT NULL AND processed_at < $1",
                 Some(days_before(now, r.update_ids_days)),
             )
             .await?;
-        pruned.outbox = self
+        let payloads = match r.update_payload {
+            PayloadRetention::Processed => {
+                self.prune_step(
+                    "UPDATE updates SET payload = ''
+                     WHERE processed_at IS NOT NULL AND payload <> ''",
+                    None,
+                )
+                .await?
+            }
+            PayloadRetention::Kept => 0,
+        };
+        let outbox = self
             .prune_step(
                 "DELETE FROM outbox WHERE status IN ('sent', 'dropped') AND created_at < $1",
                 Some(days_before(now, r.sent_outbox_days)),
             )
             .await?;
-        if r.done_jobs == JobRetention::Closed {
-            // A closed order reopened gets a new resolve deadline after its reopening, so no
-            // job it will have is one of those deleted here.
-            pruned.jobs = self
-                .prune_step(
+        // A closed order reopened gets a new resolve deadline after its reopening, so no job it
+        // will have is one of those deleted here.
+        let jobs = match r.done_jobs {
+            JobRetention::Closed => {
+                self.prune_step(
                     "DELETE FROM jobs WHERE done_at IS NOT NULL AND order_id IN
                         (SELECT id FROM orders WHERE state IN ('closed', 'cancelled'))",
                     None,
                 )
-                .await?;
-        }
+                .await?
+            }
+            JobRetention::Kept => 0,
+        };
         // A person's row is dated when prune first sees it; learning it again (their next
         // message) makes a new one.
         let mut tx = self.begin().await?;
@@ -100,7 +104,7 @@ impl Store {
             .bind(ms(now))
             .execute(&mut *tx)
             .await?;
-        pruned.people = sqlx::query(&format!(
+        let people = sqlx::query(&format!(
             "DELETE FROM people WHERE seen_at < $1 AND {KEPT_PEOPLE}"
         ))
         .bind(days_before(now, r.people_days))
@@ -108,7 +112,13 @@ impl Store {
         .await?
         .rows_affected();
         tx.commit().await?;
-        Ok(pruned)
+        Ok(Pruned {
+            payloads,
+            updates,
+            outbox,
+            jobs,
+            people,
+        })
     }
 
     /// One statement of `prune` in its own transaction, with the cutoff (unix ms) as `$1`.

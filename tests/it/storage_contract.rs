@@ -1509,9 +1509,9 @@ mod org_cache {
 mod retention {
     use super::*;
     use gridwhistle::acts::notices;
+    use gridwhistle::domain::button::ButtonAction;
     use gridwhistle::domain::escalation::{Job, JobKind};
     use gridwhistle::domain::org::{PayloadRetention, Retention};
-    use gridwhistle::domain::button::ButtonAction;
     use gridwhistle::domain::{MessageId, Who};
     use gridwhistle::render::Button;
     use gridwhistle::storage::Pruned;
@@ -1648,10 +1648,23 @@ mod retention {
             "cards are not notices"
         );
         // A reply to the question in the private chat still names its order.
-        let asked = db.store.sent_message(ChatId(501), q).await.unwrap().unwrap();
+        let asked = db
+            .store
+            .sent_message(ChatId(501), q)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(asked.order, None);
-        assert_eq!(asked.buttons[0][0].data, ButtonAction::AnswerQuestion(o.id).encode());
-        let c = db.store.sent_message(ChatId(-1), card).await.unwrap().unwrap();
+        assert_eq!(
+            asked.buttons[0][0].data,
+            ButtonAction::AnswerQuestion(o.id).encode()
+        );
+        let c = db
+            .store
+            .sent_message(ChatId(-1), card)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((c.order, c.kind.as_str()), (Some(o.id), "card"));
         assert!(c.buttons.is_empty(), "a card's buttons are in its card row");
 
@@ -1669,9 +1682,18 @@ mod retention {
             .await
             .unwrap();
         let left = db.store.notices_with_buttons(o.id).await.unwrap();
-        assert_eq!(left.len(), 1, "cleared stays cleared after pruning: {left:?}");
+        assert_eq!(
+            left.len(),
+            1,
+            "cleared stays cleared after pruning: {left:?}"
+        );
         assert_eq!(left[0].0, ChatId(-2));
-        let n1_now = db.store.sent_message(ChatId(-1), n1).await.unwrap().unwrap();
+        let n1_now = db
+            .store
+            .sent_message(ChatId(-1), n1)
+            .await
+            .unwrap()
+            .unwrap();
         assert!(n1_now.buttons.is_empty());
         assert!(db
             .store
@@ -1685,9 +1707,20 @@ mod retention {
             .enqueue(&[notices::clear_buttons(ChatId(-2), o.id, n2)], later)
             .await
             .unwrap();
-        db.store.migrate_chat(ChatId(-2), ChatId(-1002)).await.unwrap();
-        assert!(db.store.notices_with_buttons(o.id).await.unwrap().is_empty());
-        assert!(deliver_all(db, later).await.is_empty(), "nothing left to send");
+        db.store
+            .migrate_chat(ChatId(-2), ChatId(-1002))
+            .await
+            .unwrap();
+        assert!(db
+            .store
+            .notices_with_buttons(o.id)
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(
+            deliver_all(db, later).await.is_empty(),
+            "nothing left to send"
+        );
         assert!(db
             .store
             .is_message_of_order(ChatId(-2), n2, o.id)
@@ -1734,15 +1767,15 @@ mod retention {
         .await;
         deliver_all(db, ago(40)).await;
         db.store
-            .enqueue(
-                &[edit(-7, "v1", o.id), edit(-7, "v2", o.id)],
-                ago(40),
-            )
+            .enqueue(&[edit(-7, "v1", o.id), edit(-7, "v2", o.id)], ago(40))
             .await
             .unwrap();
         let rows = db.store.claim_outbox(ago(40), 30_000, 10).await.unwrap();
         assert_eq!(rows.len(), 1, "v1 dropped as superseded");
-        db.store.outbox_failed(rows[0].id, "gone", None).await.unwrap();
+        db.store
+            .outbox_failed(rows[0].id, "gone", None)
+            .await
+            .unwrap();
         db.store
             .enqueue(&[send(-8, "recent", None)], ago(5))
             .await
@@ -1838,7 +1871,7 @@ mod retention {
         assert_eq!(
             p,
             Pruned {
-                payloads: 2,
+                payloads: 1,
                 updates: 1,
                 outbox: 2,
                 jobs: 2,

@@ -142,29 +142,33 @@ pub(super) fn retention(lines: &Lines, raw: Option<RawRetention>) -> Result<Rete
         lines,
         "done_jobs",
         &raw.done_jobs,
-        &[("closed", JobRetention::Closed), ("kept", JobRetention::Kept)],
+        &[
+            ("closed", JobRetention::Closed),
+            ("kept", JobRetention::Kept),
+        ],
         &mut r.done_jobs,
     )?;
-    days(
-        lines,
-        "update_ids_days",
-        &raw.update_ids_days,
-        Retention::UPDATE_IDS_DAYS,
-        &mut r.update_ids_days,
-    )?;
-    days(
-        lines,
-        "sent_outbox_days",
-        &raw.sent_outbox_days,
-        Retention::SENT_OUTBOX_DAYS,
-        &mut r.sent_outbox_days,
-    )?;
-    days(
-        lines,
-        "people_days",
-        &raw.people_days,
-        Retention::PEOPLE_DAYS,
-        &mut r.people_days,
-    )?;
+    for (key, v, range, to) in [
+        (
+            "update_ids_days",
+            &raw.update_ids_days,
+            Retention::UPDATE_IDS_DAYS,
+            &mut r.update_ids_days,
+        ),
+        (
+            "sent_outbox_days",
+            &raw.sent_outbox_days,
+            Retention::SENT_OUTBOX_DAYS,
+            &mut r.sent_outbox_days,
+        ),
+        (
+            "people_days",
+            &raw.people_days,
+            Retention::PEOPLE_DAYS,
+            &mut r.people_days,
+        ),
+    ] {
+        days(lines, key, v, range, to)?;
+    }
     Ok(r)
 }
