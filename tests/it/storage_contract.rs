@@ -1976,8 +1976,55 @@ mod retention {
         );
     }
 
+    /// Migration 0010 fills `messages` from the sent outbox rows already there: a card, a
+    /// notice whose buttons still show, one whose buttons were cleared, a message with a reply
+    /// keyboard; not a pending row. (The database is taken back to before 0010 by hand.)
+    async fn the_migration_keeps_the_messages_already_sent(db: &TestDb) {
+        let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+        for sql in [
+            "DROP TABLE messages",
+            "DROP INDEX updates_processed",
+            "DROP INDEX updates_unblanked",
+            "DROP INDEX outbox_done",
+            "ALTER TABLE people DROP COLUMN seen_at",
+            "DELETE FROM _sqlx_migrations WHERE version = 10",
+            r#"INSERT INTO outbox (chat_id, order_id, payload, created_at, status, message_id, kind) VALUES
+             (-1, 5, '{"op":"send","html":"c","buttons":[[{"label":"报到","data":"r:5"}]],"card":5,"reply_to_card":null,"reply_to":null}', 1, 'sent', 10, 'card'),
+             (-1, 5, '{"op":"send","html":"n","buttons":[[{"label":"确认","data":"v:5"}]],"card":null,"reply_to_card":5,"reply_to":null}', 1, 'sent', 11, 'send'),
+             (-1, 5, '{"op":"send","html":"n2","buttons":[[{"label":"退回","data":"o:5"}]],"card":null,"reply_to_card":5,"reply_to":null}', 1, 'sent', 12, 'send'),
+             (-1, 5, '{"op":"clear_buttons","order":5,"message_id":12}', 2, 'sent', NULL, 'clear_buttons'),
+             (7, NULL, '{"op":"send","html":"k","buttons":[],"card":null,"reply_to_card":null,"reply_to":null,"keyboard":{"kind":"remove"}}', 1, 'sent', 13, 'send'),
+             (-1, 5, '{"op":"send","html":"p","buttons":[],"card":null,"reply_to_card":5,"reply_to":null}', 1, 'pending', NULL, 'send')"#,
+        ] {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+        let store = gridwhistle::storage::Store::connect(&db.url).await.unwrap();
+        let o = OrderId(5);
+        let (card, kept, cleared) = (MessageId(10), MessageId(11), MessageId(12));
+        for m in [card, kept, cleared] {
+            assert!(store.is_message_of_order(ChatId(-1), m, o).await.unwrap());
+        }
+        assert_eq!(
+            store.notices_with_buttons(o).await.unwrap(),
+            vec![(ChatId(-1), kept, vec!["v:5".to_string()])]
+        );
+        let k = store
+            .sent_message(ChatId(7), MessageId(13))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((k.order, k.buttons.len()), (None, 0));
+        assert_eq!(
+            number(db, "SELECT CAST(COUNT(*) AS BIGINT) FROM messages").await,
+            4
+        );
+        store.close().await;
+    }
+
     crate::contract!(
         message_ownership_and_buttons_survive_pruning_the_outbox,
+        the_migration_keeps_the_messages_already_sent,
         prune_removes_exactly_what_retention_says_and_nothing_else,
         payloads_can_be_kept_when_the_organisation_says_so,
     );
