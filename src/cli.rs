@@ -598,9 +598,7 @@ pub async fn prune(store: &Store, lang: Lang) -> Result<String, Exit> {
         message: e.to_string(),
         code: 1,
     };
-    let retention = store.load_org().await.map_err(failed)?.policy.retention;
-    let p = store
-        .prune(chrono::Utc::now(), &retention)
+    let p = crate::scheduler::prune_at(store, chrono::Utc::now())
         .await
         .map_err(failed)?;
     let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);

@@ -15,10 +15,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
 use tokio::sync::{watch, Notify};
 
 use crate::acts::{deadlines, Ctx};
-use crate::storage::{Pruned, Result};
+use crate::storage::{Pruned, Result, Store};
 
 /// How long a claimed job is ours.
 const LEASE_MS: i64 = 60_000;
@@ -29,8 +30,13 @@ const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 /// Removes what the organisation's `[retention]` no longer keeps, as of the clock's now.
 pub async fn prune(ctx: &Ctx) -> Result<Pruned> {
-    let retention = ctx.store.load_org().await?.policy.retention;
-    ctx.store.prune(ctx.now(), &retention).await
+    prune_at(&ctx.store, ctx.now()).await
+}
+
+/// Removes what the organisation's `[retention]` no longer keeps, as of `now`.
+pub async fn prune_at(store: &Store, now: DateTime<Utc>) -> Result<Pruned> {
+    let retention = store.load_org().await?.policy.retention;
+    store.prune(now, &retention).await
 }
 
 /// Acts on every job due at the clock's now. Returns how many were worked.
