@@ -76,6 +76,9 @@ pub enum Command {
     },
     /// Bring the database schema up to date and exit.
     Migrate,
+    /// Remove now what the organisation's [retention] no longer keeps (the running bot does
+    /// it hourly) and print how much.
+    Prune,
     /// Play a scripted scenario against an in-process Bot API stand-in and print the chats
     /// (no token or network needed). `--lang en` for English.
     Demo,
@@ -564,15 +567,59 @@ pub fn org_problem_text(lang: Lang, p: &OrgProblem) -> String {
             value,
             min,
             max,
+        }
+        | OrgProblem::RetentionLimit {
+            key,
+            value,
+            min,
+            max,
         } => tr!(
             lang,
-            ids::ORG_RESIDENT_LIMIT,
+            match p {
+                OrgProblem::ResidentLimit { .. } => ids::ORG_RESIDENT_LIMIT,
+                _ => ids::ORG_RETENTION_LIMIT,
+            },
             key = *key,
             value = *value,
             min = *min,
             max = *max
         ),
+        OrgProblem::RetentionWord {
+            key,
+            value,
+            allowed,
+        } => tr!(
+            lang,
+            ids::ORG_RETENTION_WORD,
+            key = *key,
+            value = value.as_str(),
+            allowed = allowed.as_str()
+        ),
     }
+}
+
+/// `prune`: removes what `[retention]` no longer keeps, as of now, and says how much.
+pub async fn prune(store: &Store, lang: Lang) -> Result<String, Exit> {
+    let failed = |e: crate::storage::StoreError| Exit {
+        message: e.to_string(),
+        code: 1,
+    };
+    let p = crate::scheduler::prune_at(store, chrono::Utc::now())
+        .await
+        .map_err(failed)?;
+    let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    Ok(format!(
+        "{}\n",
+        tr!(
+            lang,
+            ids::CLI_PRUNED,
+            payloads = n(p.payloads),
+            updates = n(p.updates),
+            outbox = n(p.outbox),
+            jobs = n(p.jobs),
+            people = n(p.people)
+        )
+    ))
 }
 
 /// Reads and validates an organisation file; a problem becomes `file:line: what` and exit 2.

@@ -519,6 +519,10 @@ ids! {
     MENU_REPORT = "menu-report",
     MENU_MY = "menu-my",
     MENU_FORGET = "menu-forget",
+    // retention
+    ORG_RETENTION_LIMIT = "org-retention-limit",
+    ORG_RETENTION_WORD = "org-retention-word",
+    CLI_PRUNED = "cli-pruned",
 }
 
 /// The localized name of a level (unit kind).

@@ -30,6 +30,10 @@ async fn main() {
                 gridwhistle::tr!(lang, gridwhistle::i18n::ids::CLI_MIGRATED)
             )
         }),
+        Command::Prune => match cli::open_store(&args.database_url, lang).await {
+            Err(e) => Err(e),
+            Ok(store) => cli::prune(&store, lang).await,
+        },
         Command::Org { command } => match cli::open_store(&args.database_url, lang).await {
             Err(e) => Err(e),
             Ok(store) => match command {

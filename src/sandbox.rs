@@ -30,6 +30,8 @@ pub struct Sandbox {
     running: Option<Running>,
     pacing: Pacing,
     pushed: i64,
+    /// Processed updates whose rows `prune` deleted (they no longer count as processed).
+    pruned_updates: i64,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -86,6 +88,7 @@ impl Sandbox {
             running: Some(running),
             pacing,
             pushed: 0,
+            pruned_updates: 0,
             _dir: dir,
         })
     }
@@ -395,6 +398,15 @@ impl Sandbox {
         Ok(worked)
     }
 
+    /// Prunes now, by the manual clock, what the organisation's `[retention]` no longer keeps
+    /// (what the scheduler loop does hourly in production).
+    pub async fn prune(&mut self) -> anyhow::Result<crate::storage::Pruned> {
+        let ctx = self.running.as_ref().context("stopped")?.ctx.clone();
+        let pruned = crate::scheduler::prune(&ctx).await?;
+        self.pruned_updates += i64::try_from(pruned.updates).unwrap_or(i64::MAX);
+        Ok(pruned)
+    }
+
     /// The bot's handler context (store, clock, wake-ups).
     pub fn ctx(&self) -> Option<crate::acts::Ctx> {
         self.running.as_ref().map(|r| r.ctx.clone())
@@ -406,7 +418,9 @@ impl Sandbox {
         loop {
             let processed = self.store.processed_update_count().await?;
             let pending = self.store.outbox_pending_count().await?;
-            if processed >= self.pushed && pending == 0 && self.standin.pending_updates().is_empty()
+            if processed + self.pruned_updates >= self.pushed
+                && pending == 0
+                && self.standin.pending_updates().is_empty()
             {
                 return Ok(());
             }
@@ -457,5 +471,31 @@ impl Sandbox {
         }
         self.standin.shutdown();
         self.store.close().await;
+    }
+}
+
+/// The harness's check on every world (each end-to-end test, the demo, the benchmarks): the bot
+/// never asked Telegram to edit a message into what it already showed ("message is not
+/// modified" is a wasted request out of a chat's pace). Checked when the world goes away, by
+/// `stop` or by the end of its scope, unless it goes away because something failed already.
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let wasted = self.standin.not_modified_count();
+        if wasted > 0 && !std::thread::panicking() {
+            let calls: Vec<String> = self
+                .standin
+                .calls()
+                .into_iter()
+                .filter(|c| {
+                    matches!(&c.outcome, crate::standin::CallOutcome::Error(e)
+                        if e.contains("message is not modified"))
+                })
+                .map(|c| format!("{} {}", c.method, c.params))
+                .collect();
+            panic!(
+                "{wasted} edit(s) answered \"message is not modified\": the bot sent an edit identical to what the message showed:\n{}",
+                calls.join("\n")
+            );
+        }
     }
 }

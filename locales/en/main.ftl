@@ -273,3 +273,8 @@ org-resident-limit = { $key } = { $value } in [resident] is out of range ({ $min
 menu-report = Report a problem to your grid (photos and location welcome)
 menu-my = My reports and my orders
 menu-forget = Remove my identity from my reports
+
+# retention
+org-retention-limit = { $key } = { $value } in [retention] is out of range ({ $min } to { $max } days)
+org-retention-word = { $key } = "{ $value }" in [retention] is not one of { $allowed }
+cli-pruned = Pruned: { $payloads } update payloads blanked, { $updates } old updates, { $outbox } sent messages, { $jobs } done jobs, { $people } people removed.

@@ -267,3 +267,8 @@ org-resident-limit = [resident] 中 { $key } = { $value } 超出范围（{ $min 
 menu-report = 向网格反映问题（可附照片和位置）
 menu-my = 我反映的问题和我的哨令
 menu-forget = 从我的反映中删除我的身份
+
+# retention
+org-retention-limit = [retention] 中 { $key } = { $value } 超出范围（{ $min } 到 { $max } 天）
+org-retention-word = [retention] 中 { $key } = "{ $value }" 不是 { $allowed } 之一
+cli-pruned = 已清理：清空 { $payloads } 条更新内容，删除 { $updates } 条旧更新、{ $outbox } 条已发消息记录、{ $jobs } 个已完成任务、{ $people } 位人员。

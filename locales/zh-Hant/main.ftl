@@ -267,3 +267,8 @@ org-resident-limit = [resident] 中 { $key } = { $value } 超出範圍（{ $min 
 menu-report = 向網格反映問題（可附照片和位置）
 menu-my = 我反映的問題和我的哨令
 menu-forget = 從我的反映中刪除我的身份
+
+# retention
+org-retention-limit = [retention] 中 { $key } = { $value } 超出範圍（{ $min } 到 { $max } 天）
+org-retention-word = [retention] 中 { $key } = "{ $value }" 不是 { $allowed } 之一
+cli-pruned = 已清理：清空 { $payloads } 則更新內容，刪除 { $updates } 則舊更新、{ $outbox } 則已發訊息記錄、{ $jobs } 個已完成任務、{ $people } 位人員。

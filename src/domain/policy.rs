@@ -153,6 +153,10 @@ pub struct Policy {
     /// defaults.
     #[serde(default)]
     pub assessment: AssessmentPolicy,
+    /// What is kept and for how long (`[retention]`); a policy stored before it existed has
+    /// the defaults.
+    #[serde(default)]
+    pub retention: crate::domain::org::Retention,
 }
 
 /// The `[assessment]` table: how much a 基本满意 counts (in thousandths: 500 is 0.5), how few
@@ -201,6 +205,7 @@ impl Default for Policy {
             levels: BTreeMap::new(),
             verify_within: default_verify_within(),
             assessment: AssessmentPolicy::default(),
+            retention: crate::domain::org::Retention::default(),
         }
     }
 }
@@ -377,6 +382,7 @@ mod tests {
             levels: BTreeMap::new(),
             verify_within: Secs(3600),
             assessment: AssessmentPolicy::default(),
+            retention: crate::domain::org::Retention::default(),
         };
         assert_eq!(p.deadlines(Level::Grid, false, None).remind_before.0, 100);
     }

@@ -11,11 +11,13 @@ mod export;
 mod history;
 mod inbox;
 mod jobs;
+mod messages;
 mod orders;
 mod org;
 mod outbox;
 mod people;
 mod residents;
+mod retention;
 mod seed;
 mod stats;
 
@@ -29,12 +31,14 @@ pub use export::BulkOrder;
 pub use history::{fresh_postgres_database, Trace};
 pub use inbox::Claimed;
 pub use jobs::DueJob;
+pub use messages::SentMessage;
 pub use orders::{Commit, NewOrder, OrderPage, StoredOrder};
 pub use org::{ChatBinding, ImportReport};
 pub use outbox::{
     album_size, Keyboard, OutboxRow, Outgoing, Payload, Priority, Throttle, ALBUM_MAX,
 };
 pub use residents::{Forgotten, Resident, StoredDialogue};
+pub use retention::Pruned;
 
 /// Which database a `Store` talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -485,6 +485,7 @@ impl Store {
             .bind(new)
             .execute(&mut *tx)
             .await?;
+        super::messages::follow_migration(&mut tx, old).await?;
         for sql in [
             "UPDATE chats SET chat_id = $1 WHERE chat_id = $2",
             "UPDATE cards SET chat_id = $1, message_id = NULL, shown = NULL WHERE chat_id = $2",

@@ -221,6 +221,14 @@ const READY: &str = "NOT (h.kind <> 'card' AND h.order_id IS NOT NULL AND EXISTS
         SELECT 1 FROM outbox c WHERE c.order_id = h.order_id AND c.chat_id = h.chat_id
           AND c.kind = 'card' AND c.status = 'pending'))";
 
+/// The condition that card edit `o` would show what its card shows already, with no older edit
+/// or send of the card still on its way.
+const UNCHANGED: &str = "o.payload = (SELECT c.shown FROM cards c
+        WHERE c.order_id = o.order_id AND c.chat_id = o.chat_id)
+    AND NOT EXISTS (SELECT 1 FROM outbox p
+        WHERE p.order_id = o.order_id AND p.chat_id = o.chat_id AND p.id < o.id
+          AND p.status = 'pending' AND p.kind IN ('edit_card', 'card'))";
+
 /// The id of the head of row `o`'s chat queue: its first ready pending row by (priority, id).
 fn head_of_chat() -> String {
     format!(
@@ -372,7 +380,7 @@ impl Store {
                AND status = 'pending' AND claimed_until <= $2
              RETURNING id, chat_id, payload, priority, attempts, upload"
         );
-        let mut rows: Vec<OutboxRow> = sqlx::query(&sql)
+        let rows: Vec<OutboxRow> = sqlx::query(&sql)
             .bind(ms(now) + lease_ms)
             .bind(ms(now))
             .bind(limit)
@@ -395,8 +403,32 @@ impl Store {
                 })
             })
             .collect::<Result<_>>()?;
-        rows.sort_by_key(|r| (r.priority, r.id));
-        Ok(rows)
+        // The delivery of an earlier edit may have been recorded between the drop above and
+        // this claim (deliveries run side by side): an edit that shows what the card shows
+        // now is dropped rather than sent.
+        let mut kept = Vec::with_capacity(rows.len());
+        for r in rows {
+            if matches!(r.payload, Payload::EditCard { .. }) && self.drop_if_unchanged(r.id).await?
+            {
+                continue;
+            }
+            kept.push(r);
+        }
+        kept.sort_by_key(|r| (r.priority, r.id));
+        Ok(kept)
+    }
+
+    /// Drops claimed card edit `id` if it would show what its card shows already; whether it did.
+    async fn drop_if_unchanged(&self, id: OutboxId) -> Result<bool> {
+        let done = sqlx::query(&format!(
+            "UPDATE outbox SET status = 'dropped', error = 'unchanged', claimed_until = 0
+             WHERE id IN (SELECT o.id FROM outbox o WHERE o.id = $1 AND o.status = 'pending'
+                              AND {UNCHANGED})"
+        ))
+        .bind(id.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Drops the pending card edits nobody needs: one a newer edit (or a newer send of the card)
@@ -412,12 +444,7 @@ impl Store {
         let superseded = "EXISTS (SELECT 1 FROM outbox n
                 WHERE n.order_id = o.order_id AND n.chat_id = o.chat_id AND n.id > o.id
                   AND ((n.kind = 'edit_card' AND n.status = 'pending') OR n.kind = 'card'))";
-        let unchanged = "o.payload = (SELECT c.shown FROM cards c
-                WHERE c.order_id = o.order_id AND c.chat_id = o.chat_id)
-            AND NOT EXISTS (SELECT 1 FROM outbox p
-                WHERE p.order_id = o.order_id AND p.chat_id = o.chat_id AND p.id < o.id
-                  AND p.status = 'pending' AND p.kind IN ('edit_card', 'card'))";
-        for (why, condition) in [("superseded", superseded), ("unchanged", unchanged)] {
+        for (why, condition) in [("superseded", superseded), ("unchanged", UNCHANGED)] {
             sqlx::query(&format!(
                 "UPDATE outbox SET status = 'dropped', error = $2
                  WHERE id IN (SELECT o.id FROM outbox o
@@ -450,8 +477,8 @@ impl Store {
         col::<Option<i64>>(&row, "due")?.map(from_ms).transpose()
     }
 
-    /// Delivered: remembers the message id (and, for a card, where the card is) and what a card
-    /// shows now.
+    /// Delivered: remembers the message id (and, for a card, where the card is), what a card
+    /// shows now, and the message as kept (`messages`: whose it is, a notice's buttons).
     pub async fn outbox_sent(&self, row: &OutboxRow, message_id: Option<i64>) -> Result<()> {
         let (_turn, mut tx) = self.begin().await?;
         sqlx::query("UPDATE outbox SET status = 'sent', message_id = $1 WHERE id = $2")
@@ -495,6 +522,7 @@ impl Store {
             }
             _ => {}
         }
+        super::messages::record_delivery(&mut tx, row.chat_id, &row.payload, message_id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -578,60 +606,6 @@ impl Store {
             .map(|r| col::<Option<MessageId>>(&r, "message_id"))
             .transpose()?
             .flatten())
-    }
-
-    /// The notices about an order that still show buttons: (chat, message id, button data).
-    /// Cards are not notices; a notice whose buttons were cleared (or are queued to be) is left out.
-    pub async fn notices_with_buttons(
-        &self,
-        order: OrderId,
-    ) -> Result<Vec<(ChatId, MessageId, Vec<String>)>> {
-        let rows = sqlx::query(
-            "SELECT chat_id, message_id, payload FROM outbox WHERE order_id = $1 AND status <> 'failed' ORDER BY id",
-        )
-        .bind(order.0)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut notices = Vec::new();
-        let mut cleared = Vec::new();
-        for r in &rows {
-            let chat: ChatId = col(r, "chat_id")?;
-            match from_json::<Payload>(&col::<String>(r, "payload")?)? {
-                Payload::Send {
-                    card: None,
-                    buttons,
-                    ..
-                } if !buttons.is_empty() => {
-                    if let Some(mid) = col::<Option<MessageId>>(r, "message_id")? {
-                        let data = buttons.iter().flatten().map(|b| b.data.clone()).collect();
-                        notices.push((chat, mid, data));
-                    }
-                }
-                Payload::ClearButtons { message_id, .. } => cleared.push((chat, message_id)),
-                _ => {}
-            }
-        }
-        notices.retain(|(c, m, _)| !cleared.contains(&(*c, *m)));
-        Ok(notices)
-    }
-
-    /// Whether message `message_id` in `chat_id` is one the bot sent about `order` (its card or
-    /// a notice replying to it): a button press must come from one of those.
-    pub async fn is_message_of_order(
-        &self,
-        chat_id: ChatId,
-        message_id: MessageId,
-        order: OrderId,
-    ) -> Result<bool> {
-        let r = sqlx::query(
-            "SELECT COUNT(*) AS n FROM outbox WHERE chat_id = $1 AND message_id = $2 AND order_id = $3",
-        )
-        .bind(chat_id)
-        .bind(message_id)
-        .bind(order.0)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(col::<i64>(&r, "n")? > 0)
     }
 
     /// How many messages wait to be sent: an index range, however long the history of sent ones

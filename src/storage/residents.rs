@@ -2,7 +2,7 @@
 //! to them, blocks and `/forget`. A resident's Telegram id and private chat live in `residents`
 //! only; everything else names them by number.
 
-use crate::domain::{ChatId, MessageId};
+use crate::domain::ChatId;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -491,26 +491,5 @@ async fn write_dialogue(
         Ok(next)
     } else {
         Err(StoreError::Conflict)
-    }
-}
-
-impl Store {
-    /// What the bot's message `message_id` in `chat_id` carried, as the outbox sent it: a
-    /// resident's reply to it is about the order its buttons name.
-    pub async fn sent_payload(
-        &self,
-        chat_id: ChatId,
-        message_id: MessageId,
-    ) -> Result<Option<crate::storage::Payload>> {
-        sqlx::query(
-            "SELECT payload FROM outbox WHERE chat_id = $1 AND message_id = $2
-             ORDER BY id DESC LIMIT 1",
-        )
-        .bind(chat_id)
-        .bind(message_id)
-        .fetch_optional(&self.pool)
-        .await?
-        .map(|r| from_json(&col::<String>(&r, "payload")?))
-        .transpose()
     }
 }

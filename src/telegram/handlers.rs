@@ -476,9 +476,9 @@ async fn order_of(
                         // A reply to the bot's message about an order (a relayed answer).
                         None => ctx
                             .store
-                            .sent_payload(inc.chat_id, r.message_id)
+                            .sent_message(inc.chat_id, r.message_id)
                             .await?
-                            .and_then(|p| p.order()),
+                            .and_then(|m| m.order),
                     }
                 }
                 _ => None,

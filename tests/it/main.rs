@@ -25,6 +25,7 @@ mod e2e_regressions;
 mod e2e_report;
 mod e2e_residents;
 mod e2e_residents_relay;
+mod e2e_retention;
 mod e2e_roster;
 mod e2e_stats;
 mod e2e_verify;

@@ -1504,6 +1504,532 @@ mod org_cache {
     crate::contract!(every_change_is_seen_at_once_by_every_process,);
 }
 
+/// Message ownership is kept apart from the outbox, and retention removes exactly what
+/// `[retention]` says (issue 11).
+mod retention {
+    use super::*;
+    use gridwhistle::acts::notices;
+    use gridwhistle::domain::button::ButtonAction;
+    use gridwhistle::domain::escalation::{Job, JobKind};
+    use gridwhistle::domain::org::{PayloadRetention, Retention};
+    use gridwhistle::domain::{MessageId, Who};
+    use gridwhistle::render::Button;
+    use gridwhistle::storage::Pruned;
+
+    /// One number read with a query of our own (the store has no reader for it).
+    async fn number(db: &TestDb, sql: &str) -> i64 {
+        let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+        let row = sqlx::query(sql).fetch_one(&pool).await.unwrap();
+        let n: i64 = sqlx::Row::try_get(&row, 0).unwrap();
+        pool.close().await;
+        n
+    }
+
+    /// Delivers every due row at `at`, each as message `1000 + outbox id`.
+    async fn deliver_all(db: &TestDb, at: DateTime<Utc>) -> Vec<OutboxRow> {
+        let mut sent = Vec::new();
+        loop {
+            let rows = db.store.claim_outbox(at, 30_000, 10).await.unwrap();
+            if rows.is_empty() {
+                return sent;
+            }
+            for r in rows {
+                let mid = match r.payload {
+                    Payload::EditCard { .. } | Payload::ClearButtons { .. } => None,
+                    _ => Some(1000 + r.id.0),
+                };
+                db.store.outbox_sent(&r, mid).await.unwrap();
+                sent.push(r);
+            }
+        }
+    }
+
+    fn notice_with_buttons(chat: i64, order: OrderId) -> Outgoing {
+        Outgoing {
+            chat_id: ChatId(chat),
+            payload: Payload::Send {
+                html: "请确认".into(),
+                buttons: vec![vec![
+                    Button::new("确认".into(), ButtonAction::Verify(order)),
+                    Button::new("退回".into(), ButtonAction::Reopen(order)),
+                ]],
+                card: None,
+                reply_to_card: Some(order),
+                reply_to: None,
+                keyboard: None,
+            },
+            priority: Priority::Notice,
+        }
+    }
+
+    /// The message id a delivered row got.
+    fn mid_of(sent: &[OutboxRow], pick: impl Fn(&Payload) -> bool) -> MessageId {
+        MessageId(1000 + sent.iter().find(|r| pick(&r.payload)).unwrap().id.0)
+    }
+
+    async fn message_ownership_and_buttons_survive_pruning_the_outbox(db: &TestDb) {
+        let o = crate::support::create_order(&db.store, new_order(&["sanitation"]), &[], |o| {
+            (
+                vec![],
+                vec![
+                    send(-1, "card", Some(o.id)),
+                    notice_with_buttons(-1, o.id),
+                    notice_with_buttons(-2, o.id),
+                ],
+            )
+        })
+        .await;
+        let question = Outgoing {
+            chat_id: ChatId(501),
+            payload: Payload::Send {
+                html: "问题".into(),
+                buttons: vec![vec![Button::new(
+                    "回答".into(),
+                    ButtonAction::AnswerQuestion(o.id),
+                )]],
+                card: None,
+                reply_to_card: None,
+                reply_to: None,
+                keyboard: None,
+            },
+            priority: Priority::Answer,
+        };
+        db.store.enqueue(&[question], t0()).await.unwrap();
+        let sent = deliver_all(db, t0()).await;
+        assert_eq!(sent.len(), 4);
+        let card = mid_of(&sent, |p| p.kind() == "card");
+        let in_chat = |c: i64| {
+            let c = ChatId(c);
+            sent.iter()
+                .find(|r| r.chat_id == c && r.payload.kind() == "send")
+                .map(|r| MessageId(1000 + r.id.0))
+                .unwrap()
+        };
+        let (n1, n2, q) = (in_chat(-1), in_chat(-2), in_chat(501));
+
+        // A month later the sent rows are pruned; who owns each message is not.
+        let later = t0() + Duration::days(31);
+        let p = db.store.prune(later, &Retention::default()).await.unwrap();
+        assert_eq!(p.outbox, 4, "{p:?}");
+        assert_eq!(db.store.outbox_counts().await.unwrap(), (0, 0, 0));
+        for m in [card, n1] {
+            assert!(db
+                .store
+                .is_message_of_order(ChatId(-1), m, o.id)
+                .await
+                .unwrap());
+        }
+        assert!(db
+            .store
+            .is_message_of_order(ChatId(-2), n2, o.id)
+            .await
+            .unwrap());
+        assert!(
+            !db.store
+                .is_message_of_order(ChatId(-2), n1, o.id)
+                .await
+                .unwrap(),
+            "another chat's message id"
+        );
+        assert!(!db
+            .store
+            .is_message_of_order(ChatId(-1), card, OrderId(o.id.0 + 1))
+            .await
+            .unwrap());
+        // The notices still show their buttons, so they can still be cleared.
+        let verify = ButtonAction::Verify(o.id).encode();
+        let reopen = ButtonAction::Reopen(o.id).encode();
+        assert_eq!(
+            db.store.notices_with_buttons(o.id).await.unwrap(),
+            vec![
+                (ChatId(-2), n2, vec![verify.clone(), reopen.clone()]),
+                (ChatId(-1), n1, vec![verify.clone(), reopen.clone()]),
+            ],
+            "cards are not notices"
+        );
+        // A reply to the question in the private chat still names its order.
+        let asked = db
+            .store
+            .sent_message(ChatId(501), q)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(asked.order, None);
+        assert_eq!(
+            asked.buttons[0][0].data,
+            ButtonAction::AnswerQuestion(o.id).encode()
+        );
+        let c = db
+            .store
+            .sent_message(ChatId(-1), card)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((c.order, c.kind.as_str()), (Some(o.id), "card"));
+        assert!(c.buttons.is_empty(), "a card's buttons are in its card row");
+
+        // Clearing: queued, the notice is left out; sent, its buttons are gone for good.
+        db.store
+            .enqueue(&[notices::clear_buttons(ChatId(-1), o.id, n1)], later)
+            .await
+            .unwrap();
+        let left = db.store.notices_with_buttons(o.id).await.unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].0, ChatId(-2));
+        deliver_all(db, later).await;
+        db.store
+            .prune(later + Duration::days(31), &Retention::default())
+            .await
+            .unwrap();
+        let left = db.store.notices_with_buttons(o.id).await.unwrap();
+        assert_eq!(
+            left.len(),
+            1,
+            "cleared stays cleared after pruning: {left:?}"
+        );
+        assert_eq!(left[0].0, ChatId(-2));
+        let n1_now = db
+            .store
+            .sent_message(ChatId(-1), n1)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(n1_now.buttons.is_empty());
+        assert!(db
+            .store
+            .is_message_of_order(ChatId(-1), n1, o.id)
+            .await
+            .unwrap());
+
+        // A group that moved to a supergroup: its old notices cannot be edited any more, and a
+        // clear queued for one is not sent to the new chat.
+        db.store
+            .enqueue(&[notices::clear_buttons(ChatId(-2), o.id, n2)], later)
+            .await
+            .unwrap();
+        db.store
+            .migrate_chat(ChatId(-2), ChatId(-1002))
+            .await
+            .unwrap();
+        assert!(db
+            .store
+            .notices_with_buttons(o.id)
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(
+            deliver_all(db, later).await.is_empty(),
+            "nothing left to send"
+        );
+        assert!(db
+            .store
+            .is_message_of_order(ChatId(-2), n2, o.id)
+            .await
+            .unwrap());
+    }
+
+    /// Statuses of the outbox rows left, sorted.
+    async fn outbox_left(db: &TestDb) -> Vec<String> {
+        let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+        let rows = sqlx::query("SELECT status FROM outbox ORDER BY status, id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        rows.iter()
+            .map(|r| sqlx::Row::try_get::<String, _>(r, 0).unwrap())
+            .collect()
+    }
+
+    async fn prune_removes_exactly_what_retention_says_and_nothing_else(db: &TestDb) {
+        let org = parse_org(HUASHAN).unwrap();
+        db.store.import_org(&org, false).await.unwrap();
+        let now = t0() + Duration::days(60);
+        let ago = |d: i64| now - Duration::days(d);
+
+        // Updates: processed 10 days ago (its id no longer needed), processed yesterday (id
+        // kept, payload blanked), unprocessed since 20 days (kept whole: it is still to do).
+        for (id, at) in [(1, ago(10)), (2, ago(1)), (3, ago(20))] {
+            assert!(db
+                .store
+                .record_update(id, ChatId(-1), None, "{\"text\":\"秘密\"}", at)
+                .await
+                .unwrap());
+        }
+        db.store.mark_update_processed(1, ago(10)).await.unwrap();
+        db.store.mark_update_processed(2, ago(1)).await.unwrap();
+
+        // Outbox: sent 40 and 5 days ago, an edit dropped 40 days ago, one failed 40 days ago,
+        // one still pending since 40 days.
+        let o = crate::support::create_order(&db.store, new_order(&["sanitation"]), &[], |o| {
+            (vec![], vec![send(-7, "card", Some(o.id))])
+        })
+        .await;
+        deliver_all(db, ago(40)).await;
+        db.store
+            .enqueue(&[edit(-7, "v1", o.id), edit(-7, "v2", o.id)], ago(40))
+            .await
+            .unwrap();
+        let rows = db.store.claim_outbox(ago(40), 30_000, 10).await.unwrap();
+        assert_eq!(rows.len(), 1, "v1 dropped as superseded");
+        db.store
+            .outbox_failed(rows[0].id, "gone", None)
+            .await
+            .unwrap();
+        db.store
+            .enqueue(&[send(-8, "recent", None)], ago(5))
+            .await
+            .unwrap();
+        deliver_all(db, ago(5)).await;
+        db.store
+            .enqueue(&[send(-9, "waiting", None)], ago(40))
+            .await
+            .unwrap();
+        assert_eq!(
+            outbox_left(db).await,
+            ["dropped", "failed", "pending", "sent", "sent"]
+        );
+
+        // Jobs: a closed and a cancelled order's done jobs go; an open order's stay, done or not.
+        let at = |m: i64| ago(50) + Duration::minutes(m);
+        let jobs = [
+            Job {
+                kind: JobKind::Ack,
+                due: at(10),
+                anchor: at(10),
+            },
+            Job {
+                kind: JobKind::Resolve,
+                due: at(600),
+                anchor: at(600),
+            },
+        ];
+        let mut ids = Vec::new();
+        for state in [OrderState::Closed, OrderState::Cancelled, OrderState::Open] {
+            let mut order = new_order(&["sanitation"]);
+            order.state = state;
+            let made =
+                crate::support::create_order(&db.store, order, &jobs, |_| (vec![], vec![])).await;
+            ids.push(made.id);
+        }
+        for j in db.store.claim_jobs(at(11), 60_000, 10).await.unwrap() {
+            assert_eq!(j.kind, JobKind::Ack);
+            assert!(db.store.finish_job(j.id, at(11)).await.unwrap());
+        }
+        let jobs_of = |id: OrderId, done: bool| {
+            format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM jobs WHERE order_id = {} AND done_at IS {}",
+                id.0,
+                if done { "NOT NULL" } else { "NULL" }
+            )
+        };
+
+        // People: a stranger learned from a group, a roster member, the actor of an event, a
+        // resident with an open report and one whose report is closed.
+        let stranger = TelegramUserId(9001);
+        let actor = TelegramUserId(9002);
+        let open_resident = TelegramUserId(9003);
+        let closed_resident = TelegramUserId(9004);
+        let member = org.memberships[0].telegram_id;
+        for (p, name) in [
+            (stranger, "路人"),
+            (actor, "张三"),
+            (open_resident, "居民甲"),
+            (closed_resident, "居民乙"),
+        ] {
+            db.store.learn_person(p, name, None).await.unwrap();
+        }
+        db.store
+            .record(
+                &[gridwhistle::domain::Event {
+                    order: o.id,
+                    at: ago(40),
+                    actor: Some(actor.into()),
+                    kind: EventKind::Created,
+                }],
+                &[],
+                ago(40),
+            )
+            .await
+            .unwrap();
+        for (p, state) in [
+            (open_resident, OrderState::Open),
+            (closed_resident, OrderState::Closed),
+        ] {
+            let r = db
+                .store
+                .enrol_resident(p, ChatId(p.0), Lang::ZhHans, ago(50))
+                .await
+                .unwrap();
+            let mut order = new_order(&["sanitation"]);
+            order.whistler = Who::Resident(r.no);
+            order.state = state;
+            crate::support::create_order(&db.store, order, &[], |_| (vec![], vec![])).await;
+        }
+
+        let p = db.store.prune(now, &Retention::default()).await.unwrap();
+        assert_eq!(
+            p,
+            Pruned {
+                payloads: 1,
+                updates: 1,
+                outbox: 2,
+                jobs: 2,
+                people: 0
+            },
+            "people are dated when first seen, not removed at once"
+        );
+        assert_eq!(outbox_left(db).await, ["failed", "pending", "sent"]);
+        for (id, done, left, why) in [
+            (ids[0], true, 0, "closed: its done job goes"),
+            (ids[0], false, 1, "closed: a job not done is no done job"),
+            (ids[1], true, 0, "cancelled: its done job goes"),
+            (ids[2], true, 1, "open: its done job stays"),
+            (ids[2], false, 1, "open: its pending job stays"),
+        ] {
+            assert_eq!(number(db, &jobs_of(id, done)).await, left, "{why}");
+        }
+        assert_eq!(
+            number(
+                db,
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM updates WHERE payload = ''"
+            )
+            .await,
+            1,
+            "the processed update kept has no payload"
+        );
+        // Within 7 days a replayed update is refused; the unprocessed one is still to do, whole.
+        assert!(!db
+            .store
+            .record_update(2, ChatId(-1), None, "{}", now)
+            .await
+            .unwrap());
+        assert_eq!(
+            db.store.unprocessed_updates().await.unwrap(),
+            vec![(3, "{\"text\":\"秘密\"}".to_string())]
+        );
+        assert_eq!(
+            db.store.prune(now, &Retention::default()).await.unwrap(),
+            Pruned::default(),
+            "again at once: nothing more"
+        );
+
+        // 180 days after they were first seen, only the stranger and the resident whose report
+        // is closed are forgotten.
+        let p = db
+            .store
+            .prune(now + Duration::days(179), &Retention::default())
+            .await
+            .unwrap();
+        assert_eq!(p.people, 0);
+        let p = db
+            .store
+            .prune(now + Duration::days(181), &Retention::default())
+            .await
+            .unwrap();
+        assert_eq!(p.people, 2, "{p:?}");
+        assert!(db.store.person(stranger).await.unwrap().is_none());
+        assert!(db.store.person(closed_resident).await.unwrap().is_none());
+        for kept in [actor, open_resident, member] {
+            assert!(db.store.person(kept).await.unwrap().is_some(), "{kept:?}");
+        }
+        // Events are never removed.
+        assert_eq!(db.store.events(o.id).await.unwrap().len(), 1);
+        // The pending row is still pending, however old.
+        assert_eq!(db.store.outbox_counts().await.unwrap().0, 1);
+        // An update id processed more than 7 days ago is no longer remembered.
+        assert!(db
+            .store
+            .record_update(1, ChatId(-1), None, "{}", now)
+            .await
+            .unwrap());
+    }
+
+    async fn payloads_can_be_kept_when_the_organisation_says_so(db: &TestDb) {
+        assert!(db
+            .store
+            .record_update(5, ChatId(-1), None, "{\"x\":1}", t0())
+            .await
+            .unwrap());
+        db.store.mark_update_processed(5, t0()).await.unwrap();
+        let keep = Retention {
+            update_payload: PayloadRetention::Kept,
+            ..Retention::default()
+        };
+        let p = db.store.prune(t0(), &keep).await.unwrap();
+        assert_eq!(p.payloads, 0);
+        assert_eq!(
+            number(
+                db,
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM updates WHERE payload = '{\"x\":1}'"
+            )
+            .await,
+            1
+        );
+        assert_eq!(
+            db.store
+                .prune(t0(), &Retention::default())
+                .await
+                .unwrap()
+                .payloads,
+            1
+        );
+    }
+
+    /// Migration 0010 fills `messages` from the sent outbox rows already there: a card, a
+    /// notice whose buttons still show, one whose buttons were cleared, a message with a reply
+    /// keyboard; not a pending row. (The database is taken back to before 0010 by hand.)
+    async fn the_migration_keeps_the_messages_already_sent(db: &TestDb) {
+        let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+        for sql in [
+            "DROP TABLE messages",
+            "DROP INDEX updates_processed",
+            "DROP INDEX updates_unblanked",
+            "DROP INDEX outbox_done",
+            "ALTER TABLE people DROP COLUMN seen_at",
+            "DELETE FROM _sqlx_migrations WHERE version = 10",
+            r#"INSERT INTO outbox (chat_id, order_id, payload, created_at, status, message_id, kind) VALUES
+             (-1, 5, '{"op":"send","html":"c","buttons":[[{"label":"报到","data":"r:5"}]],"card":5,"reply_to_card":null,"reply_to":null}', 1, 'sent', 10, 'card'),
+             (-1, 5, '{"op":"send","html":"n","buttons":[[{"label":"确认","data":"v:5"}]],"card":null,"reply_to_card":5,"reply_to":null}', 1, 'sent', 11, 'send'),
+             (-1, 5, '{"op":"send","html":"n2","buttons":[[{"label":"退回","data":"o:5"}]],"card":null,"reply_to_card":5,"reply_to":null}', 1, 'sent', 12, 'send'),
+             (-1, 5, '{"op":"clear_buttons","order":5,"message_id":12}', 2, 'sent', NULL, 'clear_buttons'),
+             (7, NULL, '{"op":"send","html":"k","buttons":[],"card":null,"reply_to_card":null,"reply_to":null,"keyboard":{"kind":"remove"}}', 1, 'sent', 13, 'send'),
+             (-1, 5, '{"op":"send","html":"p","buttons":[],"card":null,"reply_to_card":5,"reply_to":null}', 1, 'pending', NULL, 'send')"#,
+        ] {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+        let store = gridwhistle::storage::Store::connect(&db.url).await.unwrap();
+        let o = OrderId(5);
+        let (card, kept, cleared) = (MessageId(10), MessageId(11), MessageId(12));
+        for m in [card, kept, cleared] {
+            assert!(store.is_message_of_order(ChatId(-1), m, o).await.unwrap());
+        }
+        assert_eq!(
+            store.notices_with_buttons(o).await.unwrap(),
+            vec![(ChatId(-1), kept, vec!["v:5".to_string()])]
+        );
+        let k = store
+            .sent_message(ChatId(7), MessageId(13))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((k.order, k.buttons.len()), (None, 0));
+        assert_eq!(
+            number(db, "SELECT CAST(COUNT(*) AS BIGINT) FROM messages").await,
+            4
+        );
+        store.close().await;
+    }
+
+    crate::contract!(
+        message_ownership_and_buttons_survive_pruning_the_outbox,
+        the_migration_keeps_the_messages_already_sent,
+        prune_removes_exactly_what_retention_says_and_nothing_else,
+        payloads_can_be_kept_when_the_organisation_says_so,
+    );
+}
+
 mod chat_leases {
     use super::*;
     use gridwhistle::storage::Store;

@@ -198,12 +198,11 @@ pub async fn message(ctx: &Ctx, p: &Private) -> Result<()> {
 /// The order a reply in a private chat is about: the bot's message it replies to named it
 /// in a button (a question, a resolution).
 async fn replied_order(ctx: &Ctx, chat: ChatId, message_id: MessageId) -> Result<Option<OrderId>> {
-    let Some(crate::storage::Payload::Send { buttons, .. }) =
-        ctx.store.sent_payload(chat, message_id).await?
-    else {
+    let Some(sent) = ctx.store.sent_message(chat, message_id).await? else {
         return Ok(None);
     };
-    Ok(buttons
+    Ok(sent
+        .buttons
         .iter()
         .flatten()
         .filter_map(|b| ButtonAction::parse(&b.data).ok())

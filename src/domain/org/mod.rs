@@ -8,6 +8,7 @@
 //! never writes half of itself.
 
 mod policy_file;
+mod retention;
 mod schema;
 mod validate;
 
@@ -20,6 +21,7 @@ use super::parse::KeywordRule;
 use super::policy::{Calendar, Durations, Level, Policy, ResidentPolicy};
 use super::role::{RoleCatalog, RoleId, RoleNames};
 
+pub use retention::{JobRetention, PayloadRetention, Retention};
 pub use schema::{OrgError, OrgProblem};
 pub use validate::{parse_org, parse_org_with};
 

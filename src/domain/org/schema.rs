@@ -100,6 +100,21 @@ pub enum OrgProblem {
         min: i64,
         max: i64,
     },
+    /// A `[retention]` number of days out of its range.
+    #[error("retention.{key} = {value}, not within {min}..={max}")]
+    RetentionLimit {
+        key: &'static str,
+        value: i64,
+        min: i64,
+        max: i64,
+    },
+    /// A `[retention]` word that is not one of those allowed.
+    #[error("retention.{key} = {value}, not one of {allowed}")]
+    RetentionWord {
+        key: &'static str,
+        value: String,
+        allowed: String,
+    },
 }
 
 /// A problem and the line (1-based) it is on; 0 when it concerns the whole file.
@@ -133,6 +148,17 @@ pub(super) struct RawOrg {
     pub(super) role: Vec<RawRole>,
     pub(super) resident: Option<RawResident>,
     pub(super) assessment: Option<RawAssessment>,
+    pub(super) retention: Option<RawRetention>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRetention {
+    pub(super) update_payload: Option<Spanned<String>>,
+    pub(super) update_ids_days: Option<Spanned<i64>>,
+    pub(super) sent_outbox_days: Option<Spanned<i64>>,
+    pub(super) done_jobs: Option<Spanned<String>>,
+    pub(super) people_days: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -346,6 +372,7 @@ impl Clean for RawOrg {
             role,
             resident,
             assessment: _,
+            retention,
         } = self;
         timezone.clean();
         default_locale.clean();
@@ -359,6 +386,21 @@ impl Clean for RawOrg {
         keyword.clean();
         role.clean();
         resident.clean();
+        retention.clean();
+    }
+}
+
+impl Clean for RawRetention {
+    fn clean(&mut self) {
+        let RawRetention {
+            update_payload,
+            update_ids_days: _,
+            sent_outbox_days: _,
+            done_jobs,
+            people_days: _,
+        } = self;
+        update_payload.clean();
+        done_jobs.clean();
     }
 }
 

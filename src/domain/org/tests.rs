@@ -606,3 +606,92 @@ fn the_resident_table_has_defaults_and_ranges() {
     let e = problem_of(&format!("{GOOD}\n[resident]\nmax_fotos = 3\n"));
     assert!(matches!(e.problem, OrgProblem::Syntax { .. }), "{e:?}");
 }
+
+#[test]
+fn the_retention_table_has_privacy_defaults_values_and_ranges() {
+    // Absent: the defaults, kept with the policy.
+    let org = parse_org(GOOD).unwrap();
+    let r = org.policy.retention;
+    assert_eq!(r, Retention::default());
+    assert_eq!(
+        (r.update_payload, r.done_jobs),
+        (PayloadRetention::Processed, JobRetention::Closed)
+    );
+    assert_eq!(
+        (r.update_ids_days, r.sent_outbox_days, r.people_days),
+        (7, 30, 180)
+    );
+    let table = "\n[retention]\nupdate_payload = \"kept\"\nupdate_ids_days = 3\nsent_outbox_days = 90\ndone_jobs = \"kept\"\npeople_days = 365\n";
+    let org = parse_org(&format!("{GOOD}{table}")).unwrap();
+    assert_eq!(
+        org.policy.retention,
+        Retention {
+            update_payload: PayloadRetention::Kept,
+            update_ids_days: 3,
+            sent_outbox_days: 90,
+            done_jobs: JobRetention::Kept,
+            people_days: 365,
+        }
+    );
+    // A policy stored before the table existed reads back with the defaults.
+    let mut stored = serde_json::to_value(&org.policy).unwrap();
+    stored.as_object_mut().unwrap().remove("retention");
+    let read: crate::domain::policy::Policy = serde_json::from_value(stored).unwrap();
+    assert_eq!(read.retention, Retention::default());
+
+    type Check = fn(&OrgProblem) -> bool;
+    let cases: [(&str, &str, Check); 5] = [
+        ("update_ids_days = 3", "update_ids_days = 0", |p| {
+            matches!(
+                p,
+                OrgProblem::RetentionLimit {
+                    key: "update_ids_days",
+                    value: 0,
+                    min: 1,
+                    max: 3650
+                }
+            )
+        }),
+        ("sent_outbox_days = 90", "sent_outbox_days = -1", |p| {
+            matches!(
+                p,
+                OrgProblem::RetentionLimit {
+                    key: "sent_outbox_days",
+                    value: -1,
+                    ..
+                }
+            )
+        }),
+        ("people_days = 365", "people_days = 99999999999", |p| {
+            matches!(
+                p,
+                OrgProblem::RetentionLimit {
+                    key: "people_days",
+                    max: 36500,
+                    ..
+                }
+            )
+        }),
+        (
+            "update_payload = \"kept\"",
+            "update_payload = \"forever\"",
+            |p| {
+                matches!(p, OrgProblem::RetentionWord { key: "update_payload", value, allowed }
+                    if value == "forever" && allowed == "\"processed\", \"kept\"")
+            },
+        ),
+        (
+            "done_jobs = \"kept\"",
+            "done_jobs = \"all\"",
+            |p| matches!(p, OrgProblem::RetentionWord { key: "done_jobs", value, .. } if value == "all"),
+        ),
+    ];
+    for (from, to, expected) in cases {
+        let text = format!("{GOOD}{}", table.replace(from, to));
+        let e = problem_of(&text);
+        assert!(expected(&e.problem), "{to}: {e:?}");
+        assert_eq!(e.line, line_of(&text, to), "{to}");
+    }
+    let e = problem_of(&format!("{GOOD}\n[retention]\nupdates_days = 3\n"));
+    assert!(matches!(e.problem, OrgProblem::Syntax { .. }), "{e:?}");
+}

@@ -581,6 +581,7 @@ pub fn parse_org_with(text: &str, files: ReadFile) -> Result<Organisation, OrgEr
     let default_locale = locale(&lines, &raw.default_locale)?;
     let mut policy = policy(&lines, raw.policy.take())?;
     policy.assessment = assessment(&lines, raw.assessment.take())?;
+    policy.retention = super::retention::retention(&lines, raw.retention.take())?;
     let calendar = calendar(&lines, raw.calendar.take())?;
     let resident = resident(&lines, raw.resident.take())?;
     let units = units(&lines, files, &raw.unit)?;
