@@ -267,3 +267,10 @@ org-resident-limit = [resident] 中 { $key } = { $value } 超出范围（{ $min 
 menu-report = 向网格反映问题（可附照片和位置）
 menu-my = 我反映的问题和我的哨令
 menu-forget = 从我的反映中删除我的身份
+
+# webhook 模式与 HTTP 服务（gridwhistle run）
+cli-webhook-url = webhook 地址 { $url } 不可用：Telegram 只向 443、80、88 或 8443 端口的 https:// 地址推送（仅当 TELOXIDE_API_URL 指向本机 Bot API 服务器时可用 http:// 和其他端口）。
+cli-webhook-secret = GRIDWHISTLE_WEBHOOK_SECRET 须为 1 至 256 个字符，只能包含 A-Z、a-z、0-9、_ 和 -。
+cli-webhook-no-listen = --webhook 需要同时给出 --listen 地址:端口，即反向代理转发到的位置。
+cli-bad-listen = 无法在 { $addr } 上监听：{ $detail }
+cli-webhook-refused = Telegram 未接受该 webhook：{ $detail }

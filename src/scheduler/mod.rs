@@ -31,6 +31,8 @@ pub async fn tick(ctx: &Ctx) -> Result<usize> {
             return Ok(done);
         }
         for job in &jobs {
+            let lag = (ctx.now() - job.due).to_std().unwrap_or_default();
+            crate::metrics::scheduler_lag(lag);
             if let Err(e) = deadlines::on_due(ctx, job).await {
                 tracing::error!(job = job.id.0, order = job.order.0, error = %e, "job failed; it will be retried after its lease");
             }
@@ -43,6 +45,7 @@ pub async fn tick(ctx: &Ctx) -> Result<usize> {
 /// minute, in case the clock jumped) or until `changed` is notified.
 pub async fn run(ctx: Ctx, changed: Arc<Notify>, mut stop: watch::Receiver<bool>) {
     loop {
+        crate::metrics::heartbeat();
         if *stop.borrow() {
             return;
         }

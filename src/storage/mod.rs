@@ -10,6 +10,7 @@
 mod export;
 mod inbox;
 mod jobs;
+mod ops;
 mod orders;
 mod org;
 mod outbox;
@@ -27,6 +28,7 @@ pub use crate::render::Button;
 pub use export::BulkOrder;
 pub use inbox::Claimed;
 pub use jobs::DueJob;
+pub use ops::OutboxClass;
 pub use orders::{Commit, NewOrder, OrderPage, StoredOrder};
 pub use org::{ChatBinding, ImportReport};
 pub use outbox::{
