@@ -527,6 +527,14 @@ impl Sandbox {
         Ok(status)
     }
 
+    /// Marks the bot as stopping, as SIGTERM does before the work in flight finishes: the
+    /// webhook answers 503 (Telegram retries elsewhere) and `/healthz` says so.
+    pub fn begin_stopping(&self) {
+        if let Some(r) = &self.running {
+            r.health.set_stopping();
+        }
+    }
+
     /// Counts an update the test POSTed itself (not through the stand-in) as one `settle`
     /// waits for.
     pub fn count_pushed(&mut self, n: i64) {

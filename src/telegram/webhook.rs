@@ -186,7 +186,7 @@ mod tests {
             "https://bot.example.org:8080/tg",
             "ftp://bot.example.org/",
             "not a url",
-            "https:///nohost",
+            "mailto:bot@example.org",
         ] {
             assert_eq!(
                 check_url(bad, remote.as_ref()),

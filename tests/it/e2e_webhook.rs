@@ -67,17 +67,22 @@ async fn the_group_flow_works_by_webhook_whistle_card_report_toast_and_edit() {
     w.stop().await;
 }
 
-#[tokio::test]
-async fn a_wrong_or_missing_secret_is_refused_with_401_and_nothing_is_stored() {
-    let mut w = webhook_world().await;
+/// A whistle in the grid chat as Telegram would POST it (update `id`), and the webhook's secret.
+fn whistle_body(w: &Sandbox, id: i64) -> (Vec<u8>, String) {
     let grid = w.chat("cuihu-1");
     let leader = w.user(1001);
     let mut update = w
         .standin
         .group_text(&grid, &leader, "吹哨 圆西路12号垃圾堆积 @环卫");
-    update["update_id"] = json!(7001);
-    let body = serde_json::to_vec(&update).unwrap();
+    update["update_id"] = json!(id);
     let secret = w.webhook().unwrap().secret.clone();
+    (serde_json::to_vec(&update).unwrap(), secret)
+}
+
+#[tokio::test]
+async fn a_wrong_or_missing_secret_is_refused_with_401_and_nothing_is_stored() {
+    let mut w = webhook_world().await;
+    let (body, secret) = whistle_body(&w, 7001);
     let almost = format!("{}x", &secret[..secret.len() - 1]);
     assert_eq!(w.post_webhook(&body, None).await.unwrap(), 401);
     assert_eq!(w.post_webhook(&body, Some("wrong")).await.unwrap(), 401);
@@ -95,14 +100,8 @@ async fn a_wrong_or_missing_secret_is_refused_with_401_and_nothing_is_stored() {
 #[tokio::test]
 async fn a_resent_update_acts_once() {
     let mut w = webhook_world().await;
+    let (body, secret) = whistle_body(&w, 7002);
     let grid = w.chat("cuihu-1");
-    let leader = w.user(1001);
-    let mut update = w
-        .standin
-        .group_text(&grid, &leader, "吹哨 圆西路12号垃圾堆积 @环卫");
-    update["update_id"] = json!(7002);
-    let body = serde_json::to_vec(&update).unwrap();
-    let secret = w.webhook().unwrap().secret.clone();
     assert_eq!(w.post_webhook(&body, Some(&secret)).await.unwrap(), 200);
     w.count_pushed(1);
     w.settle().await.unwrap();
@@ -155,5 +154,28 @@ async fn non_json_is_400_an_unknown_kind_is_acknowledged_and_the_bot_keeps_worki
     let card = whistle(&mut w, &grid, &leader, "吹哨 圆西路12号垃圾堆积 @环卫").await;
     assert!(card.text.contains("#1"), "{}", card.text);
     assert_no_violations(&w);
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn once_stopping_the_route_answers_503_and_stores_nothing_and_healthz_says_why() {
+    let w = webhook_world().await;
+    let (body, secret) = whistle_body(&w, 7004);
+    let addr = w.webhook().unwrap().addr;
+    let healthz = gridwhistle::sandbox::http(addr, "GET", "/healthz", &[], b"")
+        .await
+        .unwrap();
+    assert_eq!(healthz, (200, "ok\n".to_string()));
+    w.begin_stopping();
+    assert_eq!(w.post_webhook(&body, Some(&secret)).await.unwrap(), 503);
+    assert_eq!(
+        stored_updates(&w).await,
+        0,
+        "Telegram will deliver it again"
+    );
+    let healthz = gridwhistle::sandbox::http(addr, "GET", "/healthz", &[], b"")
+        .await
+        .unwrap();
+    assert_eq!(healthz, (503, "stopping\n".to_string()));
     w.stop().await;
 }
