@@ -99,8 +99,8 @@ fn start_binary(standin: &StandIn, listen: SocketAddr, extra: &[&str]) -> Bot {
     Bot { child, _dir: dir }
 }
 
-#[tokio::test]
-async fn the_binary_in_webhook_mode_counts_what_it_did_logs_json_and_stops_on_sigterm() {
+/// A stand-in that knows the example organisation's chats, and the first grid's chat id.
+async fn standin_for_huashan() -> (StandIn, i64) {
     let standin = StandIn::start().await;
     let org = gridwhistle::domain::org::parse_org(HUASHAN).unwrap();
     for u in &org.units {
@@ -115,6 +115,50 @@ async fn the_binary_in_webhook_mode_counts_what_it_did_logs_json_and_stops_on_si
         .and_then(|u| u.chat_id)
         .unwrap()
         .0;
+    (standin, grid_id)
+}
+
+/// Waits for the child to exit after SIGTERM (bounded) and returns its exit code.
+async fn exit_code_after_sigterm(bot: &mut Bot) -> Option<i32> {
+    bot.sigterm();
+    let start = Instant::now();
+    loop {
+        if let Some(st) = bot.child.try_wait().unwrap() {
+            return st.code();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "still running after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn in_polling_mode_listen_serves_healthz_and_metrics_and_the_poller_counts_updates() {
+    let (standin, grid_id) = standin_for_huashan().await;
+    let grid = TgChat::new(grid_id, "grid");
+    let listen = free_addr();
+    let mut bot = start_binary(&standin, listen, &[]);
+    let leader = TgUser::new(1001, "李明");
+    standin.push_update(standin.group_text(&grid, &leader, "吹哨 圆西路12号垃圾堆积 @环卫"));
+    wait_for("the card", || !standin.messages(grid_id).is_empty()).await;
+    assert!(standin.webhook().is_none(), "polling sets no webhook");
+    let (status, body) = http(listen, "GET", "/healthz", &[], b"").await.unwrap();
+    assert_eq!((status, body.as_str()), (200, "ok\n"));
+    let s = scrape(listen).await;
+    let received = "gridwhistle_updates_received_total";
+    assert_eq!(counter(&s, received, &[("kind", "message")]), 1.0);
+    // No webhook route in polling mode.
+    let (status, _) = http(listen, "POST", "/tg/hook", &[], b"{}").await.unwrap();
+    assert_eq!(status, 404);
+    assert_eq!(exit_code_after_sigterm(&mut bot).await, Some(0));
+    standin.shutdown();
+}
+
+#[tokio::test]
+async fn the_binary_in_webhook_mode_counts_what_it_did_logs_json_and_stops_on_sigterm() {
+    let (standin, grid_id) = standin_for_huashan().await;
     let grid = TgChat::new(grid_id, "grid");
     let listen = free_addr();
     let url = format!("http://{listen}/tg/hook");
@@ -184,19 +228,11 @@ async fn the_binary_in_webhook_mode_counts_what_it_did_logs_json_and_stops_on_si
         "the latency histogram is there"
     );
 
-    bot.sigterm();
-    let start = Instant::now();
-    let status = loop {
-        if let Some(st) = bot.child.try_wait().unwrap() {
-            break st;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "still running after SIGTERM"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
-    assert_eq!(status.code(), Some(0), "a clean stop");
+    assert_eq!(
+        exit_code_after_sigterm(&mut bot).await,
+        Some(0),
+        "a clean stop"
+    );
     let mut err = String::new();
     use std::io::Read;
     bot.child
