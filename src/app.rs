@@ -1,10 +1,14 @@
-//! The composition root: store, Telegram, and the three loops side by side — the poller (which
-//! calls the acts), the sender (which delivers the outbox) and the scheduler (which calls the
-//! deadline acts) — with shutdown. `gridwhistle run` and the sandbox both start the bot here.
+//! The composition root: store, Telegram, and the loops side by side — the poller (or, in
+//! webhook mode, the webhook route), the processor (which calls the acts), the sender (which
+//! delivers the outbox) and the scheduler (which calls the deadline acts) — the HTTP server for
+//! the webhook, `/healthz` and `/metrics`, and shutdown with a grace period. `gridwhistle run` and the sandbox both start the bot here.
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
+use axum::Router;
+use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::acts::Ctx;
@@ -12,24 +16,66 @@ use crate::cli::{self, Exit, Token};
 use crate::clock::{Clock, SystemClock};
 use crate::domain::Lang;
 use crate::i18n::ids;
+use crate::ops::{Health, Loop};
 use crate::storage::Store;
-use crate::telegram::{PollConfig, Telegram};
+use crate::telegram::{webhook, PollConfig, Telegram};
 use crate::tr;
+
+/// How long a stopping bot waits for the acts in flight and the due sends.
+pub const GRACE: Duration = Duration::from_secs(10);
 
 /// Everything the running bot consists of.
 pub struct Running {
     pub ctx: Ctx,
     pub stop: watch::Sender<bool>,
     pub tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// Its loops' heartbeats and whether it is stopping (`/healthz`, the webhook's 503).
+    pub health: Health,
 }
 
 impl Running {
     /// Asks every task to stop and waits for them.
     pub async fn shutdown(self) {
+        self.health.set_stopping();
         let _ = self.stop.send(true);
         for t in self.tasks {
             let _ = t.await;
         }
+    }
+
+    /// Stops taking updates and lets the acts in flight and the deliveries under way finish,
+    /// for at most `grace`; true when everything finished in time (what did not is left to
+    /// the next start: stored updates and outbox rows survive).
+    pub async fn shutdown_within(self, grace: Duration) -> bool {
+        let aborts: Vec<_> = self.tasks.iter().map(|t| t.abort_handle()).collect();
+        let finished = tokio::time::timeout(grace, self.shutdown()).await.is_ok();
+        if !finished {
+            for a in aborts {
+                a.abort();
+            }
+        }
+        finished
+    }
+
+    /// The HTTP routes of this bot: with `webhook` (path and secret) the webhook route, and
+    /// with `ops` `/healthz` and `/metrics`.
+    pub fn routes(&self, webhook: Option<(&str, String)>, ops: bool) -> Router {
+        let mut router = Router::new();
+        if let Some((path, secret)) = webhook {
+            router = router.merge(crate::telegram::webhook::router(
+                path,
+                self.ctx.clone(),
+                secret,
+                self.health.clone(),
+            ));
+        }
+        if ops {
+            router = router.merge(crate::ops::router(
+                self.ctx.store.clone(),
+                self.health.clone(),
+            ));
+        }
+        router
     }
 }
 
@@ -52,9 +98,16 @@ impl Parts {
         processing: true,
         scheduling: true,
     };
+    /// A webhook replica: updates arrive over HTTP, so no poller.
+    pub const WEBHOOK: Parts = Parts {
+        polling: false,
+        processing: true,
+        scheduling: true,
+    };
 }
 
 /// Starts the sender, and the scheduler and poller as `parts` says, on `store` and `telegram`.
+/// Each loop is watched by the bot's `Health`.
 pub async fn start(
     telegram: Telegram,
     store: Store,
@@ -66,36 +119,66 @@ pub async fn start(
         telegram.prepare_polling().await;
     }
     let ctx = Ctx::new(store, clock);
+    let health = Health::default();
     let (stop, rx) = watch::channel(false);
     let sender = telegram
         .clone()
         .send(ctx.clone(), config.pacing, rx.clone());
-    let mut tasks = vec![tokio::spawn(sender)];
+    let mut tasks = vec![tokio::spawn(health.watch(Loop::Sender, sender))];
     if parts.scheduling {
         let scheduler = crate::scheduler::run(ctx.clone(), ctx.replan.clone(), rx.clone());
-        tasks.push(tokio::spawn(scheduler));
+        tasks.push(tokio::spawn(health.watch(Loop::Scheduler, scheduler)));
     }
     if parts.processing {
         let holder = crate::telegram::dispatch::instance_name();
-        tasks.push(tokio::spawn(telegram.clone().process(
-            ctx.clone(),
-            holder,
-            config.workers,
-            rx.clone(),
-        )));
+        let processor = telegram
+            .clone()
+            .process(ctx.clone(), holder, config.workers, rx.clone());
+        tasks.push(tokio::spawn(health.watch(Loop::Processor, processor)));
     }
     if parts.polling {
-        tasks.push(tokio::spawn(telegram.poll(ctx.clone(), config, rx)));
+        let poller = telegram.poll(ctx.clone(), config, rx);
+        tasks.push(tokio::spawn(health.watch(Loop::Poller, poller)));
     }
-    Running { ctx, stop, tasks }
+    Running {
+        ctx,
+        stop,
+        tasks,
+        health,
+    }
 }
 
-/// `gridwhistle run`: imports `--org` if given, then polls until SIGINT or SIGTERM.
+/// How `gridwhistle run` is reached: by polling, or by a webhook served on `listen`; and where
+/// `/healthz` and `/metrics` are served.
+#[derive(Debug, Default, Clone)]
+pub struct Serve {
+    pub webhook: Option<String>,
+    pub listen: Option<String>,
+    pub metrics_listen: Option<String>,
+    pub webhook_secret: Option<Token>,
+}
+
+async fn bind(addr: &str, lang: Lang) -> Result<TcpListener, Exit> {
+    TcpListener::bind(addr).await.map_err(|e| Exit {
+        message: tr!(
+            lang,
+            ids::CLI_BAD_LISTEN,
+            addr = addr,
+            detail = e.to_string()
+        ),
+        code: 2,
+    })
+}
+
+/// `gridwhistle run`: imports `--org` if given, then polls (or serves the webhook) until SIGINT
+/// or SIGTERM; then stops taking updates, lets the work in flight finish within `GRACE`, and
+/// exits 0.
 pub async fn run(
     database_url: &str,
     org: Option<&Path>,
     token: Option<&Token>,
     api_url: Option<&str>,
+    serve: Serve,
     lang: Lang,
 ) -> Result<String, Exit> {
     let Some(token) = token.filter(|t| !t.expose().is_empty()) else {
@@ -113,6 +196,38 @@ pub async fn run(
             })
         }
     };
+    let usage = |message: String| Exit { message, code: 2 };
+    // Everything a person can get wrong is checked before anything starts.
+    let webhook = match &serve.webhook {
+        None => None,
+        Some(u) => Some(
+            webhook::check_url(u, api_url.as_ref())
+                .map_err(|_| usage(tr!(lang, ids::CLI_WEBHOOK_URL, url = u.as_str())))?,
+        ),
+    };
+    if webhook.is_some() && serve.listen.is_none() {
+        return Err(usage(tr!(lang, ids::CLI_WEBHOOK_NO_LISTEN)));
+    }
+    let given_secret = serve
+        .webhook_secret
+        .as_ref()
+        .map(|s| s.expose().to_string())
+        .filter(|s| !s.is_empty());
+    if let Some(s) = &given_secret {
+        webhook::check_secret(s).map_err(|_| usage(tr!(lang, ids::CLI_WEBHOOK_SECRET)))?;
+    }
+    let listener = match &serve.listen {
+        Some(a) => Some(bind(a, lang).await?),
+        None => None,
+    };
+    let metrics_listener = match &serve.metrics_listen {
+        Some(a) => Some(bind(a, lang).await?),
+        None => None,
+    };
+    if listener.is_some() || metrics_listener.is_some() {
+        // Installed before the loops start, so that nothing they count is lost.
+        let _ = crate::ops::prometheus();
+    }
     let store = cli::open_store(database_url, lang).await?;
     if let Some(path) = org {
         let report = cli::org_import(&store, path, false, false, lang).await?;
@@ -124,18 +239,76 @@ pub async fn run(
             message: format!("Telegram: {e}"),
             code: 2,
         })?;
-    let config = PollConfig::default();
+    let secret =
+        match (&webhook, given_secret) {
+            (None, _) => None,
+            (Some(_), Some(s)) => Some(s),
+            (Some(_), None) => Some(store.webhook_secret(webhook::new_secret).await.map_err(
+                |e| Exit {
+                    message: e.to_string(),
+                    code: 1,
+                },
+            )?),
+        };
+    let parts = if webhook.is_some() {
+        Parts::WEBHOOK
+    } else {
+        Parts::ALL
+    };
     let running = start(
-        telegram,
+        telegram.clone(),
         store.clone(),
         Arc::new(SystemClock),
-        config,
-        Parts::ALL,
+        PollConfig::default(),
+        parts,
     )
     .await;
+    let (http_stop, http_rx) = watch::channel(false);
+    let until_stopped = move || {
+        let mut rx = http_rx.clone();
+        async move {
+            let _ = rx.wait_for(|s| *s).await;
+        }
+    };
+    let mut servers = Vec::new();
+    if let Some(l) = listener {
+        let hook = match (&webhook, &secret) {
+            (Some(u), Some(s)) => Some((u.path(), s.clone())),
+            _ => None,
+        };
+        let routes = running.routes(hook, metrics_listener.is_none());
+        servers.push(crate::ops::serve(l, routes, until_stopped()));
+    }
+    if let Some(l) = metrics_listener {
+        servers.push(crate::ops::serve(
+            l,
+            running.routes(None, true),
+            until_stopped(),
+        ));
+    }
+    // Told only once the route is served, so that Telegram's first POST finds it.
+    if let (Some(u), Some(s)) = (&webhook, &secret) {
+        if let Err(e) = telegram.prepare_webhook(u, s).await {
+            running.shutdown().await;
+            let _ = http_stop.send(true);
+            return Err(usage(tr!(
+                lang,
+                ids::CLI_WEBHOOK_REFUSED,
+                detail = e.to_string()
+            )));
+        }
+    }
     eprintln!("{}", tr!(lang, ids::CLI_STARTED));
     shutdown_signal().await;
-    running.shutdown().await;
+    tracing::info!("stopping: no new updates; finishing the work in flight");
+    running.health.set_stopping();
+    if !running.shutdown_within(GRACE).await {
+        tracing::warn!(grace = ?GRACE, "work still in flight after the grace period; it resumes at the next start");
+    }
+    let _ = http_stop.send(true);
+    for s in servers {
+        let _ = s.await;
+    }
     store.close().await;
     Ok(format!("{}\n", tr!(lang, ids::CLI_STOPPED)))
 }

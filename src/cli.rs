@@ -32,6 +32,13 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// How `gridwhistle run` writes its logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
 /// The bot's token: a secret that is never displayed or logged (`Debug` shows no part of it).
 #[derive(Clone)]
 pub struct Token(String);
@@ -73,6 +80,24 @@ pub enum Command {
         /// A local Bot API server instead of Telegram's.
         #[arg(long, env = "TELOXIDE_API_URL", hide_env_values = true)]
         api_url: Option<String>,
+        /// Webhook mode: the public https:// URL (port 443, 80, 88 or 8443) Telegram posts
+        /// updates to; its path is served on --listen. Without it the bot long-polls.
+        #[arg(long, env = "GRIDWHISTLE_WEBHOOK_URL", value_name = "URL")]
+        webhook: Option<String>,
+        /// Address the HTTP server listens on (the webhook, /healthz, /metrics), e.g.
+        /// 127.0.0.1:8080 behind a reverse proxy that ends TLS.
+        #[arg(long, env = "GRIDWHISTLE_LISTEN", value_name = "ADDR")]
+        listen: Option<String>,
+        /// A separate address for /healthz and /metrics, so that they need not face the internet.
+        #[arg(long, env = "GRIDWHISTLE_METRICS_LISTEN", value_name = "ADDR")]
+        metrics_listen: Option<String>,
+        /// The webhook's secret token (1-256 of A-Z a-z 0-9 _ -); without it one is made once
+        /// and kept in the database, shared by replicas. Never printed.
+        #[arg(long, env = "GRIDWHISTLE_WEBHOOK_SECRET", hide = true, hide_env_values = true, value_parser = parse_token)]
+        webhook_secret: Option<Token>,
+        /// Log format: text (for people) or json (one object a line, for log shippers).
+        #[arg(long, env = "GRIDWHISTLE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+        log_format: LogFormat,
     },
     /// Bring the database schema up to date and exit.
     Migrate,

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod domain;
 pub mod i18n;
 pub mod metrics;
+pub mod ops;
 pub mod render;
 pub mod sandbox;
 pub mod scale;

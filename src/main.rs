@@ -1,7 +1,7 @@
 //! The `gridwhistle` binary: parse the command line, start logging, hand over to the library.
 
 use clap::Parser;
-use gridwhistle::cli::{Cli, Command, OrgCommand};
+use gridwhistle::cli::{Cli, Command, LogFormat, OrgCommand};
 use gridwhistle::{app, cli};
 
 #[tokio::main]
@@ -15,13 +15,28 @@ async fn main() {
         Command::Bench { .. } => "warn,sqlx::query=error",
         _ => "warn",
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| default_filter.into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let json = matches!(
+        args.command,
+        Command::Run {
+            log_format: LogFormat::Json,
+            ..
+        }
+    );
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| default_filter.into());
+    if json {
+        // One JSON object a line, for log shippers.
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    } else {
+        tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let lang = args.lang;
     let result = match args.command {
         Command::Migrate => cli::open_store(&args.database_url, lang).await.map(|_| {
@@ -89,12 +104,24 @@ async fn main() {
             org,
             token,
             api_url,
+            webhook,
+            listen,
+            metrics_listen,
+            webhook_secret,
+            log_format: _,
         } => {
+            let serve = app::Serve {
+                webhook,
+                listen,
+                metrics_listen,
+                webhook_secret,
+            };
             app::run(
                 &args.database_url,
                 org.as_deref(),
                 token.as_ref(),
                 api_url.as_deref(),
+                serve,
                 lang,
             )
             .await

@@ -33,6 +33,18 @@ pub struct Sandbox {
     /// Processed updates whose rows `prune` deleted (they no longer count as processed).
     pruned_updates: i64,
     _dir: Option<tempfile::TempDir>,
+    /// In webhook mode: the bot's HTTP server (webhook, /healthz, /metrics).
+    hook: Option<WebhookServer>,
+}
+
+/// The bot's own HTTP server in a webhook-mode sandbox.
+pub struct WebhookServer {
+    /// Where it listens (127.0.0.1, a free port).
+    pub addr: std::net::SocketAddr,
+    /// The webhook's path and secret token.
+    pub path: String,
+    pub secret: String,
+    task: tokio::task::JoinHandle<()>,
 }
 
 impl Sandbox {
@@ -53,6 +65,27 @@ impl Sandbox {
         database_url: Option<String>,
         now: DateTime<Utc>,
         pacing: Pacing,
+    ) -> anyhow::Result<Sandbox> {
+        Self::start_mode(org_toml, database_url, now, pacing, false).await
+    }
+
+    /// Starts a world whose bot receives updates by webhook: its own HTTP server on
+    /// 127.0.0.1 (a free port) serves the webhook route, `/healthz` and `/metrics`, and the
+    /// stand-in POSTs updates to it with the secret header. No poller; no scheduler loop.
+    pub async fn start_webhook(
+        org_toml: &str,
+        database_url: Option<String>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Sandbox> {
+        Self::start_mode(org_toml, database_url, now, Pacing::NONE, true).await
+    }
+
+    async fn start_mode(
+        org_toml: &str,
+        database_url: Option<String>,
+        now: DateTime<Utc>,
+        pacing: Pacing,
+        webhook: bool,
     ) -> anyhow::Result<Sandbox> {
         let (url, dir) = match database_url {
             Some(u) => (u, None),
@@ -79,7 +112,21 @@ impl Sandbox {
             }
         }
         let clock = ManualClock::new(now);
-        let running = Self::start_with(&standin, store.clone(), &clock, Parts::ALL, pacing).await?;
+        let parts = if webhook {
+            Parts {
+                polling: false,
+                processing: true,
+                scheduling: false,
+            }
+        } else {
+            Parts::ALL
+        };
+        let running = Self::start_with(&standin, store.clone(), &clock, parts, pacing).await?;
+        let hook = if webhook {
+            Some(Self::serve_webhook(&standin, &running).await?)
+        } else {
+            None
+        };
         Ok(Sandbox {
             standin,
             store,
@@ -90,6 +137,7 @@ impl Sandbox {
             pushed: 0,
             pruned_updates: 0,
             _dir: dir,
+            hook,
         })
     }
 
@@ -466,12 +514,112 @@ impl Sandbox {
 
     /// Stops the bot and the stand-in.
     pub async fn stop(mut self) {
+        if let Some(h) = self.hook.take() {
+            h.task.abort();
+        }
         if let Some(r) = self.running.take() {
             r.shutdown().await;
         }
         self.standin.shutdown();
         self.store.close().await;
     }
+
+    /// The bot's HTTP server and its webhook's coordinates, in webhook mode.
+    pub fn webhook(&self) -> Option<&WebhookServer> {
+        self.hook.as_ref()
+    }
+
+    /// POSTs `body` to the bot's webhook route as Telegram would, with `secret` as the secret
+    /// header (none: no header). Returns the HTTP status.
+    pub async fn post_webhook(&self, body: &[u8], secret: Option<&str>) -> anyhow::Result<u16> {
+        let hook = self.hook.as_ref().context("not in webhook mode")?;
+        let mut headers = vec![("Content-Type", "application/json")];
+        if let Some(s) = secret {
+            headers.push(("X-Telegram-Bot-Api-Secret-Token", s));
+        }
+        let (status, _) = http(hook.addr, "POST", &hook.path, &headers, body).await?;
+        Ok(status)
+    }
+
+    /// Marks the bot as stopping, as SIGTERM does before the work in flight finishes: the
+    /// webhook answers 503 (Telegram retries elsewhere) and `/healthz` says so.
+    pub fn begin_stopping(&self) {
+        if let Some(r) = &self.running {
+            r.health.set_stopping();
+        }
+    }
+
+    /// Counts an update the test POSTed itself (not through the stand-in) as one `settle`
+    /// waits for.
+    pub fn count_pushed(&mut self, n: i64) {
+        self.pushed += n;
+    }
+
+    async fn serve_webhook(standin: &StandIn, running: &Running) -> anyhow::Result<WebhookServer> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .context("webhook listener")?;
+        let addr = listener.local_addr()?;
+        let path = "/telegram/webhook".to_string();
+        let secret = crate::telegram::webhook::new_secret();
+        let routes = running.routes(Some((&path, secret.clone())), true);
+        let task = crate::ops::serve(listener, routes, std::future::pending());
+        let url = url::Url::parse(&format!("http://{addr}{path}"))?;
+        let telegram = Telegram::with_bot(standin.bot())
+            .await
+            .context("bot start")?;
+        telegram
+            .prepare_webhook(&url, &secret)
+            .await
+            .context("setWebhook")?;
+        Ok(WebhookServer {
+            addr,
+            path,
+            secret,
+            task,
+        })
+    }
+}
+
+/// A minimal HTTP/1.1 request on loopback (for tests: the bot's webhook, `/healthz`,
+/// `/metrics`): returns the status and the body as text.
+pub async fn http(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> anyhow::Result<(u16, String)> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .with_context(|| format!("connect {addr}"))?;
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).await?;
+    // A server may answer (413) and close before reading all of a body it refuses.
+    let _ = stream.write_all(body).await;
+    let mut answer = Vec::new();
+    if let Err(e) = stream.read_to_end(&mut answer).await {
+        anyhow::ensure!(!answer.is_empty(), "no answer from {addr}: {e}");
+    }
+    let text = String::from_utf8_lossy(&answer).to_string();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse::<u16>().ok())
+        .context("no HTTP status")?;
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    Ok((status, body))
 }
 
 /// The harness's check on every world (each end-to-end test, the demo, the benchmarks): the bot

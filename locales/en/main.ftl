@@ -278,3 +278,9 @@ menu-forget = Remove my identity from my reports
 org-retention-limit = { $key } = { $value } in [retention] is out of range ({ $min } to { $max } days)
 org-retention-word = { $key } = "{ $value }" in [retention] is not one of { $allowed }
 cli-pruned = Pruned: { $payloads } update payloads blanked, { $updates } old updates, { $outbox } sent messages, { $jobs } done jobs, { $people } people removed.
+# webhook mode and the HTTP server (gridwhistle run)
+cli-webhook-url = The webhook URL { $url } cannot be used: Telegram posts only to https:// on port 443, 80, 88 or 8443 (plain http:// and other ports only with a local Bot API server in TELOXIDE_API_URL).
+cli-webhook-secret = GRIDWHISTLE_WEBHOOK_SECRET must be 1 to 256 characters of A-Z, a-z, 0-9, _ and -.
+cli-webhook-no-listen = --webhook needs --listen ADDRESS:PORT: where the bot receives what the reverse proxy forwards.
+cli-bad-listen = Cannot listen on { $addr }: { $detail }
+cli-webhook-refused = Telegram did not accept the webhook: { $detail }

@@ -272,3 +272,9 @@ menu-forget = 从我的反映中删除我的身份
 org-retention-limit = [retention] 中 { $key } = { $value } 超出范围（{ $min } 到 { $max } 天）
 org-retention-word = [retention] 中 { $key } = "{ $value }" 不是 { $allowed } 之一
 cli-pruned = 已清理：清空 { $payloads } 条更新内容，删除 { $updates } 条旧更新、{ $outbox } 条已发消息记录、{ $jobs } 个已完成任务、{ $people } 位人员。
+# webhook 模式与 HTTP 服务（gridwhistle run）
+cli-webhook-url = webhook 地址 { $url } 不可用：Telegram 只向 443、80、88 或 8443 端口的 https:// 地址推送（仅当 TELOXIDE_API_URL 指向本机 Bot API 服务器时可用 http:// 和其他端口）。
+cli-webhook-secret = GRIDWHISTLE_WEBHOOK_SECRET 须为 1 至 256 个字符，只能包含 A-Z、a-z、0-9、_ 和 -。
+cli-webhook-no-listen = --webhook 需要同时给出 --listen 地址:端口，即反向代理转发到的位置。
+cli-bad-listen = 无法在 { $addr } 上监听：{ $detail }
+cli-webhook-refused = Telegram 未接受该 webhook：{ $detail }

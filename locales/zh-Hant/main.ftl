@@ -272,3 +272,9 @@ menu-forget = 從我的反映中刪除我的身份
 org-retention-limit = [retention] 中 { $key } = { $value } 超出範圍（{ $min } 到 { $max } 天）
 org-retention-word = [retention] 中 { $key } = "{ $value }" 不是 { $allowed } 之一
 cli-pruned = 已清理：清空 { $payloads } 則更新內容，刪除 { $updates } 則舊更新、{ $outbox } 則已發訊息記錄、{ $jobs } 個已完成任務、{ $people } 位人員。
+# webhook 模式與 HTTP 服務（gridwhistle run）
+cli-webhook-url = webhook 位址 { $url } 無法使用：Telegram 只向 443、80、88 或 8443 連接埠的 https:// 位址推送（僅當 TELOXIDE_API_URL 指向本機 Bot API 伺服器時可用 http:// 和其他連接埠）。
+cli-webhook-secret = GRIDWHISTLE_WEBHOOK_SECRET 須為 1 至 256 個字元，只能包含 A-Z、a-z、0-9、_ 和 -。
+cli-webhook-no-listen = --webhook 需要同時給出 --listen 位址:連接埠，即反向代理轉發到的位置。
+cli-bad-listen = 無法在 { $addr } 上監聽：{ $detail }
+cli-webhook-refused = Telegram 未接受該 webhook：{ $detail }

@@ -185,6 +185,16 @@ pub async fn on_due(ctx: &Ctx, job: &DueJob) -> Result<()> {
         .await;
         match saved {
             Ok(()) => {
+                for e in &events {
+                    match e.kind {
+                        EventKind::Escalated { .. } => {
+                            crate::metrics::escalation(order.level.as_str())
+                        }
+                        EventKind::Reminded { .. } => crate::metrics::reminder("report"),
+                        EventKind::VerifyReminded { .. } => crate::metrics::reminder("verify"),
+                        _ => {}
+                    }
+                }
                 tracing::info!(
                     order = order.id.0,
                     job = job.kind.as_str(),

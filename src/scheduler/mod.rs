@@ -48,6 +48,8 @@ pub async fn tick(ctx: &Ctx) -> Result<usize> {
             return Ok(done);
         }
         for job in &jobs {
+            let lag = (ctx.now() - job.due).to_std().unwrap_or_default();
+            crate::metrics::scheduler_lag(lag);
             if let Err(e) = deadlines::on_due(ctx, job).await {
                 tracing::error!(job = job.id.0, order = job.order.0, error = %e, "job failed; it will be retried after its lease");
             }
@@ -62,6 +64,7 @@ pub async fn tick(ctx: &Ctx) -> Result<usize> {
 pub async fn run(ctx: Ctx, changed: Arc<Notify>, mut stop: watch::Receiver<bool>) {
     let mut pruned_at: Option<Instant> = None;
     loop {
+        crate::metrics::heartbeat();
         if *stop.borrow() {
             return;
         }

@@ -12,6 +12,7 @@ mod history;
 mod inbox;
 mod jobs;
 mod messages;
+mod ops;
 mod orders;
 mod org;
 mod outbox;
@@ -32,6 +33,7 @@ pub use history::{fresh_postgres_database, Trace};
 pub use inbox::Claimed;
 pub use jobs::DueJob;
 pub use messages::SentMessage;
+pub use ops::OutboxClass;
 pub use orders::{Commit, NewOrder, OrderPage, StoredOrder};
 pub use org::{ChatBinding, ImportReport};
 pub use outbox::{

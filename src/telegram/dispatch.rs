@@ -62,6 +62,7 @@ pub async fn run(
     let busy: Arc<Mutex<HashSet<ChatId>>> = Arc::default();
     let mut running = JoinSet::new();
     loop {
+        crate::metrics::heartbeat();
         if *stop.borrow() {
             break;
         }

@@ -41,6 +41,9 @@ pub async fn accept(ctx: &Ctx, update: &Update) -> crate::storage::Result<bool> 
         .store
         .record_update(update.id.0 as i64, chat, barrier, &payload, ctx.now())
         .await?;
+    if fresh {
+        crate::metrics::update_received(super::dispatch::kind_of(update));
+    }
     ctx.inbox.notify_one();
     Ok(fresh)
 }

@@ -15,6 +15,7 @@ pub mod replies;
 pub mod sender;
 pub mod stats_view;
 pub mod views;
+pub mod webhook;
 
 use crate::domain::{ChatId, MessageId};
 use std::time::Duration;
@@ -331,6 +332,7 @@ pub async fn poll(tg: Telegram, ctx: Ctx, config: PollConfig, mut stop: watch::R
     let mut offset: i32 = 0;
     let mut failures: u32 = 0;
     loop {
+        crate::metrics::heartbeat();
         if *stop.borrow() {
             return;
         }

@@ -547,9 +547,16 @@ async fn settle_row(
     outcome: Outcome,
 ) -> crate::storage::Result<()> {
     match outcome {
-        Outcome::Sent(mid) => store.outbox_sent(row, mid).await?,
-        Outcome::Progress(rest) => store.outbox_progress(row.id, &rest).await?,
+        Outcome::Sent(mid) => {
+            crate::metrics::send("ok");
+            store.outbox_sent(row, mid).await?
+        }
+        Outcome::Progress(rest) => {
+            crate::metrics::send("ok");
+            store.outbox_progress(row.id, &rest).await?
+        }
         Outcome::Retry { after_ms, error } => {
+            crate::metrics::send(if error == "429" { "429" } else { "retried" });
             tracing::warn!(outbox = row.id.0, chat = %super::chat_for_log(row.chat_id), attempts = row.attempts, %error, "delivery will be retried");
             store
                 .outbox_retry(
@@ -560,6 +567,7 @@ async fn settle_row(
                 .await?;
         }
         Outcome::Migrated(new) => {
+            crate::metrics::send("retried");
             tracing::info!(
                 old = row.chat_id.0,
                 new,
@@ -569,6 +577,8 @@ async fn settle_row(
             store.outbox_retry(row.id, None, "migrated").await?;
         }
         Outcome::Failed(error) => {
+            crate::metrics::send("failed");
+            crate::metrics::delivery_failed(super::chat_for_log(row.chat_id));
             tracing::error!(outbox = row.id.0, chat = %super::chat_for_log(row.chat_id), %error, "message cannot be delivered");
             let event = order_of(row).map(|order| Event {
                 order,
@@ -599,6 +609,7 @@ pub async fn run(
     let mut pacer = Pacer::new(pacing);
     let mut inflight = tokio::task::JoinSet::new();
     loop {
+        crate::metrics::heartbeat();
         while let Some(done) = inflight.try_join_next() {
             note_finished(&mut pacer, done);
         }
