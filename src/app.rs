@@ -76,7 +76,8 @@ pub async fn start(
         tasks.push(tokio::spawn(scheduler));
     }
     if parts.processing {
-        let holder = crate::telegram::dispatch::instance_name();
+        let holder = (config.instance.clone())
+            .unwrap_or_else(crate::telegram::dispatch::instance_name);
         tasks.push(tokio::spawn(telegram.clone().process(
             ctx.clone(),
             holder,
@@ -113,6 +114,7 @@ pub async fn run(
             })
         }
     };
+    let _lock = cli::run_lock(database_url, lang)?;
     let store = cli::open_store(database_url, lang).await?;
     if let Some(path) = org {
         let report = cli::org_import(&store, path, false, false, lang).await?;

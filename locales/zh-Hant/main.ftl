@@ -267,3 +267,11 @@ org-resident-limit = [resident] 中 { $key } = { $value } 超出範圍（{ $min 
 menu-report = 向網格反映問題（可附照片和位置）
 menu-my = 我反映的問題和我的哨令
 menu-forget = 從我的反映中刪除我的身份
+
+# run lock and backup (issue 12)
+cli-already-running = 另一個 gridwhistle run 已在使用這個資料庫（鎖定檔 { $lock }）。請先停止它；org import、migrate、backup 和 report 可以同時執行。
+cli-lock-failed = 無法開啟鎖定檔 { $lock }：{ $error }
+cli-backup-done = 已備份到 { $file }。還原方法：停止機器人，用備份取代資料庫檔案（並刪除其 -wal 和 -shm 檔案），再啟動機器人。
+cli-backup-exists = { $file } 已存在：backup 不會覆寫檔案。請換一個新檔名。
+cli-backup-postgres = backup 只複製 SQLite 資料庫。PostgreSQL 請用 pg_dump，例如 pg_dump --format=custom --file=gridwhistle.dump "$DATABASE_URL"，用 pg_restore --clean --dbname "$DATABASE_URL" gridwhistle.dump 還原。
+cli-backup-failed = 備份到 { $file } 失敗：{ $error }

@@ -7,12 +7,14 @@
 //! messages it causes in one transaction, guarded by the order's version so that two people
 //! pressing at once cannot overwrite each other.
 
+mod backup;
 mod export;
 mod inbox;
 mod jobs;
 mod orders;
 mod org;
 mod outbox;
+mod pacing;
 mod people;
 mod residents;
 mod seed;
@@ -32,6 +34,7 @@ pub use org::{ChatBinding, ImportReport};
 pub use outbox::{
     album_size, Keyboard, OutboxRow, Outgoing, Payload, Priority, Throttle, ALBUM_MAX,
 };
+pub use pacing::{must_pass, Slot, SlotLimits};
 pub use residents::{Forgotten, Resident, StoredDialogue};
 
 /// Which database a `Store` talks to.
