@@ -76,8 +76,8 @@ pub async fn start(
         tasks.push(tokio::spawn(scheduler));
     }
     if parts.processing {
-        let holder = (config.instance.clone())
-            .unwrap_or_else(crate::telegram::dispatch::instance_name);
+        let holder =
+            (config.instance.clone()).unwrap_or_else(crate::telegram::dispatch::instance_name);
         tasks.push(tokio::spawn(telegram.clone().process(
             ctx.clone(),
             holder,

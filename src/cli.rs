@@ -898,7 +898,11 @@ pub fn run_lock(database_url: &str, lang: Lang) -> Result<Option<RunLock>, Exit>
 
 /// `backup FILE`: a consistent copy of the SQLite database, beside a running bot; never over an
 /// existing file. For PostgreSQL, how to use `pg_dump` instead (exit code 2).
-pub async fn backup(database_url: &str, file: &std::path::Path, lang: Lang) -> Result<String, Exit> {
+pub async fn backup(
+    database_url: &str,
+    file: &std::path::Path,
+    lang: Lang,
+) -> Result<String, Exit> {
     let shown = file.display().to_string();
     if sqlite_file(database_url).is_none() {
         return Err(Exit::usage(tr!(lang, ids::CLI_BACKUP_POSTGRES)));
@@ -918,5 +922,8 @@ pub async fn backup(database_url: &str, file: &std::path::Path, lang: Lang) -> R
         ),
         code: 1,
     })?;
-    Ok(format!("{}\n", tr!(lang, ids::CLI_BACKUP_DONE, file = shown)))
+    Ok(format!(
+        "{}\n",
+        tr!(lang, ids::CLI_BACKUP_DONE, file = shown)
+    ))
 }

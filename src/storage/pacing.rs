@@ -137,7 +137,11 @@ mod tests {
         assert_eq!(must_pass(&w, 1, 4), None, "room for one more");
         assert_eq!(must_pass(&w, 1, 3), Some(10), "the oldest must leave");
         assert_eq!(must_pass(&w, 2, 3), Some(20), "two must leave for two more");
-        assert_eq!(must_pass(&w, 9, 3), Some(30), "more than a window: it must empty");
+        assert_eq!(
+            must_pass(&w, 9, 3),
+            Some(30),
+            "more than a window: it must empty"
+        );
         assert_eq!(must_pass(&VecDeque::<i64>::new(), 5, 3), None);
     }
 }

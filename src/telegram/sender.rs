@@ -198,10 +198,15 @@ impl Pacer {
             global_cap: p.global_per_second,
             second_ms: span(p.second),
         };
-        Ok(match store.take_send_slot(row.chat_id, k, &limits, wall_now()).await? {
-            Slot::Taken => Duration::ZERO,
-            Slot::WaitMs(w) => Duration::from_millis(w.max(1) as u64),
-        })
+        Ok(
+            match store
+                .take_send_slot(row.chat_id, k, &limits, wall_now())
+                .await?
+            {
+                Slot::Taken => Duration::ZERO,
+                Slot::WaitMs(w) => Duration::from_millis(w.max(1) as u64),
+            },
+        )
     }
 }
 
