@@ -6,14 +6,20 @@ use std::process::{Command, Output};
 const HUASHAN: &str = include_str!("../../examples/huashan.toml");
 
 fn gridwhistle(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gridwhistle"))
-        .args(args)
-        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
-        .env("GRIDWHISTLE_LANG", "en")
-        .env_remove("TELOXIDE_TOKEN")
-        .env_remove("RUST_LOG")
+    command_at(&format!("sqlite://{}", db.display()), args)
         .output()
         .expect("run gridwhistle")
+}
+
+/// The command on database `url`, its output in English, no token and no log settings.
+fn command_at(url: &str, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_gridwhistle"));
+    c.args(args)
+        .env("DATABASE_URL", url)
+        .env("GRIDWHISTLE_LANG", "en")
+        .env_remove("TELOXIDE_TOKEN")
+        .env_remove("RUST_LOG");
+    c
 }
 
 fn text(o: &Output) -> (String, String) {
@@ -138,12 +144,12 @@ fn run_without_a_token_is_one_line_and_exit_2() {
 
 #[test]
 fn an_unreachable_database_is_one_line_and_exit_2() {
-    let o = Command::new(env!("CARGO_BIN_EXE_gridwhistle"))
-        .args(["org", "show"])
-        .env("DATABASE_URL", "postgres://nobody:secret@127.0.0.1:1/none")
-        .env("GRIDWHISTLE_LANG", "en")
-        .output()
-        .unwrap();
+    let o = command_at(
+        "postgres://nobody:secret@127.0.0.1:1/none",
+        &["org", "show"],
+    )
+    .output()
+    .unwrap();
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.starts_with("Cannot open the database"), "{err}");
@@ -253,11 +259,8 @@ mod beside_a_running_bot {
     use gridwhistle::storage::Store;
 
     fn command(standin: &StandIn, db: &Path, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_gridwhistle"));
-        c.args(args)
-            .env("DATABASE_URL", format!("sqlite://{}", db.display()))
-            .env("GRIDWHISTLE_LANG", "en")
-            .env("TELOXIDE_TOKEN", TOKEN)
+        let mut c = command_at(&format!("sqlite://{}", db.display()), args);
+        c.env("TELOXIDE_TOKEN", TOKEN)
             .env("TELOXIDE_API_URL", standin.api_url().as_str())
             .env("RUST_LOG", "error");
         c
@@ -398,12 +401,12 @@ mod beside_a_running_bot {
         bot.kill().unwrap();
         bot.wait().unwrap();
 
-        let pg = Command::new(env!("CARGO_BIN_EXE_gridwhistle"))
-            .args(["backup", "/tmp/never-written.db"])
-            .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
-            .env("GRIDWHISTLE_LANG", "en")
-            .output()
-            .unwrap();
+        let pg = command_at(
+            "postgres://nobody@127.0.0.1:1/none",
+            &["backup", "/tmp/never-written.db"],
+        )
+        .output()
+        .unwrap();
         assert_eq!(pg.status.code(), Some(2));
         assert!(text(&pg).1.contains("pg_dump"), "{:?}", text(&pg));
         assert!(!Path::new("/tmp/never-written.db").exists());

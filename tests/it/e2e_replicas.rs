@@ -17,6 +17,8 @@ use gridwhistle::storage::Store;
 use gridwhistle::telegram::sender::Pacing;
 use gridwhistle::telegram::{intake, PollConfig, Telegram};
 
+use crate::e2e_processes::{cards, wait_for};
+
 const CHATS: i64 = 50;
 const ROUNDS: i64 = 20;
 /// Telegram's pace, replayed ten times faster (a group's minute is 6 s, the global second 100 ms).
@@ -67,25 +69,6 @@ async fn replica(standin: &StandIn, url: &str, clock: &ManualClock, name: &str) 
     app::start(telegram, store, Arc::new(clock.clone()), config, parts).await
 }
 
-/// The order numbers of the cards in `chat`, in the order they arrived.
-fn cards(standin: &StandIn, chat: i64) -> Vec<i64> {
-    let mut messages = standin.messages(chat);
-    messages.sort_by_key(|m| m.message_id);
-    messages
-        .iter()
-        .filter_map(|m| {
-            m.text
-                .lines()
-                .next()?
-                .strip_prefix("🔔 哨令 #")?
-                .split_whitespace()
-                .next()?
-                .parse()
-                .ok()
-        })
-        .collect()
-}
-
 /// The most messages in any window of `span` (times sorted).
 fn most_in_window(times: &[SystemTime], span: Duration) -> usize {
     (0..times.len())
@@ -97,14 +80,6 @@ fn most_in_window(times: &[SystemTime], span: Duration) -> usize {
         })
         .max()
         .unwrap_or(0)
-}
-
-async fn wait_for(what: &str, limit: Duration, mut done: impl AsyncFnMut() -> bool) {
-    let start = Instant::now();
-    while !done().await {
-        assert!(start.elapsed() < limit, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
 
 #[tokio::test]
@@ -209,9 +184,11 @@ async fn three_replicas_share_the_chats_keep_the_pace_and_finish_a_dead_ones_wor
     // Each chat's cards in order, all of them; doubles only from the dead replica's deliveries
     // in flight when it died (Telegram took them, nobody recorded it).
     let per_chat = whistles / CHATS as usize;
+    let chat_ids: Vec<i64> = (0..CHATS).map(grid_chat).collect();
+    let all_cards = cards(&standin, &chat_ids);
     let mut doubles = 0;
     for c in 0..CHATS {
-        let got = cards(&standin, grid_chat(c));
+        let got = &all_cards[&grid_chat(c)];
         let mut unique = got.clone();
         unique.dedup();
         doubles += got.len() - unique.len();
