@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod metrics;
 pub mod render;
 pub mod sandbox;
+pub mod scale;
 pub mod scheduler;
 pub mod standin;
 pub mod stats;

@@ -12,6 +12,7 @@ use chrono::{TimeZone, Utc};
 use gridwhistle::app::{self, Parts, Running};
 use gridwhistle::clock::ManualClock;
 use gridwhistle::domain::org::parse_org;
+use gridwhistle::scale::{generated_org, grid_chat, grid_leader};
 use gridwhistle::standin::{CallOutcome, StandIn, TgChat, TgUser};
 use gridwhistle::storage::Store;
 use gridwhistle::telegram::sender::Pacing;
@@ -19,39 +20,13 @@ use gridwhistle::telegram::{intake, PollConfig, Telegram};
 
 use crate::e2e_processes::{cards, wait_for};
 
-const CHATS: i64 = 50;
-const ROUNDS: i64 = 20;
+const CHATS: usize = 50;
+const ROUNDS: usize = 20;
 /// Telegram's pace, replayed ten times faster (a group's minute is 6 s, the global second 100 ms).
 const FASTER: u32 = 10;
 /// Request timing as the stand-in sees it differs from the sender's decision by the request's
 /// way over loopback; windows are checked this much shorter.
 const JITTER: Duration = Duration::from_millis(20);
-
-fn grid_chat(i: i64) -> i64 {
-    -1_002_000_000_000 - i
-}
-
-/// An organisation of 50 grids, each with its chat, a grid leader and a sanitation worker.
-fn org_toml() -> String {
-    let mut s = String::from(
-        "timezone = \"Asia/Shanghai\"\ndefault_locale = \"zh-Hans\"\n\n\
-         [[unit]]\nid = \"d\"\nkind = \"district\"\nname = \"区\"\n\n\
-         [[unit]]\nid = \"s\"\nkind = \"subdistrict\"\nparent = \"d\"\nname = \"街道\"\n\n\
-         [[unit]]\nid = \"c\"\nkind = \"community\"\nparent = \"s\"\nname = \"社区\"\n",
-    );
-    for i in 0..CHATS {
-        s.push_str(&format!(
-            "\n[[unit]]\nid = \"g{i}\"\nkind = \"grid\"\nparent = \"c\"\nname = \"网格{i}\"\n\
-             chat_id = {}\n\n\
-             [[member]]\ntelegram_id = {}\nname = \"组长{i}\"\nunit = \"g{i}\"\nroles = [\"grid_leader\"]\n\n\
-             [[member]]\ntelegram_id = {}\nname = \"保洁{i}\"\nunit = \"g{i}\"\nroles = [\"sanitation\"]\n",
-            grid_chat(i),
-            10_000 + i,
-            20_000 + i
-        ));
-    }
-    s
-}
 
 async fn replica(standin: &StandIn, url: &str, clock: &ManualClock, name: &str) -> Running {
     let store = Store::connect(url).await.expect("replica database");
@@ -87,11 +62,13 @@ async fn three_replicas_share_the_chats_keep_the_pace_and_finish_a_dead_ones_wor
     let Some(db) = crate::support::postgres("three_replicas").await else {
         return;
     };
-    let org = parse_org(&org_toml()).expect("the test organisation");
+    let org = parse_org(&generated_org(CHATS)).expect("the test organisation");
     db.store.import_org(&org, false).await.unwrap();
     let standin = StandIn::start().await;
-    for i in 0..CHATS {
-        standin.register_chat(&TgChat::new(grid_chat(i), &format!("网格{i}")));
+    for u in &org.units {
+        if let Some(c) = u.chat_id {
+            standin.register_chat(&TgChat::new(c.0, &u.name));
+        }
     }
     let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 30, 2, 0, 0).unwrap());
     let names = ["replica-a", "replica-b", "replica-c"];
@@ -116,13 +93,16 @@ async fn three_replicas_share_the_chats_keep_the_pace_and_finish_a_dead_ones_wor
                 format!("吹哨 垃圾堆积 g{c}r{r}")
             };
             let chat = TgChat::new(grid_chat(c), &format!("网格{c}"));
-            let mut u =
-                standin.group_text(&chat, &TgUser::new(10_000 + c, &format!("组长{c}")), &text);
-            u["update_id"] = id.into();
+            let mut u = standin.group_text(
+                &chat,
+                &TgUser::new(grid_leader(c), &format!("组长{c}")),
+                &text,
+            );
+            u["update_id"] = (id as i64).into();
             // As the webhook gets it: text (teloxide's Update does not read from a `Value`).
             let update = serde_json::from_str(&u.to_string()).expect("a Telegram update");
             let alive: Vec<&Running> = replicas.iter().filter(|r| !r.tasks.is_empty()).collect();
-            let through = alive[(id as usize) % alive.len()];
+            let through = alive[id % alive.len()];
             assert!(intake::accept(&through.ctx, &update).await.unwrap());
         }
         // Halfway: replica-c dies (its tasks aborted, nothing released, its connections
@@ -165,7 +145,7 @@ async fn three_replicas_share_the_chats_keep_the_pace_and_finish_a_dead_ones_wor
             }
             let processed = db.store.processed_update_count().await.unwrap_or(0);
             let pending = db.store.outbox_counts().await.map(|c| c.0).unwrap_or(1);
-            processed == ROUNDS * CHATS && pending == 0
+            processed == (ROUNDS * CHATS) as i64 && pending == 0
         },
     )
     .await;
@@ -183,7 +163,7 @@ async fn three_replicas_share_the_chats_keep_the_pace_and_finish_a_dead_ones_wor
 
     // Each chat's cards in order, all of them; doubles only from the dead replica's deliveries
     // in flight when it died (Telegram took them, nobody recorded it).
-    let per_chat = whistles / CHATS as usize;
+    let per_chat = whistles / CHATS;
     let chat_ids: Vec<i64> = (0..CHATS).map(grid_chat).collect();
     let all_cards = cards(&standin, &chat_ids);
     let mut doubles = 0;
@@ -201,10 +181,7 @@ async fn three_replicas_share_the_chats_keep_the_pace_and_finish_a_dead_ones_wor
             .iter()
             .filter(|m| !m.text.starts_with("🔔 哨令 #"))
             .count();
-        assert!(
-            lists >= (ROUNDS / 4) as usize,
-            "chat {c}: every /list answered"
-        );
+        assert!(lists >= ROUNDS / 4, "chat {c}: every /list answered");
     }
     assert!(
         doubles <= 32,

@@ -11,6 +11,7 @@ mod e2e_alliances;
 mod e2e_bad_input;
 mod e2e_binding;
 mod e2e_close;
+mod e2e_concurrency;
 mod e2e_deadlines;
 mod e2e_delivery;
 mod e2e_departments;

@@ -1628,3 +1628,136 @@ mod shared_pacing {
 
     crate::contract!(three_stores_taking_slots_at_once_never_exceed_the_limits);
 }
+
+mod chat_leases {
+    use super::*;
+    use gridwhistle::storage::Store;
+
+    fn ids(claimed: &[gridwhistle::storage::Claimed]) -> Vec<i64> {
+        claimed.iter().map(|c| c.chat.0).collect()
+    }
+
+    /// Chats with updates waiting are claimed oldest first, by one holder at a time; a lease
+    /// that ran out is taken over (and said to be); each chat gives its updates in order.
+    async fn chats_are_leased_to_one_holder_and_taken_over_when_the_lease_runs_out(db: &TestDb) {
+        let other = Store::connect(&db.url).await.unwrap();
+        let (a, b, c) = (ChatId(-1), ChatId(-2), ChatId(-3));
+        for (id, chat) in [(5, b), (3, a), (4, a), (6, c), (7, b)] {
+            db.store
+                .record_update(id, chat, None, &format!("{{\"u\":{id}}}"), t0())
+                .await
+                .unwrap();
+        }
+        let until = t0() + Duration::seconds(30);
+        let mine = db
+            .store
+            .claim_chats("one", t0(), until, 2, &[])
+            .await
+            .unwrap();
+        assert_eq!(
+            ids(&mine),
+            vec![-1, -2],
+            "the chats whose updates wait longest"
+        );
+        assert!(mine.iter().all(|c| !c.takeover));
+        let theirs = other.claim_chats("two", t0(), until, 5, &[]).await.unwrap();
+        assert_eq!(ids(&theirs), vec![-3], "a leased chat is nobody else's");
+        // Each chat's updates in order, and only its own.
+        assert_eq!(
+            db.store.next_update_of(a).await.unwrap().map(|u| u.0),
+            Some(3)
+        );
+        db.store.mark_update_processed(3, t0()).await.unwrap();
+        assert_eq!(
+            db.store.next_update_of(a).await.unwrap().map(|u| u.0),
+            Some(4)
+        );
+        db.store.mark_update_processed(4, t0()).await.unwrap();
+        assert_eq!(db.store.next_update_of(a).await.unwrap(), None);
+        db.store.release_chat(a, "one").await.unwrap();
+        // Renewed while worked; a lease that ran out is taken over by another holder.
+        let later = t0() + Duration::seconds(20);
+        assert!(db
+            .store
+            .renew_chat(b, "one", later + Duration::seconds(30))
+            .await
+            .unwrap());
+        assert!(
+            !other.renew_chat(b, "two", later).await.unwrap(),
+            "not theirs"
+        );
+        let after = t0() + Duration::seconds(31);
+        let taken = other
+            .claim_chats("two", after, after + Duration::seconds(30), 5, &[c])
+            .await
+            .unwrap();
+        assert!(taken.is_empty(), "b is still renewed, c is busy: {taken:?}");
+        let dead = t0() + Duration::seconds(51);
+        let taken = other
+            .claim_chats("two", dead, dead + Duration::seconds(30), 5, &[c])
+            .await
+            .unwrap();
+        assert_eq!(ids(&taken), vec![-2]);
+        assert!(taken[0].takeover, "taken from a holder whose lease ran out");
+        assert!(
+            !db.store.renew_chat(b, "one", dead).await.unwrap(),
+            "the old holder learns it lost the chat"
+        );
+        // The same holder (a restarted process) takes its own lease back at once.
+        let back = other
+            .claim_chats("two", dead, dead + Duration::seconds(30), 5, &[])
+            .await
+            .unwrap();
+        assert_eq!(ids(&back), vec![-2, -3]);
+        other.close().await;
+    }
+
+    /// A group's move to a supergroup is a barrier: the new chat's later updates wait until the
+    /// move (an update of the old chat) is processed.
+    async fn a_supergroup_move_holds_the_new_chats_updates_until_it_is_processed(db: &TestDb) {
+        let (old, new) = (ChatId(-10), ChatId(-10010));
+        db.store
+            .record_update(20, old, Some(new), "{}", t0())
+            .await
+            .unwrap();
+        db.store
+            .record_update(21, new, Some(old), "{}", t0())
+            .await
+            .unwrap();
+        db.store
+            .record_update(22, new, None, "{}", t0())
+            .await
+            .unwrap();
+        let until = t0() + Duration::seconds(30);
+        let claimed = db
+            .store
+            .claim_chats("one", t0(), until, 5, &[])
+            .await
+            .unwrap();
+        assert_eq!(ids(&claimed), vec![-10], "the new chat waits");
+        assert_eq!(db.store.next_update_of(new).await.unwrap(), None);
+        db.store.mark_update_processed(20, t0()).await.unwrap();
+        db.store.release_chat(old, "one").await.unwrap();
+        let claimed = db
+            .store
+            .claim_chats("one", t0(), until, 5, &[])
+            .await
+            .unwrap();
+        assert_eq!(ids(&claimed), vec![-10010]);
+        assert_eq!(
+            db.store.next_update_of(new).await.unwrap().map(|u| u.0),
+            Some(21)
+        );
+        assert!(!db.store.arrived_late(new, 20).await.unwrap());
+        db.store.mark_update_processed(22, t0()).await.unwrap();
+        assert!(
+            db.store.arrived_late(new, 21).await.unwrap(),
+            "a later update of the chat was processed before 21"
+        );
+    }
+
+    crate::contract!(
+        chats_are_leased_to_one_holder_and_taken_over_when_the_lease_runs_out,
+        a_supergroup_move_holds_the_new_chats_updates_until_it_is_processed,
+    );
+}
