@@ -130,7 +130,8 @@ pub async fn start(
         tasks.push(tokio::spawn(health.watch(Loop::Scheduler, scheduler)));
     }
     if parts.processing {
-        let holder = crate::telegram::dispatch::instance_name();
+        let holder =
+            (config.instance.clone()).unwrap_or_else(crate::telegram::dispatch::instance_name);
         let processor = telegram
             .clone()
             .process(ctx.clone(), holder, config.workers, rx.clone());
@@ -228,6 +229,7 @@ pub async fn run(
         // Installed before the loops start, so that nothing they count is lost.
         let _ = crate::ops::prometheus();
     }
+    let _lock = cli::run_lock(database_url, lang)?;
     let store = cli::open_store(database_url, lang).await?;
     if let Some(path) = org {
         let report = cli::org_import(&store, path, false, false, lang).await?;

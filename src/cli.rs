@@ -153,6 +153,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
         format: ExportFormat,
     },
+    /// A consistent copy of the (running) SQLite database to FILE, which must not exist yet;
+    /// for PostgreSQL, says how to use pg_dump.
+    Backup { file: PathBuf },
     /// Import or show the organisation.
     Org {
         #[command(subcommand)]
@@ -916,4 +919,89 @@ pub async fn org_show(store: &Store, lang: Lang) -> Result<String, Exit> {
         return Ok(format!("{}\n", tr!(lang, ids::CLI_EMPTY_ORG)));
     }
     Ok(org_tree(&org, lang))
+}
+
+/// Held while `run` works a SQLite file: an OS lock on `<database>.lock`, so that a second `run`
+/// on the same file is refused (two pollers would fight over Telegram's updates). The OS
+/// releases it when the process ends in any way, SIGKILL included. The other commands take no
+/// lock and work beside a running bot.
+#[derive(Debug)]
+pub struct RunLock {
+    _file: std::fs::File,
+}
+
+/// The file of a `sqlite:` URL (None for PostgreSQL and in-memory databases).
+fn sqlite_file(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+/// Takes the run lock of `database_url` (nothing to lock for PostgreSQL, where replicas share
+/// the work through chat leases): exit code 3 when another `run` holds it.
+pub fn run_lock(database_url: &str, lang: Lang) -> Result<Option<RunLock>, Exit> {
+    let Some(db) = sqlite_file(database_url) else {
+        return Ok(None);
+    };
+    let lock = format!("{db}.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock)
+        .map_err(|e| {
+            Exit::usage(tr!(
+                lang,
+                ids::CLI_LOCK_FAILED,
+                lock = lock.clone(),
+                error = e.to_string()
+            ))
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(RunLock { _file: file })),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Exit {
+            message: tr!(lang, ids::CLI_ALREADY_RUNNING, lock = lock),
+            code: 3,
+        }),
+        Err(std::fs::TryLockError::Error(e)) => Err(Exit::usage(tr!(
+            lang,
+            ids::CLI_LOCK_FAILED,
+            lock = lock,
+            error = e.to_string()
+        ))),
+    }
+}
+
+/// `backup FILE`: a consistent copy of the SQLite database, beside a running bot; never over an
+/// existing file. For PostgreSQL, how to use `pg_dump` instead (exit code 2).
+pub async fn backup(
+    database_url: &str,
+    file: &std::path::Path,
+    lang: Lang,
+) -> Result<String, Exit> {
+    let shown = file.display().to_string();
+    if sqlite_file(database_url).is_none() {
+        return Err(Exit::usage(tr!(lang, ids::CLI_BACKUP_POSTGRES)));
+    }
+    if file.exists() {
+        return Err(Exit::usage(tr!(lang, ids::CLI_BACKUP_EXISTS, file = shown)));
+    }
+    let store = open_store(database_url, lang).await?;
+    let done = store.backup_into(&file.to_string_lossy()).await;
+    store.close().await;
+    done.map_err(|e| Exit {
+        message: tr!(
+            lang,
+            ids::CLI_BACKUP_FAILED,
+            file = shown.clone(),
+            error = e.to_string()
+        ),
+        code: 1,
+    })?;
+    Ok(format!(
+        "{}\n",
+        tr!(lang, ids::CLI_BACKUP_DONE, file = shown)
+    ))
 }

@@ -528,6 +528,13 @@ ids! {
     ORG_RETENTION_LIMIT = "org-retention-limit",
     ORG_RETENTION_WORD = "org-retention-word",
     CLI_PRUNED = "cli-pruned",
+    // run lock and backup
+    CLI_ALREADY_RUNNING = "cli-already-running",
+    CLI_LOCK_FAILED = "cli-lock-failed",
+    CLI_BACKUP_DONE = "cli-backup-done",
+    CLI_BACKUP_EXISTS = "cli-backup-exists",
+    CLI_BACKUP_POSTGRES = "cli-backup-postgres",
+    CLI_BACKUP_FAILED = "cli-backup-failed",
 }
 
 /// The localized name of a level (unit kind).

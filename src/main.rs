@@ -79,6 +79,7 @@ async fn main() {
                     .map(|()| String::new())
             }
         },
+        Command::Backup { file } => cli::backup(&args.database_url, &file, lang).await,
         Command::Demo => gridwhistle::demo::run(lang).await.map_err(|e| cli::Exit {
             message: format!("{e:#}"),
             code: 1,

@@ -172,6 +172,7 @@ impl Sandbox {
             timeout_secs: 10,
             workers: 16,
             pacing,
+            instance: None,
         };
         Ok(app::start(telegram, store, Arc::new(clock.clone()), config, parts).await)
     }

@@ -284,3 +284,10 @@ cli-webhook-secret = GRIDWHISTLE_WEBHOOK_SECRET must be 1 to 256 characters of A
 cli-webhook-no-listen = --webhook needs --listen ADDRESS:PORT: where the bot receives what the reverse proxy forwards.
 cli-bad-listen = Cannot listen on { $addr }: { $detail }
 cli-webhook-refused = Telegram did not accept the webhook: { $detail }
+# run lock and backup (issue 12)
+cli-already-running = Another gridwhistle run is using this database already (lock file { $lock }). Stop it first; org import, migrate, backup and report work beside it.
+cli-lock-failed = The lock file { $lock } cannot be opened: { $error }
+cli-backup-done = Backed up to { $file }. To restore: stop the bot, put the copy in place of the database file (and remove its -wal and -shm files), start the bot.
+cli-backup-exists = { $file } exists already: backup never overwrites a file. Give a new file name.
+cli-backup-postgres = backup copies SQLite databases. For PostgreSQL use pg_dump, e.g. pg_dump --format=custom --file=gridwhistle.dump "$DATABASE_URL", and restore with pg_restore --clean --dbname "$DATABASE_URL" gridwhistle.dump.
+cli-backup-failed = The backup to { $file } failed: { $error }

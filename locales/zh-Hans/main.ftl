@@ -278,3 +278,10 @@ cli-webhook-secret = GRIDWHISTLE_WEBHOOK_SECRET 须为 1 至 256 个字符，只
 cli-webhook-no-listen = --webhook 需要同时给出 --listen 地址:端口，即反向代理转发到的位置。
 cli-bad-listen = 无法在 { $addr } 上监听：{ $detail }
 cli-webhook-refused = Telegram 未接受该 webhook：{ $detail }
+# run lock and backup (issue 12)
+cli-already-running = 另一个 gridwhistle run 已在使用这个数据库（锁文件 { $lock }）。请先停止它；org import、migrate、backup 和 report 可以同时运行。
+cli-lock-failed = 无法打开锁文件 { $lock }：{ $error }
+cli-backup-done = 已备份到 { $file }。恢复方法：停止机器人，用备份替换数据库文件（并删除其 -wal 和 -shm 文件），再启动机器人。
+cli-backup-exists = { $file } 已存在：backup 不会覆盖文件。请换一个新文件名。
+cli-backup-postgres = backup 只复制 SQLite 数据库。PostgreSQL 请用 pg_dump，例如 pg_dump --format=custom --file=gridwhistle.dump "$DATABASE_URL"，用 pg_restore --clean --dbname "$DATABASE_URL" gridwhistle.dump 恢复。
+cli-backup-failed = 备份到 { $file } 失败：{ $error }

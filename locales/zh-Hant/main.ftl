@@ -278,3 +278,10 @@ cli-webhook-secret = GRIDWHISTLE_WEBHOOK_SECRET 須為 1 至 256 個字元，只
 cli-webhook-no-listen = --webhook 需要同時給出 --listen 位址:連接埠，即反向代理轉發到的位置。
 cli-bad-listen = 無法在 { $addr } 上監聽：{ $detail }
 cli-webhook-refused = Telegram 未接受該 webhook：{ $detail }
+# run lock and backup (issue 12)
+cli-already-running = 另一個 gridwhistle run 已在使用這個資料庫（鎖定檔 { $lock }）。請先停止它；org import、migrate、backup 和 report 可以同時執行。
+cli-lock-failed = 無法開啟鎖定檔 { $lock }：{ $error }
+cli-backup-done = 已備份到 { $file }。還原方法：停止機器人，用備份取代資料庫檔案（並刪除其 -wal 和 -shm 檔案），再啟動機器人。
+cli-backup-exists = { $file } 已存在：backup 不會覆寫檔案。請換一個新檔名。
+cli-backup-postgres = backup 只複製 SQLite 資料庫。PostgreSQL 請用 pg_dump，例如 pg_dump --format=custom --file=gridwhistle.dump "$DATABASE_URL"，用 pg_restore --clean --dbname "$DATABASE_URL" gridwhistle.dump 還原。
+cli-backup-failed = 備份到 { $file } 失敗：{ $error }

@@ -7,6 +7,7 @@
 //! messages it causes in one transaction, guarded by the order's version so that two people
 //! pressing at once cannot overwrite each other.
 
+mod backup;
 mod export;
 mod history;
 mod inbox;
@@ -16,6 +17,7 @@ mod ops;
 mod orders;
 mod org;
 mod outbox;
+mod pacing;
 mod people;
 mod residents;
 mod retention;
@@ -39,6 +41,7 @@ pub use org::{ChatBinding, ImportReport};
 pub use outbox::{
     album_size, Keyboard, OutboxRow, Outgoing, Payload, Priority, Throttle, ALBUM_MAX,
 };
+pub use pacing::{must_pass, Slot, SlotLimits};
 pub use residents::{Forgotten, Resident, StoredDialogue};
 pub use retention::Pruned;
 

@@ -298,13 +298,16 @@ pub async fn set_menus(bot: &Bot) -> Result<(), teloxide::RequestError> {
 }
 
 /// How the poller waits for updates and the sender paces messages.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct PollConfig {
     /// Long-poll timeout asked of Telegram, in seconds.
     pub timeout_secs: u32,
     /// How many chats are worked at once (each chat's updates stay in order).
     pub workers: usize,
     pub pacing: sender::Pacing,
+    /// This process's name in the chat leases; None: `GRIDWHISTLE_INSTANCE` or the host's name
+    /// (`dispatch::instance_name`). Replicas in one test process are told apart by it.
+    pub instance: Option<String>,
 }
 
 impl Default for PollConfig {
@@ -313,6 +316,7 @@ impl Default for PollConfig {
             timeout_secs: 25,
             workers: 16,
             pacing: sender::Pacing::TELEGRAM,
+            instance: None,
         }
     }
 }

@@ -25,7 +25,9 @@ use tokio::sync::{watch, Notify};
 use crate::clock::Clock;
 use crate::domain::{Event, EventKind, OrderId};
 use crate::render;
-use crate::storage::{album_size, Button, Keyboard, OutboxRow, Payload, Priority, Store};
+use crate::storage::{
+    album_size, must_pass, Button, Keyboard, OutboxRow, Payload, Priority, Slot, SlotLimits, Store,
+};
 
 /// How long a claimed message is ours before another sender may take it.
 const LEASE_MS: i64 = 60_000;
@@ -175,15 +177,37 @@ impl Pacer {
     }
 }
 
-/// Of the sends in a window (oldest first), the one whose leaving the window makes room for
-/// `n` more under `cap`; None if there is room. When `n` exceeds the cap, the window must empty.
-fn must_pass(window: &VecDeque<Instant>, n: usize, cap: usize) -> Option<Instant> {
-    let over = (window.len() + n).checked_sub(cap)?;
-    if over == 0 {
-        return None;
+impl Pacer {
+    /// The shared check (see `storage::pacing`): how long `k` messages of `row` must wait for
+    /// every sender's recent sends, zero when the slot was taken. Skipped when unpaced.
+    async fn shared_wait(
+        &self,
+        store: &Store,
+        row: &OutboxRow,
+        k: usize,
+    ) -> crate::storage::Result<Duration> {
+        let p = self.pacing;
+        if p == Pacing::NONE {
+            return Ok(Duration::ZERO);
+        }
+        let span = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+        let limits = SlotLimits {
+            chat_gap_ms: span(p.chat_gap),
+            group_cap: p.group_cap(row.priority),
+            minute_ms: span(p.minute),
+            global_cap: p.global_per_second,
+            second_ms: span(p.second),
+        };
+        Ok(
+            match store
+                .take_send_slot(row.chat_id, k, &limits, wall_now())
+                .await?
+            {
+                Slot::Taken => Duration::ZERO,
+                Slot::WaitMs(w) => Duration::from_millis(w.max(1) as u64),
+            },
+        )
     }
-    let idx = (over - 1).min(window.len().checked_sub(1)?);
-    window.get(idx).copied()
 }
 
 /// The `reply_markup` of a Send: its reply keyboard if it has one (Telegram takes one markup,
@@ -511,7 +535,11 @@ async fn start_round(
     for row in claimed {
         // An album of k photos is k messages to Telegram's flood control.
         let k = row.payload.messages_next();
-        let wait = pacer.wait_for(row.chat_id.0, row.priority, k, now);
+        let mut wait = pacer.wait_for(row.chat_id.0, row.priority, k, now);
+        if wait.is_zero() {
+            // Other senders on the database (replicas) count too: take the slot there.
+            wait = pacer.shared_wait(store, &row, k).await?;
+        }
         if !wait.is_zero() {
             // Not yet: back to the queue, due when the chat's pace allows.
             let due = wall_now() + chrono::Duration::milliseconds(wait.as_millis() as i64);

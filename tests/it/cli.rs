@@ -6,14 +6,20 @@ use std::process::{Command, Output};
 const HUASHAN: &str = include_str!("../../examples/huashan.toml");
 
 fn gridwhistle(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gridwhistle"))
-        .args(args)
-        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
-        .env("GRIDWHISTLE_LANG", "en")
-        .env_remove("TELOXIDE_TOKEN")
-        .env_remove("RUST_LOG")
+    command_at(&format!("sqlite://{}", db.display()), args)
         .output()
         .expect("run gridwhistle")
+}
+
+/// The command on database `url`, its output in English, no token and no log settings.
+fn command_at(url: &str, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_gridwhistle"));
+    c.args(args)
+        .env("DATABASE_URL", url)
+        .env("GRIDWHISTLE_LANG", "en")
+        .env_remove("TELOXIDE_TOKEN")
+        .env_remove("RUST_LOG");
+    c
 }
 
 fn text(o: &Output) -> (String, String) {
@@ -138,12 +144,12 @@ fn run_without_a_token_is_one_line_and_exit_2() {
 
 #[test]
 fn an_unreachable_database_is_one_line_and_exit_2() {
-    let o = Command::new(env!("CARGO_BIN_EXE_gridwhistle"))
-        .args(["org", "show"])
-        .env("DATABASE_URL", "postgres://nobody:secret@127.0.0.1:1/none")
-        .env("GRIDWHISTLE_LANG", "en")
-        .output()
-        .unwrap();
+    let o = command_at(
+        "postgres://nobody:secret@127.0.0.1:1/none",
+        &["org", "show"],
+    )
+    .output()
+    .unwrap();
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.starts_with("Cannot open the database"), "{err}");
@@ -238,5 +244,172 @@ fn the_database_password_never_reaches_the_terminal() {
                 "{args:?} {url}: {out}{err}"
             );
         }
+    }
+}
+
+/// Issue 12: one `run` per SQLite file (an OS lock on `<db>.lock`, released even on SIGKILL),
+/// while `org import`, `migrate`, `backup` and `report` work beside it; `backup` copies the
+/// running database consistently and never overwrites a file.
+mod beside_a_running_bot {
+    use super::*;
+    use std::process::{Child, Stdio};
+    use std::time::{Duration, Instant};
+
+    use gridwhistle::standin::{StandIn, TgChat, TgUser, TOKEN};
+    use gridwhistle::storage::Store;
+
+    fn command(standin: &StandIn, db: &Path, args: &[&str]) -> Command {
+        let mut c = command_at(&format!("sqlite://{}", db.display()), args);
+        c.env("TELOXIDE_TOKEN", TOKEN)
+            .env("TELOXIDE_API_URL", standin.api_url().as_str())
+            .env("RUST_LOG", "error");
+        c
+    }
+
+    fn start_bot(standin: &StandIn, db: &Path) -> Child {
+        let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/huashan.toml");
+        command(standin, db, &["run", "--org", example])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start gridwhistle run")
+    }
+
+    /// Runs a command to its end on a blocking thread (the stand-in answers on this runtime).
+    async fn finish(mut c: Command) -> Output {
+        tokio::task::spawn_blocking(move || c.output().expect("run gridwhistle"))
+            .await
+            .unwrap()
+    }
+
+    async fn cards_in(standin: &StandIn, chat: i64, n: usize) {
+        let start = Instant::now();
+        while standin.messages(chat).len() < n {
+            assert!(start.elapsed() < Duration::from_secs(60), "no cards came");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_second_run_is_refused_the_other_commands_work_and_sigkill_frees_the_file() {
+        let standin = StandIn::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("g.db");
+        let grid = TgChat::new(-1001000000300, "翠湖社区第一网格");
+        let mut bot = start_bot(&standin, &db);
+        standin.push_update(standin.group_text(&grid, &TgUser::new(1001, "李明"), "吹哨 垃圾堆积"));
+        cards_in(&standin, grid.id, 1).await;
+
+        let second = finish(command(&standin, &db, &["run"])).await;
+        assert_eq!(second.status.code(), Some(3), "{:?}", text(&second));
+        let (_, err) = text(&second);
+        assert!(
+            err.starts_with("Another gridwhistle run is using this database already")
+                && err.contains("g.db.lock"),
+            "{err}"
+        );
+        assert!(bot.try_wait().unwrap().is_none(), "the first bot runs on");
+
+        let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/huashan.toml");
+        for args in [
+            vec!["org", "import", example],
+            vec!["migrate"],
+            vec!["report", "--month", "2026-11", "--format", "md"],
+        ] {
+            let o = finish(command(&standin, &db, &args)).await;
+            assert!(
+                o.status.success(),
+                "{args:?} beside the bot: {:?}",
+                text(&o)
+            );
+        }
+        let copy = dir.path().join("copy.db");
+        let o = finish(command(&standin, &db, &["backup", copy.to_str().unwrap()])).await;
+        assert!(o.status.success(), "backup beside the bot: {:?}", text(&o));
+
+        // SIGKILL: no chance to unlock; the OS frees the lock with the process.
+        bot.kill().unwrap();
+        bot.wait().unwrap();
+        let mut again = start_bot(&standin, &db);
+        standin.push_update(standin.group_text(&grid, &TgUser::new(1001, "李明"), "吹哨 流动摊贩"));
+        cards_in(&standin, grid.id, 2).await;
+        assert!(
+            again.try_wait().unwrap().is_none(),
+            "the restarted bot runs"
+        );
+        again.kill().unwrap();
+        again.wait().unwrap();
+        standin.shutdown();
+    }
+
+    #[tokio::test]
+    async fn a_backup_taken_while_the_bot_writes_holds_the_orders_and_is_never_overwritten() {
+        let standin = StandIn::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("g.db");
+        let grid = TgChat::new(-1001000000300, "翠湖社区第一网格");
+        let leader = TgUser::new(1001, "李明");
+        let mut bot = start_bot(&standin, &db);
+        for i in 0..5 {
+            standin.push_update(standin.group_text(&grid, &leader, &format!("吹哨 垃圾堆积 {i}")));
+        }
+        cards_in(&standin, grid.id, 5).await;
+        // More whistles arrive while the copy is made.
+        for i in 5..40 {
+            standin.push_update(standin.group_text(&grid, &leader, &format!("吹哨 垃圾堆积 {i}")));
+        }
+        let copy = dir.path().join("backup.db");
+        let o = finish(command(&standin, &db, &["backup", copy.to_str().unwrap()])).await;
+        assert!(o.status.success(), "{:?}", text(&o));
+        assert!(text(&o).0.starts_with("Backed up to "), "{:?}", text(&o));
+
+        // The copy is a database of its own with (at least) the orders carded before it.
+        let store = Store::connect(&format!("sqlite://{}", copy.display()))
+            .await
+            .unwrap();
+        let orders = store.all_orders().await.unwrap();
+        assert!(orders.len() >= 5, "{} orders in the copy", orders.len());
+        let mut ids: Vec<i64> = orders.iter().map(|o| o.id.0).collect();
+        ids.sort();
+        assert_eq!(
+            ids,
+            (1..=ids.len() as i64).collect::<Vec<_>>(),
+            "no gap, no half order"
+        );
+        for o in &orders {
+            assert!(
+                !store.events(o.id).await.unwrap().is_empty(),
+                "#{} has its events",
+                o.id
+            );
+        }
+        store.close().await;
+
+        let before = std::fs::metadata(&copy).unwrap().len();
+        let again = finish(command(&standin, &db, &["backup", copy.to_str().unwrap()])).await;
+        assert_eq!(again.status.code(), Some(2), "{:?}", text(&again));
+        assert!(
+            text(&again).1.contains("exists already"),
+            "{:?}",
+            text(&again)
+        );
+        assert_eq!(
+            std::fs::metadata(&copy).unwrap().len(),
+            before,
+            "the copy untouched"
+        );
+        bot.kill().unwrap();
+        bot.wait().unwrap();
+
+        let pg = command_at(
+            "postgres://nobody@127.0.0.1:1/none",
+            &["backup", "/tmp/never-written.db"],
+        )
+        .output()
+        .unwrap();
+        assert_eq!(pg.status.code(), Some(2));
+        assert!(text(&pg).1.contains("pg_dump"), "{:?}", text(&pg));
+        assert!(!Path::new("/tmp/never-written.db").exists());
+        standin.shutdown();
     }
 }

@@ -30,7 +30,7 @@ fn spawn_bot(standin: &StandIn, db: &str) -> Child {
         .expect("start gridwhistle run")
 }
 
-async fn wait_for(what: &str, limit: Duration, mut done: impl AsyncFnMut() -> bool) {
+pub(crate) async fn wait_for(what: &str, limit: Duration, mut done: impl AsyncFnMut() -> bool) {
     let start = Instant::now();
     while !done().await {
         assert!(start.elapsed() < limit, "timed out waiting for {what}");
@@ -40,7 +40,7 @@ async fn wait_for(what: &str, limit: Duration, mut done: impl AsyncFnMut() -> bo
 
 /// The order numbers of the cards (the first priority class) the stand-in holds, per chat, in
 /// arrival order.
-fn cards(standin: &StandIn, chats: &[i64]) -> HashMap<i64, Vec<i64>> {
+pub(crate) fn cards(standin: &StandIn, chats: &[i64]) -> HashMap<i64, Vec<i64>> {
     chats
         .iter()
         .map(|c| {

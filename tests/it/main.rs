@@ -22,6 +22,7 @@ mod e2e_media;
 mod e2e_odd_input;
 mod e2e_processes;
 mod e2e_regressions;
+mod e2e_replicas;
 mod e2e_report;
 mod e2e_residents;
 mod e2e_residents_relay;

@@ -2030,6 +2030,131 @@ mod retention {
     );
 }
 
+/// Shared pacing (issue 12): three stores on one database (three replicas) taking send slots
+/// at the same moments never exceed a chat's gap, a group's cap per minute or the cap per
+/// second in all.
+mod shared_pacing {
+    use super::*;
+    use gridwhistle::storage::{Slot, SlotLimits, Store};
+
+    const LIMITS: SlotLimits = SlotLimits {
+        chat_gap_ms: 100,
+        group_cap: 4,
+        minute_ms: 1_000,
+        global_cap: 6,
+        second_ms: 100,
+    };
+
+    /// The most sends in any window of `span` ms (times sorted).
+    fn most_in_window(times: &[i64], span: i64) -> usize {
+        (0..times.len())
+            .map(|i| {
+                times[i..]
+                    .iter()
+                    .take_while(|t| **t < times[i] + span)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    async fn three_stores_taking_slots_at_once_never_exceed_the_limits(db: &TestDb) {
+        let others = [
+            Store::connect(&db.url).await.unwrap(),
+            Store::connect(&db.url).await.unwrap(),
+        ];
+        let stores = [&db.store, &others[0], &others[1]];
+        // Four groups and two private chats; every 20 ms (simulated), each store asks for each
+        // chat at once: 18 requests a moment against 6 a 100 ms in all.
+        let chats = [-1_i64, -2, -3, -4, 7, 8];
+        let mut granted: Vec<(i64, i64)> = Vec::new();
+        let mut refused = 0;
+        for step in 0..100_i64 {
+            let now = t0() + Duration::milliseconds(step * 20);
+            let asks = stores.iter().flat_map(|s| {
+                chats.iter().map(move |c| async move {
+                    let slot = s.take_send_slot(ChatId(*c), 1, &LIMITS, now).await.unwrap();
+                    (*c, slot)
+                })
+            });
+            for (chat, slot) in futures::future::join_all(asks).await {
+                match slot {
+                    Slot::Taken => granted.push((chat, now.timestamp_millis())),
+                    Slot::WaitMs(w) => {
+                        assert!(w > 0, "a refusal says how long to wait");
+                        refused += 1;
+                    }
+                }
+            }
+        }
+        let mut all: Vec<i64> = granted.iter().map(|g| g.1).collect();
+        all.sort();
+        assert!(
+            most_in_window(&all, LIMITS.second_ms) <= LIMITS.global_cap,
+            "at most {} in any {} ms in all",
+            LIMITS.global_cap,
+            LIMITS.second_ms
+        );
+        for chat in chats {
+            let times: Vec<i64> = granted
+                .iter()
+                .filter(|g| g.0 == chat)
+                .map(|g| g.1)
+                .collect();
+            assert!(
+                times.windows(2).all(|w| w[1] - w[0] >= LIMITS.chat_gap_ms),
+                "chat {chat}: a gap between two sends: {times:?}"
+            );
+            if chat < 0 {
+                assert!(
+                    most_in_window(&times, LIMITS.minute_ms) <= LIMITS.group_cap,
+                    "group {chat}: at most {} a minute: {times:?}",
+                    LIMITS.group_cap
+                );
+            }
+        }
+        // Not vacuous: the limits were reached and slots went to every chat.
+        assert!(
+            refused > granted.len(),
+            "{refused} refused, {} granted",
+            granted.len()
+        );
+        assert_eq!(
+            most_in_window(&all, LIMITS.second_ms),
+            LIMITS.global_cap,
+            "the global cap was reached"
+        );
+        for chat in chats {
+            assert!(
+                granted.iter().any(|g| g.0 == chat),
+                "chat {chat} got a slot"
+            );
+        }
+        // An album counts as its photos: 4 at once fill a group's minute.
+        let later = t0() + Duration::seconds(60);
+        assert_eq!(
+            db.store
+                .take_send_slot(ChatId(-9), 4, &LIMITS, later)
+                .await
+                .unwrap(),
+            Slot::Taken
+        );
+        assert_eq!(
+            db.store
+                .take_send_slot(ChatId(-9), 1, &LIMITS, later + Duration::milliseconds(500))
+                .await
+                .unwrap(),
+            Slot::WaitMs(500),
+            "the group's minute is full until the album is a minute old"
+        );
+        for s in others {
+            s.close().await;
+        }
+    }
+
+    crate::contract!(three_stores_taking_slots_at_once_never_exceed_the_limits);
+}
+
 mod chat_leases {
     use super::*;
     use gridwhistle::storage::Store;

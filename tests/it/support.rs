@@ -25,6 +25,18 @@ pub async fn sqlite() -> TestDb {
 
 /// A fresh PostgreSQL database, or `None` (after a loud note) when TEST_DATABASE_URL is unset.
 pub async fn postgres(test: &str) -> Option<TestDb> {
+    let url = postgres_empty(test).await?;
+    let store = Store::connect(&url).await.expect("postgres store");
+    Some(TestDb {
+        store,
+        url,
+        _dir: None,
+    })
+}
+
+/// The URL of a fresh, empty PostgreSQL database (not migrated), or `None` (after a loud note)
+/// when TEST_DATABASE_URL is unset.
+pub async fn postgres_empty(test: &str) -> Option<String> {
     let Ok(base) = std::env::var("TEST_DATABASE_URL") else {
         // Written to the terminal directly: the test harness captures eprintln! of passing tests.
         use std::io::Write;
@@ -51,13 +63,7 @@ pub async fn postgres(test: &str) -> Option<TestDb> {
         .expect("create test database");
     let mut url = url::Url::parse(&base).expect("TEST_DATABASE_URL is a URL");
     url.set_path(&name);
-    let url = url.to_string();
-    let store = Store::connect(&url).await.expect("postgres store");
-    Some(TestDb {
-        store,
-        url,
-        _dir: None,
-    })
+    Some(url.to_string())
 }
 
 /// Runs one contract test on SQLite and on PostgreSQL: `contract!(name)` expects an
