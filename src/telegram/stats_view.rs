@@ -329,7 +329,7 @@ pub async fn stats(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, arg: &s
     let html = table(lang, &name, &period, &a, &figures);
     let (parts, of_departments) = (&figures.parts, figures.of_departments);
     let mut out = vec![notices::reply(inc.chat_id, inc.message_id, html)];
-    let model = chart_model(lang, &name, &period, &a, &parts);
+    let model = chart_model(lang, &name, &period, &a, parts);
     if !model.bars.is_empty() {
         match chart::render_png(&model) {
             Ok(png) => {
