@@ -81,14 +81,20 @@ fn source(scope: &Scope, by: Option<&Breakdown>) -> Source {
     let f = filter(scope);
     let in_period = |col: &str| format!("{col} >= $1 AND {col} < $2");
     let orders = format!("WHERE {} AND {}", in_period("o.created_at"), f.orders);
-    let parties = format!("WHERE {} AND {}", in_period("p.added_at"), f.parties);
+    // Parties first (CROSS JOIN keeps SQLite's join order), from the period's by `added_at`:
+    // what a period costs does not grow with the scope's history.
+    let parties = format!(
+        "WHERE o.id = p.order_id AND {} AND {}",
+        in_period("p.added_at"),
+        f.parties
+    );
     let mut s = Source {
         ctes: f.ctes,
         binds: f.binds,
         orders_key: "CAST('' AS TEXT)".into(),
         orders: format!("FROM orders o {orders}"),
         parties_key: "CAST('' AS TEXT)".into(),
-        parties: format!("FROM parties p JOIN orders o ON o.id = p.order_id {parties}"),
+        parties: format!("FROM parties p CROSS JOIN orders o {parties}"),
     };
     let kind = match by {
         None => return s,
@@ -109,8 +115,7 @@ fn source(scope: &Scope, by: Option<&Breakdown>) -> Source {
             s.orders = format!("FROM parts g JOIN orders o ON o.unit_id = g.id {orders}");
             s.parties_key = "g.part".into();
             s.parties = format!(
-                "FROM parties p JOIN orders o ON o.id = p.order_id
-                 JOIN parts g ON g.id = o.unit_id {parties}"
+                "FROM parties p CROSS JOIN orders o JOIN parts g ON g.id = o.unit_id {parties}"
             );
             return s;
         }
@@ -122,8 +127,8 @@ fn source(scope: &Scope, by: Option<&Breakdown>) -> Source {
     s.orders_key = "g.part".into();
     s.orders = format!(
         "FROM (SELECT DISTINCT d.order_id, d.target_id AS part
-               FROM orders o JOIN parties d ON d.order_id = o.id
-               {orders} AND d.target_kind = '{kind}') g
+               FROM orders o CROSS JOIN parties d
+               {orders} AND d.order_id = o.id AND d.target_kind = '{kind}') g
          JOIN orders o ON o.id = g.order_id WHERE 1 = 1"
     );
     s.parties_key = "p.target_id".into();
