@@ -136,16 +136,18 @@ fn source(scope: &Scope, by: Option<&Breakdown>) -> Source {
     s
 }
 
-/// Nearest-rank median and 90th percentile of the column `v` of `rows` (a subquery) per `part`,
-/// with window functions (SQLite has no `percentile_disc`): rank ⌈p·n⌉ = (p·n + 99) div 100.
-fn percentiles_sql(rows: &str) -> String {
+/// Nearest-rank median and 90th percentile of `column` (not null) per part, over the rows of
+/// `from` (a `FROM … WHERE …`), with window functions (SQLite has no `percentile_disc`): rank
+/// ⌈p·n⌉ = (p·n + 99) div 100. `$3` is bound to every query; here it only keeps the numbering.
+fn percentiles_sql(with: &str, key: &str, column: &str, from: &str) -> String {
     format!(
-        "SELECT part,
+        "{with} SELECT part,
                 CAST(MAX(CASE WHEN rn = (n * 50 + 99) / 100 THEN v END) AS BIGINT) AS p50,
                 CAST(MAX(CASE WHEN rn = (n * 90 + 99) / 100 THEN v END) AS BIGINT) AS p90
          FROM (SELECT part, v, ROW_NUMBER() OVER (PARTITION BY part ORDER BY v) AS rn,
                       COUNT(*) OVER (PARTITION BY part) AS n
-               FROM ({rows}) r) ranked
+               FROM (SELECT {key} AS part, {column} AS v {from}
+                     AND {column} IS NOT NULL AND $3 >= 0) r) ranked
          GROUP BY part"
     )
 }
@@ -301,32 +303,22 @@ impl Store {
             fig.parties_due = col(&r, "due")?;
             fig.reports_on_time = col(&r, "on_time")?;
         }
-        // `$3` is bound to every query; these two use it only to keep the numbering.
-        let report = format!(
-            "{with} {}",
-            percentiles_sql(&format!(
-                "SELECT {key} AS part, p.report_secs AS v {from}
-                 AND p.report_secs IS NOT NULL AND $3 >= 0",
-                key = s.parties_key,
-                from = s.parties,
-            ))
-        );
-        for r in self.stats_rows(&report, period, now, &s.binds).await? {
-            let fig: &mut Figures = out.entry(col(&r, "part")?).or_default();
-            fig.time_to_report = percentiles(&r)?;
-        }
-        let resolve = format!(
-            "{with} {}",
-            percentiles_sql(&format!(
-                "SELECT {key} AS part, o.first_resolve_secs AS v {from}
-                 AND o.first_resolve_secs IS NOT NULL AND $3 >= 0",
-                key = s.orders_key,
-                from = s.orders,
-            ))
-        );
-        for r in self.stats_rows(&resolve, period, now, &s.binds).await? {
-            let fig: &mut Figures = out.entry(col(&r, "part")?).or_default();
-            fig.time_to_resolve = percentiles(&r)?;
+        // Nearest-rank percentiles of report and resolve durations, per part.
+        type Set = fn(&mut Figures, Percentiles);
+        let durations: [(String, Set); 2] = [
+            (
+                percentiles_sql(&with, &s.parties_key, "p.report_secs", &s.parties),
+                |f, p| f.time_to_report = p,
+            ),
+            (
+                percentiles_sql(&with, &s.orders_key, "o.first_resolve_secs", &s.orders),
+                |f, p| f.time_to_resolve = p,
+            ),
+        ];
+        for (sql, set) in durations {
+            for r in self.stats_rows(&sql, period, now, &s.binds).await? {
+                set(out.entry(col(&r, "part")?).or_default(), percentiles(&r)?);
+            }
         }
         Ok(out)
     }
