@@ -387,7 +387,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
 /// name an empty database; otherwise a temporary SQLite file is used.
 pub async fn statistics(orders: usize, database_url: &str) -> anyhow::Result<String> {
     use crate::domain::policy::Level;
-    use crate::stats::{Period, Scope};
+    use crate::stats::Period;
     let dir = tempfile::tempdir()?;
     let (url, backend) = if database_url.starts_with("postgres") {
         (database_url.to_string(), "PostgreSQL")
@@ -463,54 +463,35 @@ pub async fn statistics(orders: usize, database_url: &str) -> anyhow::Result<Str
         .ok_or_else(|| anyhow::anyhow!("the example has no sub-district"))?;
     let period = Period::parse("month", now, org.timezone)
         .ok_or_else(|| anyhow::anyhow!("no period for this month"))?;
-    let children: Vec<_> = org
-        .children(&subdistrict)
-        .into_iter()
-        .map(|c| c.id.clone())
-        .collect();
+    let bound = crate::domain::Scope::Unit(subdistrict.clone());
     const RUNS: usize = 5;
-    // /stats in the sub-district's chat: its figures, then one per child community.
+    // /stats in the sub-district's chat: what its handler counts (its figures, its child
+    // communities' in one grouped query, the alliance units under two orders this year).
     let mut times = Vec::new();
     let mut whistles = 0;
     for _ in 0..RUNS {
         let t = Instant::now();
-        whistles = store
-            .figures(&Scope::unit(subdistrict.clone()), &period, now)
-            .await?
-            .whistles;
-        for c in &children {
-            store.figures(&Scope::unit(c.clone()), &period, now).await?;
-        }
+        let f =
+            crate::telegram::stats_view::stats_figures(&store, &org, &bound, &period, now).await?;
+        whistles = f.total.whistles;
         times.push(t.elapsed());
     }
     out.push_str(&format!(
-        "/stats this month in the sub-district ({whistles} whistles, {} figure queries): median {:.0} ms of {RUNS}\n",
-        1 + children.len(),
+        "/stats this month in the sub-district ({whistles} whistles): median {:.0} ms of {RUNS}\n",
         ms(median(times))
     ));
-    // /rank: every department within the sub-district, then every child community.
+    // /rank: its departments, alliance units and child communities, each list one grouped query.
     let mut times = Vec::new();
     for _ in 0..RUNS {
         let t = Instant::now();
-        for d in &departments {
-            let s = Scope {
-                unit: Some(subdistrict.clone()),
-                department: Some(d.clone()),
-                alliance: None,
-            };
-            store.figures(&s, &period, now).await?;
-        }
-        for c in &children {
-            store.figures(&Scope::unit(c.clone()), &period, now).await?;
-        }
+        crate::telegram::stats_view::rank_figures(&store, &org, &subdistrict, &period, now).await?;
         times.push(t.elapsed());
     }
     out.push_str(&format!(
-        "/rank this month in the sub-district ({} figure queries): median {:.0} ms of {RUNS}\n",
-        departments.len() + children.len(),
+        "/rank this month in the sub-district: median {:.0} ms of {RUNS}\n",
         ms(median(times))
     ));
-    // report --month: every unit and department, this month.
+    // report --month: every unit, department and alliance unit, this month.
     let month = now.with_timezone(&org.timezone).format("%Y-%m").to_string();
     let t = Instant::now();
     let report = crate::cli::report(
@@ -518,6 +499,7 @@ pub async fn statistics(orders: usize, database_url: &str) -> anyhow::Result<Str
         &month,
         None,
         crate::cli::ReportFormat::Csv,
+        Some(now),
         crate::domain::Lang::ZhHans,
     )
     .await

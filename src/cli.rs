@@ -139,6 +139,10 @@ pub enum Command {
         unit: Option<String>,
         #[arg(long, value_enum, default_value_t = ReportFormat::Csv)]
         format: ReportFormat,
+        /// The figures as they stood at this moment (RFC 3339, e.g. 2026-12-02T10:00:00+08:00)
+        /// rather than now: what was due then, and "this month" then.
+        #[arg(long)]
+        as_of: Option<chrono::DateTime<chrono::FixedOffset>>,
     },
     /// Every order whistled from one day to another (inclusive, in the organisation's time
     /// zone) with its timeline, one row per event (CSV with a UTF-8 BOM, for Excel). Residents
@@ -373,20 +377,22 @@ fn report_cells(
 }
 
 /// `report --month M [--unit U] [--format csv|md]`: the month's figures of every unit (in U's
-/// subtree) and every department (its parties within U's subtree), counted in the database.
+/// subtree), every department and every alliance unit (their parties within U's subtree),
+/// counted in the database; alliance units also with the orders they reported on that year.
 pub async fn report(
     store: &Store,
     month: &str,
     unit: Option<&str>,
     format: ReportFormat,
+    as_of: Option<chrono::DateTime<chrono::Utc>>,
     lang: Lang,
 ) -> Result<String, Exit> {
-    use crate::stats::{Assessment, Period, Scope as Figures};
+    use crate::stats::{Assessment, Breakdown, Figures, Period, Scope};
     let org = store
         .load_org()
         .await
         .map_err(|e| Exit::usage(e.to_string()))?;
-    let now = chrono::Utc::now();
+    let now = as_of.unwrap_or_else(chrono::Utc::now);
     let period = Period::parse(month, now, org.timezone)
         .filter(|_| !month.trim().is_empty())
         .ok_or_else(|| Exit::usage(tr!(lang, ids::CLI_REPORT_BAD_MONTH, got = month)))?;
@@ -401,28 +407,79 @@ pub async fn report(
         None => None,
     };
     let a = Assessment::from(org.policy.assessment);
-    let mut rows: Vec<(String, String, String, Figures)> = Vec::new();
-    for u in &org.units {
-        if root.as_ref().is_some_and(|r| !org.is_within(&u.id, r)) {
-            continue;
-        }
+    let failed = |e: crate::storage::StoreError| Exit {
+        message: e.to_string(),
+        code: 1,
+    };
+    // Every unit with its subtree, every department and every alliance unit (within U's
+    // subtree): one grouped query each, whatever their number.
+    let units: Vec<_> = org
+        .units
+        .iter()
+        .filter(|u| root.as_ref().is_none_or(|r| org.is_within(&u.id, r)))
+        .collect();
+    let unit_ids = units.iter().map(|u| u.id.clone()).collect();
+    let mut by_unit = store
+        .figures_by(&Scope::default(), &Breakdown::Units(unit_ids), &period, now)
+        .await
+        .map_err(failed)?;
+    let within = Scope {
+        unit: root.clone(),
+        ..Scope::default()
+    };
+    let mut by_department = store
+        .figures_by(&within, &Breakdown::Departments, &period, now)
+        .await
+        .map_err(failed)?;
+    let mut by_alliance = store
+        .figures_by(&within, &Breakdown::Alliances, &period, now)
+        .await
+        .map_err(failed)?;
+    // Alliance units: the distinct orders each reported on in the calendar year of the month.
+    let year = period
+        .year_of_end(org.timezone)
+        .ok_or_else(|| Exit::usage(tr!(lang, ids::CLI_REPORT_BAD_MONTH, got = month)))?;
+    let reported = store
+        .alliance_orders_reported(root.as_ref(), &year)
+        .await
+        .map_err(failed)?;
+    let alliances = match &root {
+        Some(r) => org.alliances_for(r),
+        None => org.alliances.iter().collect(),
+    };
+    let mut rows: Vec<(String, String, String, Figures, Option<i64>)> = Vec::new();
+    for u in units {
+        let id = u.id.as_str().to_string();
+        let f = by_unit.remove(&id).unwrap_or_default();
         rows.push((
             tr!(lang, ids::REPORT_KIND_UNIT),
-            u.id.as_str().to_string(),
+            id,
             u.name.clone(),
-            Figures::unit(u.id.clone()),
+            f,
+            None,
         ));
     }
     for d in &org.departments {
+        let id = d.id.as_str().to_string();
+        let f = by_department.remove(&id).unwrap_or_default();
         rows.push((
             tr!(lang, ids::REPORT_KIND_DEPARTMENT),
-            d.id.as_str().to_string(),
+            id,
             d.name.clone(),
-            Figures {
-                unit: root.clone(),
-                department: Some(d.id.clone()),
-                alliance: None,
-            },
+            f,
+            None,
+        ));
+    }
+    for al in alliances {
+        let id = al.id.as_str().to_string();
+        let f = by_alliance.remove(&id).unwrap_or_default();
+        let n = reported.get(&id).copied().unwrap_or(0);
+        rows.push((
+            tr!(lang, ids::REPORT_KIND_ALLIANCE),
+            id,
+            al.name.clone(),
+            f,
+            Some(n),
         ));
     }
     let header: Vec<String> = tr!(lang, ids::REPORT_COLUMNS)
@@ -445,16 +502,10 @@ pub async fn report(
         out.push_str(&format!("| {} |\n", header.join(" | ")));
         out.push_str(&format!("|{}\n", "---|".repeat(header.len())));
     }
-    for (kind, id, name, scope) in rows {
-        let f = store
-            .figures(&scope, &period, now)
-            .await
-            .map_err(|e| Exit {
-                message: e.to_string(),
-                code: 1,
-            })?;
+    for (kind, id, name, f, reported) in rows {
         let mut cells = vec![kind, id, name];
         cells.extend(report_cells(&f, &a, lang, csv));
+        cells.push(reported.map(|n| n.to_string()).unwrap_or_default());
         if csv {
             out.push_str(
                 &cells

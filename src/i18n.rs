@@ -283,6 +283,9 @@ ids! {
     EXPORT_STATE_CLOSED = "export-state-closed",
     EXPORT_STATE_CANCELLED = "export-state-cancelled",
     ORG_ASSESSMENT_VALUE = "org-assessment-value",
+    STATS_FEW_ALLIANCES = "stats-few-alliances",
+    RANK_ALLIANCES = "rank-alliances",
+    REPORT_KIND_ALLIANCE = "report-kind-alliance",
     // command line
     CLI_IMPORTED = "cli-imported",
     CLI_UNCHANGED = "cli-unchanged",

@@ -62,9 +62,13 @@ async fn main() {
             month,
             unit,
             format,
+            as_of,
         } => match cli::open_store(&args.database_url, lang).await {
             Err(e) => Err(e),
-            Ok(store) => cli::report(&store, &month, unit.as_deref(), format, lang).await,
+            Ok(store) => {
+                let as_of = as_of.map(|t| t.with_timezone(&chrono::Utc));
+                cli::report(&store, &month, unit.as_deref(), format, as_of, lang).await
+            }
         },
         Command::Export {
             from,

@@ -40,6 +40,17 @@ impl Scope {
     }
 }
 
+/// How a scope's figures break down, each part counted by one grouped query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Breakdown {
+    /// Per listed unit, each with everything below it (keyed by unit id).
+    Units(Vec<UnitId>),
+    /// Per department summoned (keyed by department id), like `Scope::department`.
+    Departments,
+    /// Per alliance unit summoned (keyed by alliance id), like `Scope::alliance`.
+    Alliances,
+}
+
 /// Nearest-rank median and 90th percentile of durations in seconds (`None` with no cases).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Percentiles {

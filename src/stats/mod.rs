@@ -8,7 +8,7 @@ pub mod chart;
 pub mod figures;
 pub mod period;
 
-pub use figures::{Assessment, Figures, Percentiles, Rate, Scope};
+pub use figures::{Assessment, Breakdown, Figures, Percentiles, Rate, Scope};
 pub use period::Period;
 
 use crate::domain::Lang;
@@ -33,5 +33,62 @@ pub fn duration_text(lang: Lang, secs: Option<i64>) -> String {
     match secs {
         Some(s) => tr!(lang, ids::STATS_DURATION, h = s / 3600, m = (s % 3600) / 60),
         None => tr!(lang, ids::STATS_NONE),
+    }
+}
+
+/// The parts' figures in the order of `names` (id, name), from a breakdown keyed by id; a part
+/// with nothing counted has zero figures.
+pub fn in_order(
+    names: &[(String, String)],
+    mut by_id: std::collections::HashMap<String, Figures>,
+) -> Vec<(String, Figures)> {
+    names
+        .iter()
+        .map(|(id, name)| (name.clone(), by_id.remove(id).unwrap_or_default()))
+        .collect()
+}
+
+/// The names of the alliance units (id, name) that reported on fewer than two orders, given
+/// the distinct orders each reported on (an alliance absent from `reported` reported on none).
+pub fn fewer_than_two(
+    alliances: &[(String, String)],
+    reported: &std::collections::HashMap<String, i64>,
+) -> Vec<String> {
+    alliances
+        .iter()
+        .filter(|(id, _)| reported.get(id).copied().unwrap_or(0) < 2)
+        .map(|(_, name)| name.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_keep_their_order_and_alliances_under_two_orders_are_named() {
+        let names = vec![
+            ("b".to_string(), "乙".to_string()),
+            ("a".to_string(), "甲".to_string()),
+        ];
+        let mut by_id = std::collections::HashMap::new();
+        let a = Figures {
+            whistles: 3,
+            ..Figures::default()
+        };
+        by_id.insert("a".to_string(), a.clone());
+        by_id.insert("elsewhere".to_string(), a.clone());
+        assert_eq!(
+            in_order(&names, by_id),
+            vec![
+                ("乙".to_string(), Figures::default()),
+                ("甲".to_string(), a)
+            ]
+        );
+        let reported = [("a".to_string(), 2), ("b".to_string(), 1)].into();
+        let mut three = names.clone();
+        three.push(("c".to_string(), "丙".to_string()));
+        // b reported on one order, c on none; a on two is enough.
+        assert_eq!(fewer_than_two(&three, &reported), vec!["乙", "丙"]);
     }
 }

@@ -59,6 +59,18 @@ impl Period {
         })
     }
 
+    /// The calendar year that holds this period's last moment, in `tz`.
+    pub fn year_of_end(&self, tz: chrono_tz::Tz) -> Option<Period> {
+        let last = (self.to - Duration::milliseconds(1)).with_timezone(&tz);
+        let first = NaiveDate::from_ymd_opt(last.year(), 1, 1)?;
+        let next = NaiveDate::from_ymd_opt(last.year() + 1, 1, 1)?;
+        Some(Period {
+            from: midnight(first, tz),
+            to: midnight(next, tz),
+            label: last.year().to_string(),
+        })
+    }
+
     /// The week (Monday to Sunday) that holds `day`.
     pub fn week_of(day: NaiveDate, tz: chrono_tz::Tz) -> Option<Period> {
         let monday = day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
@@ -172,6 +184,18 @@ mod tests {
             let want = expected.map(|(a, b, l)| (a, b, l.to_string()));
             assert_eq!(got, want, "{text:?}");
         }
+        // The year of a period is the year of its last day, cut at local midnight: December
+        // 2026 ends 2027-01-01 00:00 in Shanghai (2026-12-31 16:00 UTC).
+        let dec = Period::month(2026, 12, SH)
+            .unwrap()
+            .year_of_end(SH)
+            .unwrap();
+        assert_eq!(
+            (dec.from, dec.to, dec.label.as_str()),
+            (sh(2026, 1, 1), sh(2027, 1, 1), "2026")
+        );
+        let straddle = Period::parse("2026-12-28..2027-01-03", now, SH).unwrap();
+        assert_eq!(straddle.year_of_end(SH).unwrap().label, "2027");
         // January's 上月 is last December.
         let jan = sh(2027, 1, 10);
         assert_eq!(Period::parse("上月", jan, SH).unwrap().label, "2026-12");

@@ -6,13 +6,17 @@ use super::handlers::Incoming;
 use crate::acts::{notices, Actor, Ctx, Here, Result};
 use crate::domain::org::Organisation;
 use crate::domain::policy::Level;
-use crate::domain::{Lang, Scope as Bound, TelegramUserId};
+use crate::domain::{Lang, Scope as Bound, TelegramUserId, UnitId};
 use crate::i18n::ids;
 use crate::render::escape;
 use crate::stats::chart::{self, Bar, ChartModel};
-use crate::stats::{duration_text, rate_text, Assessment, Figures, Period, Scope};
-use crate::storage::{Outgoing, Payload, Priority};
+use crate::stats::{
+    duration_text, fewer_than_two, in_order, rate_text, Assessment, Breakdown, Figures, Period,
+    Scope,
+};
+use crate::storage::{Outgoing, Payload, Priority, Store};
 use crate::tr;
+use chrono::{DateTime, Utc};
 
 /// The chat's scope for figures, with its name.
 fn figures_scope(org: &Organisation, bound: &Bound) -> (Scope, String) {
@@ -28,73 +32,181 @@ fn may_see(org: &Organisation, person: TelegramUserId, bound: &Bound) -> bool {
     org.is_admin(person) || !org.roles_of(person, bound).is_empty()
 }
 
-/// The parts a scope's figures break down into, with their names: a unit's child units; a
-/// unit without children, the departments' parties on its orders; a department, its parties
-/// per sub-district. The second value says which (`true`: departments).
-pub fn parts(org: &Organisation, bound: &Bound) -> (Vec<(String, Scope)>, bool) {
+/// The parts a scope's figures break down into: their ids and names, in the order shown, and
+/// the breakdown that counts them all at once.
+pub struct Parts {
+    pub names: Vec<(String, String)>,
+    pub by: Breakdown,
+    /// Departments (`true`) or units.
+    pub of_departments: bool,
+}
+
+/// A unit's child units; a unit without children, the departments' parties on its orders; a
+/// department or an alliance unit, its parties per sub-district.
+pub fn parts(org: &Organisation, bound: &Bound) -> Parts {
+    let units = |list: Vec<&crate::domain::org::Unit>| {
+        let names = list
+            .iter()
+            .map(|u| (u.id.as_str().to_string(), u.name.clone()))
+            .collect();
+        let ids = list.into_iter().map(|u| u.id.clone()).collect();
+        Parts {
+            names,
+            by: Breakdown::Units(ids),
+            of_departments: false,
+        }
+    };
     match bound {
         Bound::Unit(u) => {
             let children = org.children(u);
             if !children.is_empty() {
-                let parts = children
-                    .into_iter()
-                    .map(|c| (c.name.clone(), Scope::unit(c.id.clone())))
-                    .collect();
-                return (parts, false);
+                return units(children);
             }
-            let parts = org
-                .departments
-                .iter()
-                .map(|d| {
-                    (
-                        d.name.clone(),
-                        Scope {
-                            unit: Some(u.clone()),
-                            department: Some(d.id.clone()),
-                            alliance: None,
-                        },
-                    )
-                })
-                .collect();
-            (parts, true)
+            Parts {
+                names: org
+                    .departments
+                    .iter()
+                    .map(|d| (d.id.as_str().to_string(), d.name.clone()))
+                    .collect(),
+                by: Breakdown::Departments,
+                of_departments: true,
+            }
         }
-        Bound::Department(d) => {
-            let parts = org
-                .units
+        Bound::Department(_) | Bound::Alliance(_) => units(
+            org.units
                 .iter()
                 .filter(|u| u.kind == Level::Subdistrict)
-                .map(|u| {
-                    (
-                        u.name.clone(),
-                        Scope {
-                            unit: Some(u.id.clone()),
-                            department: Some(d.clone()),
-                            alliance: None,
-                        },
-                    )
-                })
-                .collect();
-            (parts, false)
-        }
-        Bound::Alliance(a) => {
-            let parts = org
-                .units
-                .iter()
-                .filter(|u| u.kind == Level::Subdistrict)
-                .map(|u| {
-                    (
-                        u.name.clone(),
-                        Scope {
-                            unit: Some(u.id.clone()),
-                            alliance: Some(a.clone()),
-                            ..Scope::default()
-                        },
-                    )
-                })
-                .collect();
-            (parts, false)
-        }
+                .collect(),
+        ),
     }
+}
+
+/// The alliance units that may be summoned in a sub-district's or district's chat (id, name);
+/// `None` for any other chat.
+fn alliances_of(org: &Organisation, bound: &Bound) -> Option<(UnitId, Vec<(String, String)>)> {
+    let Bound::Unit(u) = bound else {
+        return None;
+    };
+    let unit = org.unit(u)?;
+    if !matches!(unit.kind, Level::Subdistrict | Level::District) {
+        return None;
+    }
+    let list = org
+        .alliances_for(u)
+        .into_iter()
+        .map(|a| (a.id.as_str().to_string(), a.name.clone()))
+        .collect();
+    Some((u.clone(), list))
+}
+
+/// The alliance units of a sub-district's or district's chat that reported on fewer than two
+/// orders (within its subtree) in the calendar year of the period's end: the year and names.
+async fn few_alliances(
+    store: &Store,
+    org: &Organisation,
+    bound: &Bound,
+    period: &Period,
+) -> Result<Option<(String, Vec<String>)>> {
+    let (Some((unit, alliances)), Some(year)) =
+        (alliances_of(org, bound), period.year_of_end(org.timezone))
+    else {
+        return Ok(None);
+    };
+    let reported = store.alliance_orders_reported(Some(&unit), &year).await?;
+    Ok(Some((year.label, fewer_than_two(&alliances, &reported))))
+}
+
+/// The line naming them, when there are any.
+fn few_alliances_line(lang: Lang, few: &Option<(String, Vec<String>)>) -> Option<String> {
+    let (year, names) = few.as_ref()?;
+    if names.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = names.iter().map(|n| escape(n)).collect();
+    Some(tr!(
+        lang,
+        ids::STATS_FEW_ALLIANCES,
+        year = year.clone(),
+        names = names.join("、")
+    ))
+}
+
+/// What `/stats` counts: the scope's figures, its parts' (one grouped query each), and the
+/// alliance units under two orders this year in a sub-district's or district's chat.
+pub struct StatsFigures {
+    pub total: Figures,
+    pub parts: Vec<(String, Figures)>,
+    pub of_departments: bool,
+    pub few_alliances: Option<(String, Vec<String>)>,
+}
+
+pub async fn stats_figures(
+    store: &Store,
+    org: &Organisation,
+    bound: &Bound,
+    period: &Period,
+    now: DateTime<Utc>,
+) -> Result<StatsFigures> {
+    let (scope, _) = figures_scope(org, bound);
+    let total = store.figures(&scope, period, now).await?;
+    let p = parts(org, bound);
+    let by_id = store.figures_by(&scope, &p.by, period, now).await?;
+    Ok(StatsFigures {
+        total,
+        parts: in_order(&p.names, by_id),
+        of_departments: p.of_departments,
+        few_alliances: few_alliances(store, org, bound, period).await?,
+    })
+}
+
+/// What `/rank` counts in a sub-district's or district's chat: its departments', alliance
+/// units' and child units' figures (one grouped query each), and the alliance units under two
+/// orders this year.
+pub struct RankFigures {
+    pub departments: Vec<(String, Figures)>,
+    pub alliances: Vec<(String, Figures)>,
+    pub units: Vec<(String, Figures)>,
+    pub few_alliances: Option<(String, Vec<String>)>,
+}
+
+pub async fn rank_figures(
+    store: &Store,
+    org: &Organisation,
+    unit: &UnitId,
+    period: &Period,
+    now: DateTime<Utc>,
+) -> Result<RankFigures> {
+    let bound = Bound::Unit(unit.clone());
+    let scope = Scope::unit(unit.clone());
+    let departments: Vec<(String, String)> = org
+        .departments
+        .iter()
+        .map(|d| (d.id.as_str().to_string(), d.name.clone()))
+        .collect();
+    let by_department = store
+        .figures_by(&scope, &Breakdown::Departments, period, now)
+        .await?;
+    let alliances = alliances_of(org, &bound)
+        .map(|(_, list)| list)
+        .unwrap_or_default();
+    let by_alliance = store
+        .figures_by(&scope, &Breakdown::Alliances, period, now)
+        .await?;
+    let p = parts(org, &bound);
+    let units = if p.of_departments {
+        Vec::new()
+    } else {
+        in_order(
+            &p.names,
+            store.figures_by(&scope, &p.by, period, now).await?,
+        )
+    };
+    Ok(RankFigures {
+        departments: in_order(&departments, by_department),
+        alliances: in_order(&alliances, by_alliance),
+        units,
+        few_alliances: few_alliances(store, org, &bound, period).await?,
+    })
 }
 
 /// The figures as a short text table (HTML, names escaped), with one line per part.
@@ -102,12 +214,11 @@ pub fn table(
     lang: Lang,
     name: &str,
     period: &Period,
-    f: &Figures,
     a: &Assessment,
-    parts: &[(String, Figures)],
-    of_departments: bool,
+    figures: &StatsFigures,
 ) -> String {
     let rate = |r| rate_text(lang, r);
+    let f = &figures.total;
     let mut lines = vec![
         tr!(
             lang,
@@ -168,9 +279,14 @@ pub fn table(
             not_rated = f.not_rated
         ),
     ];
-    let shown: Vec<_> = parts.iter().filter(|(_, p)| p.whistles > 0).collect();
+    lines.extend(few_alliances_line(lang, &figures.few_alliances));
+    let shown: Vec<_> = figures
+        .parts
+        .iter()
+        .filter(|(_, p)| p.whistles > 0)
+        .collect();
     if !shown.is_empty() {
-        let of = of_text(lang, of_departments);
+        let of = of_text(lang, figures.of_departments);
         lines.push(String::new());
         lines.push(tr!(lang, ids::STATS_BY, of = of));
         for (n, p) in shown {
@@ -208,16 +324,12 @@ pub async fn stats(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, arg: &s
             .map(|_| ());
     };
     let a = Assessment::from(here.org.policy.assessment);
-    let (scope, name) = figures_scope(&here.org, bound);
-    let total = ctx.store.figures(&scope, &period, now).await?;
-    let (part_scopes, of_departments) = parts(&here.org, bound);
-    let mut parts = Vec::new();
-    for (n, s) in part_scopes {
-        parts.push((n, ctx.store.figures(&s, &period, now).await?));
-    }
-    let html = table(lang, &name, &period, &total, &a, &parts, of_departments);
+    let (_, name) = figures_scope(&here.org, bound);
+    let figures = stats_figures(&ctx.store, &here.org, bound, &period, now).await?;
+    let html = table(lang, &name, &period, &a, &figures);
+    let (parts, of_departments) = (&figures.parts, figures.of_departments);
     let mut out = vec![notices::reply(inc.chat_id, inc.message_id, html)];
-    let model = chart_model(lang, &name, &period, &a, &parts);
+    let model = chart_model(lang, &name, &period, &a, parts);
     if !model.bars.is_empty() {
         match chart::render_png(&model) {
             Ok(png) => {
@@ -318,7 +430,7 @@ fn ranking_lines(
 }
 
 /// `/rank [period]` in a sub-district or district chat, for its duty officers and admins:
-/// its departments and, separately, its child units, by Σ wᵢ·rateᵢ ÷ Σ wᵢ.
+/// its departments, its alliance units and, separately, its child units, by Σ wᵢ·rateᵢ ÷ Σ wᵢ.
 pub async fn rank(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, arg: &str) -> Result<()> {
     let lang = here.lang;
     let org = &here.org;
@@ -356,20 +468,7 @@ pub async fn rank(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, arg: &st
             .map(|_| ());
     };
     let a = Assessment::from(here.org.policy.assessment);
-    let mut departments = Vec::new();
-    for d in &org.departments {
-        let s = Scope {
-            unit: Some(unit.clone()),
-            department: Some(d.id.clone()),
-            alliance: None,
-        };
-        departments.push((d.name.clone(), ctx.store.figures(&s, &period, now).await?));
-    }
-    let mut units = Vec::new();
-    for c in org.children(&unit) {
-        let s = Scope::unit(c.id.clone());
-        units.push((c.name.clone(), ctx.store.figures(&s, &period, now).await?));
-    }
+    let f = rank_figures(&ctx.store, org, &unit, &period, now).await?;
     let mut lines = vec![tr!(
         lang,
         ids::RANK_TITLE,
@@ -379,10 +478,24 @@ pub async fn rank(ctx: &Ctx, inc: &Incoming, here: &Here, from: &Actor, arg: &st
     lines.extend(ranking_lines(
         lang,
         &tr!(lang, ids::RANK_DEPARTMENTS),
-        &departments,
+        &f.departments,
         &a,
     ));
-    lines.extend(ranking_lines(lang, &tr!(lang, ids::RANK_UNITS), &units, &a));
+    if !f.alliances.is_empty() {
+        lines.extend(ranking_lines(
+            lang,
+            &tr!(lang, ids::RANK_ALLIANCES),
+            &f.alliances,
+            &a,
+        ));
+    }
+    lines.extend(few_alliances_line(lang, &f.few_alliances));
+    lines.extend(ranking_lines(
+        lang,
+        &tr!(lang, ids::RANK_UNITS),
+        &f.units,
+        &a,
+    ));
     ctx.queue(vec![notices::reply(
         inc.chat_id,
         inc.message_id,
@@ -406,14 +519,21 @@ mod tests {
         let parts: Vec<(String, Figures)> = (0..400)
             .map(|i| (format!("翠湖社区第{i}网格 <&>"), f.clone()))
             .collect();
+        let figures = StatsFigures {
+            total: f,
+            parts,
+            of_departments: false,
+            few_alliances: Some((
+                "2026".into(),
+                vec!["云南大学 <x>".into(), "昆明第一中学".into()],
+            )),
+        };
         let html = table(
             Lang::ZhHans,
             "华山街道",
             &period,
-            &f,
             &Assessment::default(),
-            &parts,
-            false,
+            &figures,
         );
         assert!(crate::render::visible_len(&html) > 4096);
         assert!(
@@ -426,5 +546,10 @@ mod tests {
         };
         assert!(crate::render::visible_len(&html) <= 4096);
         assert!(html.starts_with("📊 <b>华山街道</b> · 2026-11"));
+        // The alliance units under two orders come before the parts, so clipping keeps them.
+        assert!(
+            html.contains("\n2026 年报到不足两单的联盟单位：云南大学 &lt;x&gt;、昆明第一中学\n"),
+            "{html}"
+        );
     }
 }

@@ -58,6 +58,10 @@ async fn stats_in_a_grid_chat_counts_this_months_whistles_and_reports() {
     }
     assert!(sub.starts_with("📊 华山街道 · 2026-11\n吹哨 1 ·"), "{sub}");
     assert!(
+        sub.contains("\n2026 年报到不足两单的联盟单位：昆明第一中学、云南大学\n"),
+        "{sub}"
+    );
+    assert!(
         sub.ends_with("按下级单位：\n翠湖社区：报到率 样本太少（1） · 办结用时中位数 —"),
         "{sub}"
     );
@@ -65,11 +69,20 @@ async fn stats_in_a_grid_chat_counts_this_months_whistles_and_reports() {
     // (no whistles there: no chart, the table alone)
     let october = answer_to(&mut w, &huashan, &admin, "/stats 上月").await;
     assert!(october.contains("2026-10\n吹哨 0 ·"), "{october}");
-    // /rank: the communities and departments, unranked with so few cases.
+    // /rank: the departments, alliance units and communities, unranked with so few cases.
     let rank = answer_to(&mut w, &huashan, &admin, "/rank").await;
     assert!(rank.starts_with("🏆 华山街道 · 2026-11"), "{rank}");
     assert!(
         rank.contains("下级单位：\n未排名（样本太少）：翠湖社区、"),
+        "{rank}"
+    );
+    // The alliance units of the sub-district as a third list (too few cases to rank them),
+    // then those that reported on fewer than two orders this year: both, none has reported.
+    assert!(
+        rank.contains(
+            "\n\n联盟单位：\n未排名（样本太少）：昆明第一中学、云南大学\n\
+             2026 年报到不足两单的联盟单位：昆明第一中学、云南大学\n\n下级单位："
+        ),
         "{rank}"
     );
     // /rank is for sub-districts and districts.

@@ -10,10 +10,12 @@ use gridwhistle::domain::org::parse_org;
 use gridwhistle::domain::policy::Level;
 use gridwhistle::domain::resident::Satisfaction;
 use gridwhistle::domain::{
-    DepartmentId, EscalationReason, Event, EventKind, OrderId, OrderState, Party, PartyTarget,
-    ReportOutcome, ResidentNo, RoleId, TelegramUserId, UnitId, WhistleOrder, Who,
+    AllianceId, DepartmentId, EscalationReason, Event, EventKind, OrderId, OrderState, Party,
+    PartyTarget, ReportOutcome, ResidentNo, RoleId, TelegramUserId, UnitId, WhistleOrder, Who,
 };
-use gridwhistle::stats::{Assessment, Figures, Percentiles, Period, Rate, Scope};
+use gridwhistle::stats::{
+    fewer_than_two, Assessment, Breakdown, Figures, Percentiles, Period, Rate, Scope,
+};
 use gridwhistle::storage::{Commit, Outgoing, Payload, Priority};
 
 use crate::support::TestDb;
@@ -23,7 +25,12 @@ const SH: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
 
 /// 2026-`m`-`d` `h`:`min` in Shanghai.
 fn sh(m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-    SH.with_ymd_and_hms(2026, m, d, h, min, 0)
+    sh_in(2026, m, d, h, min)
+}
+
+/// `y`-`m`-`d` `h`:`min` in Shanghai.
+fn sh_in(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    SH.with_ymd_and_hms(y, m, d, h, min, 0)
         .unwrap()
         .with_timezone(&Utc)
 }
@@ -34,6 +41,17 @@ fn sanitation(unit: &str) -> PartyTarget {
         role: RoleId::new("sanitation"),
     }
 }
+
+fn alliance(id: &str) -> PartyTarget {
+    PartyTarget::Alliance {
+        alliance: AllianceId::parse(id).unwrap(),
+    }
+}
+
+const YU: &str = "yunnan-university";
+const K1: &str = "kunming-no1-middle-school";
+/// An alliance unit added to the example for these tests, never summoned.
+const ARTS: &str = "yunnan-arts";
 
 fn urban() -> PartyTarget {
     PartyTarget::Department {
@@ -475,10 +493,366 @@ async fn an_uploaded_chart_is_claimed_with_its_bytes(db: &TestDb) {
     assert_eq!(claimed[0].payload.kind(), "upload");
 }
 
+/// The data set with alliance units: `seed`, then the example with a third alliance unit
+/// (云南艺术学院, never summoned) and these orders, all urgent (wall time, no calendar), all
+/// whistled by a member at grid level:
+///
+/// H — cuihu-1, Tue 11-03 09:00, resolve due 12:00. 云南大学 (YU, due 09:30) reports 09:10: 600 s,
+///   on time; 昆明第一中学 (K1, due 09:30) reports 10:00: 3600 s, late. Resolved 11:00: 7200 s,
+///   on time.
+/// I — yuanxi-1, Wed 11-04 09:00, resolve due 12:00. YU (due 09:20) reports 09:05: 300 s, on
+///   time. Resolved 13:00: 14400 s, late.
+/// J — cuihu-2, Thu 11-05 09:00, resolve due 12:00. YU (due 09:20) never reports: due, not on
+///   time. Never resolved: overdue.
+/// K — cuihu-1, Tue 10-20 09:00: October. YU reports 09:05 (outside November, inside 2026).
+/// L — cuihu-1, Fri 11-06 09:00. K1 reports 09:05, then the order is cancelled: counts nowhere.
+/// N — cuihu-1, 2025-12-31 23:00. K1 reports 23:30 (2025 in Shanghai); YU reports 2026-01-01
+///   00:30 in Shanghai, still 2025-12-31 16:30 in UTC: 2026 in the organisation's time zone.
+async fn seed_alliances(db: &TestDb) {
+    seed(db).await;
+    let org = format!(
+        "{HUASHAN}\n[[alliance]]\nid = \"{ARTS}\"\nname = \"云南艺术学院\"\nparent = \"huashan\"\n"
+    );
+    db.store
+        .import_org(&parse_org(&org).unwrap(), false)
+        .await
+        .unwrap();
+    let member = Who::Member(TelegramUserId(1001));
+    let urgent = |unit, at, resolve_due, parties| Spec {
+        unit,
+        urgent: true,
+        whistler: member,
+        at,
+        resolve_due,
+        parties,
+    };
+    let h = create(
+        db,
+        urgent(
+            "cuihu-1",
+            sh(11, 3, 9, 0),
+            sh(11, 3, 12, 0),
+            vec![
+                (alliance(YU), sh(11, 3, 9, 30)),
+                (alliance(K1), sh(11, 3, 9, 30)),
+            ],
+        ),
+    )
+    .await;
+    step(db, h, sh(11, 3, 9, 10), |o| report(o, 0, sh(11, 3, 9, 10))).await;
+    step(db, h, sh(11, 3, 10, 0), |o| report(o, 1, sh(11, 3, 10, 0))).await;
+    step(db, h, sh(11, 3, 11, 0), |o| resolve(o, sh(11, 3, 11, 0))).await;
+    let i = create(
+        db,
+        urgent(
+            "yuanxi-1",
+            sh(11, 4, 9, 0),
+            sh(11, 4, 12, 0),
+            vec![(alliance(YU), sh(11, 4, 9, 20))],
+        ),
+    )
+    .await;
+    step(db, i, sh(11, 4, 9, 5), |o| report(o, 0, sh(11, 4, 9, 5))).await;
+    step(db, i, sh(11, 4, 13, 0), |o| resolve(o, sh(11, 4, 13, 0))).await;
+    create(
+        db,
+        urgent(
+            "cuihu-2",
+            sh(11, 5, 9, 0),
+            sh(11, 5, 12, 0),
+            vec![(alliance(YU), sh(11, 5, 9, 20))],
+        ),
+    )
+    .await;
+    let k = create(
+        db,
+        urgent(
+            "cuihu-1",
+            sh(10, 20, 9, 0),
+            sh(10, 20, 12, 0),
+            vec![(alliance(YU), sh(10, 20, 9, 20))],
+        ),
+    )
+    .await;
+    step(db, k, sh(10, 20, 9, 5), |o| report(o, 0, sh(10, 20, 9, 5))).await;
+    let l = create(
+        db,
+        urgent(
+            "cuihu-1",
+            sh(11, 6, 9, 0),
+            sh(11, 6, 12, 0),
+            vec![(alliance(K1), sh(11, 6, 9, 20))],
+        ),
+    )
+    .await;
+    step(db, l, sh(11, 6, 9, 5), |o| report(o, 0, sh(11, 6, 9, 5))).await;
+    step(db, l, sh(11, 6, 9, 6), |o| {
+        vec![o
+            .cancel(TelegramUserId(1001), "重复".into(), sh(11, 6, 9, 6))
+            .unwrap()]
+    })
+    .await;
+    let n = create(
+        db,
+        urgent(
+            "cuihu-1",
+            sh_in(2025, 12, 31, 23, 0),
+            sh_in(2026, 1, 1, 2, 0),
+            vec![
+                (alliance(K1), sh_in(2026, 1, 1, 1, 0)),
+                (alliance(YU), sh_in(2026, 1, 1, 1, 0)),
+            ],
+        ),
+    )
+    .await;
+    step(db, n, sh_in(2025, 12, 31, 23, 30), |o| {
+        report(o, 0, sh_in(2025, 12, 31, 23, 30))
+    })
+    .await;
+    step(db, n, sh_in(2026, 1, 1, 0, 30), |o| {
+        report(o, 1, sh_in(2026, 1, 1, 0, 30))
+    })
+    .await;
+}
+
+fn huashan() -> UnitId {
+    UnitId::parse("huashan").unwrap()
+}
+
+async fn alliance_units_add_up_rank_and_are_listed_under_two_orders(db: &TestDb) {
+    seed_alliances(db).await;
+    let within = |id: &str| Scope {
+        unit: Some(huashan()),
+        alliance: Some(AllianceId::parse(id).unwrap()),
+        ..Scope::default()
+    };
+    let yu = Figures {
+        // H, I, J (K in October; none of them cancelled)
+        whistles: 3,
+        // H, I; none verified or reopened
+        resolved: 2,
+        closed: 0,
+        reopened: 0,
+        // H on time, I late; J unresolved past 11-05 12:00
+        resolved_on_time: 1,
+        overdue_unresolved: 1,
+        escalated: [0, 0, 0],
+        below: [3, 3, 3],
+        // YU's parties on H, I, J: H and I reported, on time; J past due
+        parties: 3,
+        reports: 2,
+        parties_due: 3,
+        reports_on_time: 2,
+        // 300, 600: rank ⌈0.5·2⌉ = 1 → 300; ⌈0.9·2⌉ = 2 → 600
+        time_to_report: Percentiles {
+            median: Some(300),
+            p90: Some(600),
+        },
+        // 7200 (H), 14400 (I): rank 1 → 7200; rank 2 → 14400
+        time_to_resolve: Percentiles {
+            median: Some(7200),
+            p90: Some(14400),
+        },
+        ..Figures::default()
+    };
+    let k1 = Figures {
+        // H only (L cancelled)
+        whistles: 1,
+        resolved: 1,
+        resolved_on_time: 1,
+        below: [1, 1, 1],
+        // its party on H: reported late
+        parties: 1,
+        reports: 1,
+        parties_due: 1,
+        reports_on_time: 0,
+        time_to_report: Percentiles {
+            median: Some(3600),
+            p90: Some(3600),
+        },
+        time_to_resolve: Percentiles {
+            median: Some(7200),
+            p90: Some(7200),
+        },
+        ..Figures::default()
+    };
+    let fig = |scope: Scope| {
+        let store = db.store.clone();
+        async move { store.figures(&scope, &november(), now()).await.unwrap() }
+    };
+    assert_eq!(fig(within(YU)).await, yu);
+    assert_eq!(fig(within(K1)).await, k1);
+    assert_eq!(fig(within(ARTS)).await, Figures::default());
+    // In the alliance's own chat: all its parties, the same here (all in huashan).
+    assert_eq!(
+        fig(Scope::alliance(AllianceId::parse(YU).unwrap())).await,
+        yu
+    );
+    // None of it in yuanxi's subtree but I.
+    let yuanxi = Scope {
+        unit: Some(UnitId::parse("yuanxi").unwrap()),
+        ..within(YU)
+    };
+    assert_eq!(fig(yuanxi).await.whistles, 1);
+
+    // One grouped query gives every alliance's figures, the same as one by one.
+    let by = db
+        .store
+        .figures_by(
+            &Scope::unit(huashan()),
+            &Breakdown::Alliances,
+            &november(),
+            now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(by.len(), 2, "{by:?}");
+    assert_eq!(by[YU], yu);
+    assert_eq!(by[K1], k1);
+
+    // Ranking with one case enough (no resident answers: satisfaction has none):
+    // YU (30·2/3 + 35·1/3) / 65 = 31.67 / 65 = 48.7%; K1 (30·0 + 35·1) / 65 = 53.8%;
+    // 云南艺术学院 has no rate: unranked.
+    let one = Assessment {
+        min_cases: 1,
+        ..Assessment::default()
+    };
+    let items = vec![
+        ("云南大学".to_string(), yu.clone()),
+        ("昆明第一中学".to_string(), k1.clone()),
+        ("云南艺术学院".to_string(), Figures::default()),
+    ];
+    let (ranked, unranked) = gridwhistle::telegram::stats_view::ranking(&items, &one);
+    let ranked: Vec<(String, i64)> = ranked
+        .into_iter()
+        .map(|(n, s)| (n, (s * 1000.0).round() as i64))
+        .collect();
+    assert_eq!(
+        ranked,
+        vec![
+            ("昆明第一中学".to_string(), 538),
+            ("云南大学".to_string(), 487)
+        ]
+    );
+    assert_eq!(unranked, vec!["云南艺术学院".to_string()]);
+
+    // Distinct orders each reported on in 2026 (Shanghai): YU H, I, K, N (its 00:30 on
+    // 2026-01-01 local); K1 H only (L cancelled, N's report on 2025-12-31 23:30 local).
+    let year = november().year_of_end(SH).unwrap();
+    assert_eq!(year.label, "2026");
+    let reported = db
+        .store
+        .alliance_orders_reported(Some(&huashan()), &year)
+        .await
+        .unwrap();
+    assert_eq!(reported.len(), 2, "{reported:?}");
+    assert_eq!((reported[YU], reported[K1]), (4, 1));
+    // Within yuanxi, YU reported only on I.
+    let yuanxi = db
+        .store
+        .alliance_orders_reported(Some(&UnitId::parse("yuanxi").unwrap()), &year)
+        .await
+        .unwrap();
+    assert_eq!(yuanxi.get(YU), Some(&1));
+    // Fewer than two: K1 (one) and 云南艺术学院 (none), in the organisation's order.
+    let org = db.store.load_org().await.unwrap();
+    let alliances: Vec<(String, String)> = org
+        .alliances_for(&huashan())
+        .into_iter()
+        .map(|a| (a.id.as_str().to_string(), a.name.clone()))
+        .collect();
+    assert_eq!(alliances.len(), 3);
+    assert_eq!(
+        fewer_than_two(&alliances, &reported),
+        vec!["昆明第一中学", "云南艺术学院"]
+    );
+}
+
+/// A breakdown's one grouped query gives each part what that part's own figures say: per
+/// community of the sub-district, per department within it, per sub-district for a department.
+async fn breakdowns_equal_each_parts_own_figures(db: &TestDb) {
+    seed(db).await;
+    let fig = |scope: Scope| {
+        let store = db.store.clone();
+        async move { store.figures(&scope, &november(), now()).await.unwrap() }
+    };
+    let by = |scope: Scope, b: Breakdown| {
+        let store = db.store.clone();
+        async move {
+            store
+                .figures_by(&scope, &b, &november(), now())
+                .await
+                .unwrap()
+        }
+    };
+    let cuihu = UnitId::parse("cuihu").unwrap();
+    let yuanxi = UnitId::parse("yuanxi").unwrap();
+    let communities = by(
+        Scope::unit(huashan()),
+        Breakdown::Units(vec![cuihu.clone(), yuanxi.clone()]),
+    )
+    .await;
+    // cuihu: A, B, D, G with 6 parties, 3 reports; yuanxi: C
+    assert_eq!(
+        (
+            communities["cuihu"].whistles,
+            communities["cuihu"].parties,
+            communities["cuihu"].reports
+        ),
+        (4, 6, 3)
+    );
+    assert_eq!(communities["cuihu"], fig(Scope::unit(cuihu)).await);
+    assert_eq!(communities["yuanxi"].whistles, 1);
+    assert_eq!(communities["yuanxi"], fig(Scope::unit(yuanxi)).await);
+    // Departments within huashan: urban only (its party on A; E cancelled).
+    let departments = by(Scope::unit(huashan()), Breakdown::Departments).await;
+    assert_eq!(departments.keys().collect::<Vec<_>>(), vec!["urban"]);
+    let urban = DepartmentId::parse("urban").unwrap();
+    let urban_here = fig(Scope {
+        unit: Some(huashan()),
+        department: Some(urban.clone()),
+        alliance: None,
+    })
+    .await;
+    assert_eq!(departments["urban"], urban_here);
+    assert_eq!(urban_here.time_to_report.median, Some(3600));
+    // The department's chat, per sub-district: huashan holds all of it.
+    let subdistricts = by(
+        Scope::department(urban.clone()),
+        Breakdown::Units(vec![huashan()]),
+    )
+    .await;
+    assert_eq!(subdistricts["huashan"], urban_here);
+    // Every unit at once (the report): each with its subtree; a unit with nothing is absent.
+    let org = db.store.load_org().await.unwrap();
+    let all = by(
+        Scope::default(),
+        Breakdown::Units(org.units.iter().map(|u| u.id.clone()).collect()),
+    )
+    .await;
+    for u in &org.units {
+        let own = fig(Scope::unit(u.id.clone())).await;
+        assert_eq!(
+            all.get(u.id.as_str()).cloned().unwrap_or_default(),
+            own,
+            "{}",
+            u.id.as_str()
+        );
+    }
+    assert_eq!(all["wuhua"].whistles, 5);
+    assert_eq!(all["cuihu-1"].whistles, 3);
+    // No parts, no query.
+    assert!(by(Scope::default(), Breakdown::Units(Vec::new()))
+        .await
+        .is_empty());
+}
+
 crate::contract!(
     the_sub_district_adds_up_to_the_hand_worked_figures,
     subtrees_departments_and_periods_count_only_their_own,
     an_uploaded_chart_is_claimed_with_its_bytes,
+    alliance_units_add_up_rank_and_are_listed_under_two_orders,
+    breakdowns_equal_each_parts_own_figures,
 );
 
 /// `gridwhistle report` on the same data set: one CSV row per unit and department, with a BOM
@@ -496,7 +870,11 @@ async fn the_monthly_report_writes_the_same_figures_as_csv_and_markdown() {
             .output()
             .unwrap()
     };
-    let out = run(&["report", "--month", "2026-11", "--unit", "huashan"]);
+    // As the figures stood at the tests' "now", Wednesday 2026-12-02 10:00 in Shanghai.
+    const AS_OF: &str = "2026-12-02T10:00:00+08:00";
+    let out = run(&[
+        "report", "--month", "2026-11", "--unit", "huashan", "--as-of", AS_OF,
+    ]);
     assert!(out.status.success(), "{out:?}");
     let csv = String::from_utf8(out.stdout).unwrap();
     assert!(csv.starts_with('\u{feff}'), "a UTF-8 BOM first");
@@ -512,21 +890,24 @@ async fn the_monthly_report_writes_the_same_figures_as_csv_and_markdown() {
     // residents over 1 answer: blank; 1 not rated.
     assert!(
         lines.contains(
-            &"unit,huashan,华山街道,5,7,4,3,1,1,0,0,1,33.3,600,5400,16200,21600,,20.0,,,,1"
+            &"unit,huashan,华山街道,5,7,4,3,1,1,0,0,1,33.3,600,5400,16200,21600,,20.0,,,,1,"
         ),
         "{csv}"
     );
     // urban: its one party, on order A (3600 s, late); A resolved in 21600 s, never rated.
     assert!(
-        lines
-            .contains(&"department,urban,城管中队,1,1,1,1,1,0,0,0,0,,3600,3600,21600,21600,,,,,,1"),
+        lines.contains(
+            &"department,urban,城管中队,1,1,1,1,1,0,0,0,0,,3600,3600,21600,21600,,,,,,1,"
+        ),
         "{csv}"
     );
     // wuhua is above huashan: not in its report; cuihu-1 is.
     assert!(!csv.contains(",wuhua,"));
     assert!(csv.contains("unit,cuihu-1,"));
 
-    let md = run(&["report", "--month", "2026-11", "--format", "md"]);
+    let md = run(&[
+        "report", "--month", "2026-11", "--format", "md", "--as-of", AS_OF,
+    ]);
     let md = String::from_utf8(md.stdout).unwrap();
     assert!(md.starts_with("| kind | id | name |"), "{md}");
     assert!(md.contains("| unit | wuhua | 五华区 | 5 | 7 |"), "{md}");
@@ -543,5 +924,52 @@ async fn the_monthly_report_writes_the_same_figures_as_csv_and_markdown() {
     assert_eq!(
         String::from_utf8_lossy(&unknown.stderr).trim(),
         "There is no unit “atlantis” in the organisation."
+    );
+}
+
+/// `gridwhistle report` writes one row per alliance unit too, with the distinct orders it
+/// reported on in the month's calendar year (the last column; blank for units and departments).
+#[tokio::test]
+async fn the_monthly_report_has_a_row_per_alliance_unit_with_its_orders_this_year() {
+    let db = crate::support::sqlite().await;
+    seed_alliances(&db).await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gridwhistle"))
+        .args([
+            "report",
+            "--month",
+            "2026-11",
+            "--unit",
+            "huashan",
+            "--as-of",
+            "2026-12-02T10:00:00+08:00",
+        ])
+        .env("DATABASE_URL", &db.url)
+        .env("GRIDWHISTLE_LANG", "en")
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
+    assert!(
+        lines[0].ends_with(",not rated,alliance units: orders reported on in the year"),
+        "{}",
+        lines[0]
+    );
+    // As worked out in `alliance_units_add_up_rank_and_are_listed_under_two_orders`; every rate
+    // has fewer than the example's five cases (blank); 2026: YU 4 orders, K1 1, arts none.
+    for row in [
+        "alliance,kunming-no1-middle-school,昆明第一中学,1,1,1,1,0,0,0,0,0,,3600,3600,7200,7200,,,,,,0,1",
+        "alliance,yunnan-arts,云南艺术学院,0,0,0,0,0,0,0,0,0,,,,,,,,,,,0,0",
+        "alliance,yunnan-university,云南大学,3,3,2,2,0,0,0,0,0,,300,600,7200,14400,,,,,,0,4",
+    ] {
+        assert!(lines.contains(&row), "{row}\n{csv}");
+    }
+    // huashan now counts H, I, J too: 8 whistles; its yearly column is blank.
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("unit,huashan,华山街道,8,") && l.ends_with(',')),
+        "{csv}"
     );
 }
