@@ -249,7 +249,10 @@ impl Store {
             // Sized to the concurrency: 16 chats worked at once, the sender's deliveries
             // recording their outcome, the scheduler. SQLite has one writer at a time anyway
             // (`BEGIN IMMEDIATE` waits its turn); its readers go on beside it under WAL.
-            .max_connections(if backend == Backend::Sqlite { 8 } else { 24 })
+            // PostgreSQL's connections are a server-wide budget (100 by default) shared by every
+            // replica and tool: 16 each, returned after a minute idle.
+            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .idle_timeout(std::time::Duration::from_secs(60))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
