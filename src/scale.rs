@@ -333,6 +333,7 @@ pub mod bench {
                 .map_err(|e| anyhow::anyhow!("organisation: {e}"))?;
             store.import_org(&org, false).await?;
             seed(&store, orders, grids).await?;
+            store.analyze().await?;
             store.close().await;
         }
         let seeding = t.elapsed();

@@ -116,6 +116,13 @@ impl Store {
 }
 
 impl Store {
+    /// Refreshes the planner's statistics, as autovacuum (PostgreSQL) or a periodic `ANALYZE`
+    /// would after a bulk load: without them a freshly seeded database is planned blind.
+    pub async fn analyze(&self) -> Result<()> {
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// The database's size on disk in bytes (SQLite: pages in use; PostgreSQL: the database).
     pub async fn database_bytes(&self) -> Result<i64> {
         let sql = match self.backend {
