@@ -466,54 +466,78 @@ impl Store {
         } else {
             "AND o.state IN ('open', 'reported', 'resolved')"
         };
-        let (with, visible) = match scope {
-            // Two indexed lookups joined by UNION, not an OR across tables (which made the
-            // planner walk every order ever whistled); live lists look at live orders only.
-            Scope::Unit(_) => (
-                format!(
-                    "WITH RECURSIVE sub(id) AS (SELECT CAST($1 AS TEXT) UNION
-                         SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id),
-                     hit(id) AS (SELECT o.id FROM orders o
-                         WHERE o.unit_id IN (SELECT id FROM sub) {states}
-                         UNION SELECT p.order_id FROM parties p
-                         WHERE p.target_kind IN ('role', 'duty_officers')
-                           AND p.target_id IN (SELECT id FROM sub))"
-                ),
-                "o.id IN (SELECT id FROM hit)",
+        // A unit's subtree comes from the cached organisation and is bound as a list, so the
+        // planner knows how few units it is (a recursive CTE's estimate made PostgreSQL scan
+        // every party ever summoned). Orders of those units, or summoning one of them: two
+        // indexed lookups joined by UNION, not an OR across tables. `$1` and `$2` are the page
+        // size and offset; the scope's keys follow from `$3`.
+        let keys: Vec<String> = match scope {
+            Scope::Unit(root) => {
+                let org = self.load_org().await?;
+                let mut stack = vec![root.clone()];
+                let mut units = Vec::new();
+                while let Some(u) = stack.pop() {
+                    stack.extend(org.children(&u).into_iter().map(|c| c.id.clone()));
+                    units.push(u.as_str().to_owned());
+                }
+                units
+            }
+            _ => vec![scope.parts().1.to_owned()],
+        };
+        let list = (0..keys.len())
+            .map(|i| format!("${}", i + 3))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let hit = match scope {
+            Scope::Unit(_) => format!(
+                "SELECT o.id FROM orders o WHERE o.unit_id IN ({list}) {states}
+                 UNION SELECT p.order_id FROM parties p
+                 WHERE p.target_kind IN ('role', 'duty_officers') AND p.target_id IN ({list})"
             ),
-            Scope::Department(_) => (
-                String::new(),
-                "o.id IN (SELECT p.order_id FROM parties p
-                   WHERE p.target_kind = 'department' AND p.target_id = $1)",
+            Scope::Department(_) => format!(
+                "SELECT p.order_id FROM parties p
+                 WHERE p.target_kind = 'department' AND p.target_id = {list}"
             ),
-            Scope::Alliance(_) => (
-                String::new(),
-                "o.id IN (SELECT p.order_id FROM parties p
-                   WHERE p.target_kind = 'alliance' AND p.target_id = $1)",
+            Scope::Alliance(_) => format!(
+                "SELECT p.order_id FROM parties p
+                 WHERE p.target_kind = 'alliance' AND p.target_id = {list}"
             ),
         };
-        let key = scope.parts().1;
-        let total = sqlx::query(&format!(
-            "{with} SELECT CAST(COUNT(*) AS BIGINT) AS n FROM orders o WHERE {visible} {states}"
-        ))
-        .bind(key)
-        .fetch_one(&self.pool)
-        .await?;
-        let total: i64 = col(&total, "n")?;
-        let rows = sqlx::query(&format!(
-            "{with} SELECT {} FROM orders o WHERE {visible} {states}
-             ORDER BY o.id DESC LIMIT $2 OFFSET $3",
-            ORDER_COLUMNS
-                .split(',')
-                .map(|c| format!("o.{}", c.trim()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-        .bind(key)
-        .bind(i64::from(per_page))
-        .bind(i64::from(page) * i64::from(per_page))
-        .fetch_all(&self.pool)
-        .await?;
+        let columns = ORDER_COLUMNS
+            .split(',')
+            .map(|c| format!("o.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "WITH hit(id) AS ({hit})
+             SELECT {columns}, CAST(COUNT(*) OVER () AS BIGINT) AS total
+             FROM orders o WHERE o.id IN (SELECT id FROM hit) {states}
+             ORDER BY o.id DESC LIMIT $1 OFFSET $2"
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(i64::from(per_page))
+            .bind(i64::from(page) * i64::from(per_page));
+        for k in &keys {
+            query = query.bind(k.clone());
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        // The total rides on every row of the page; a page past the end has none, and is asked
+        // for only when the list shrank meanwhile: then the count is taken on its own.
+        let total: i64 = match rows.first() {
+            Some(r) => col(r, "total")?,
+            None if page == 0 => 0,
+            None => {
+                let sql = format!(
+                    "WITH hit(id) AS ({hit}) SELECT CAST(COUNT(*) AS BIGINT) AS n
+                     FROM orders o WHERE o.id IN (SELECT id FROM hit) {states} AND $1 = $1 AND $2 = $2"
+                );
+                let mut query = sqlx::query(&sql).bind(0_i64).bind(0_i64);
+                for k in &keys {
+                    query = query.bind(k.clone());
+                }
+                col(&query.fetch_one(&self.pool).await?, "n")?
+            }
+        };
         let ids: Vec<i64> = rows.iter().map(|r| col(r, "id")).collect::<Result<_>>()?;
         let mut parties: std::collections::HashMap<i64, Vec<Party>> = Default::default();
         if !ids.is_empty() {
