@@ -121,14 +121,11 @@ pub mod bench {
         plans: Vec<(String, String)>,
     }
 
+    /// The `p` quantile of `v` in milliseconds.
     fn pct(v: &[Duration], p: f64) -> f64 {
         let mut v = v.to_vec();
         v.sort();
-        if v.is_empty() {
-            return 0.0;
-        }
-        let i = ((v.len() - 1) as f64 * p).round() as usize;
-        v[i].as_secs_f64() * 1000.0
+        crate::bench::ms(crate::bench::percentile(&v, p))
     }
 
     /// Seeds `orders` closed orders over the grids, in batches through the storage layer.
@@ -350,33 +347,18 @@ pub mod bench {
                 b / a.max(1e-9)
             )
         };
-        for (name, a, b) in [
-            ("/list p50", pct(&empty.list, 0.5), pct(&full.list, 0.5)),
-            ("/list p99", pct(&empty.list, 0.99), pct(&full.list, 0.99)),
-            ("/show p50", pct(&empty.show, 0.5), pct(&full.show, 0.5)),
-            ("/show p99", pct(&empty.show, 0.99), pct(&full.show, 0.99)),
-            (
-                "whistle → card p50",
-                pct(&empty.whistle, 0.5),
-                pct(&full.whistle, 0.5),
-            ),
-            (
-                "whistle → card p99",
-                pct(&empty.whistle, 0.99),
-                pct(&full.whistle, 0.99),
-            ),
-            (
-                "report → toast p50",
-                pct(&empty.report, 0.5),
-                pct(&full.report, 0.5),
-            ),
-            (
-                "report → toast p99",
-                pct(&empty.report, 0.99),
-                pct(&full.report, 0.99),
-            ),
-        ] {
-            out.push_str(&row(name, a, b, "ms"));
+        type Samples = fn(&Column) -> &[Duration];
+        let sampled: [(&str, Samples); 4] = [
+            ("/list", |c| &c.list),
+            ("/show", |c| &c.show),
+            ("whistle → card", |c| &c.whistle),
+            ("report → toast", |c| &c.report),
+        ];
+        for (name, samples) in sampled {
+            for (q, p) in [("p50", 0.5), ("p99", 0.99)] {
+                let (a, b) = (pct(samples(&empty), p), pct(samples(&full), p));
+                out.push_str(&row(&format!("{name} {q}"), a, b, "ms"));
+            }
         }
         out.push_str(&row(
             &format!("sweep of due jobs ({} / {})", empty.sweep.0, full.sweep.0),
