@@ -22,7 +22,12 @@ pub struct BulkOrder {
 }
 
 /// A party to insert: its order, its place, the party, its report's seconds and on-time.
-type PartyRow<'a> = (i64, usize, &'a crate::domain::Party, Option<(i64, bool)>);
+type PartyRow<'a> = (
+    &'a crate::domain::WhistleOrder,
+    usize,
+    &'a crate::domain::Party,
+    Option<(i64, bool)>,
+);
 
 /// Orders per multi-row INSERT: 18 values each stays under SQLite's 32,766 parameters.
 const ORDER_ROWS: usize = 500;
@@ -148,7 +153,7 @@ impl Store {
             .flat_map(|b| {
                 b.order.parties.iter().enumerate().map(move |(seq, p)| {
                     (
-                        b.order.id.0,
+                        &b.order,
                         seq,
                         p,
                         b.party_reports.get(seq).copied().flatten(),
@@ -157,7 +162,7 @@ impl Store {
             })
             .collect();
         for chunk in parties.chunks(PARTY_ROWS) {
-            const N: usize = 12;
+            const N: usize = 14;
             let values: Vec<String> = (0..chunk.len())
                 .map(|r| {
                     let marks: Vec<String> = (1..=N).map(|c| format!("${}", r * N + c)).collect();
@@ -167,21 +172,15 @@ impl Store {
             let sql = format!(
                 "INSERT INTO parties (order_id, seq, target, level, added_at, ack_due,
                      reported_by, reported_at, target_kind, target_id, report_secs,
-                     report_on_time)
+                     report_on_time, unit_id, order_cancelled)
                  VALUES {}",
                 values.join(", ")
             );
             let mut q = sqlx::query(&sql);
             for (order, seq, p, rep) in chunk {
-                let v = serde_json::to_value(&p.target).unwrap_or_default();
-                let kind = v["kind"].as_str().unwrap_or_default().to_owned();
-                let id = ["department", "unit", "alliance"]
-                    .iter()
-                    .find_map(|k| v[*k].as_str())
-                    .unwrap_or_default()
-                    .to_owned();
+                let (kind, id) = super::orders::target_columns(&p.target);
                 q = q
-                    .bind(*order)
+                    .bind(order.id.0)
                     .bind(*seq as i64)
                     .bind(super::json(&p.target))
                     .bind(p.level.as_str())
@@ -192,7 +191,11 @@ impl Store {
                     .bind(kind)
                     .bind(id)
                     .bind(rep.map(|r| r.0))
-                    .bind(rep.map(|r| i64::from(r.1)));
+                    .bind(rep.map(|r| i64::from(r.1)))
+                    .bind(order.unit.as_str().to_owned())
+                    .bind(i64::from(
+                        order.state == crate::domain::OrderState::Cancelled,
+                    ));
             }
             q.execute(&mut *tx).await?;
         }

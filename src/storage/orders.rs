@@ -118,7 +118,7 @@ pub(crate) fn level_rank(l: Level) -> i64 {
 
 /// A party's target as two plain columns: its kind and the unit, department or alliance it names (the
 /// same as the migration derives from the stored JSON).
-fn target_columns(t: &PartyTarget) -> (String, String) {
+pub(super) fn target_columns(t: &PartyTarget) -> (String, String) {
     let v = serde_json::to_value(t).unwrap_or_default();
     let kind = v["kind"].as_str().unwrap_or_default().to_owned();
     let id = ["department", "unit", "alliance"]
@@ -168,9 +168,11 @@ async fn write_parties(tx: &mut sqlx::Transaction<'_, Any>, o: &WhistleOrder) ->
         };
         sqlx::query(
             "INSERT INTO parties (order_id, seq, target, level, added_at, ack_due, reported_by,
-                                  reported_at, target_kind, target_id, report_secs, report_on_time)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                  reported_at, target_kind, target_id, report_secs, report_on_time,
+                                  unit_id, order_cancelled)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
              ON CONFLICT (order_id, seq) DO UPDATE SET
+                unit_id = excluded.unit_id, order_cancelled = excluded.order_cancelled,
                 target = excluded.target, level = excluded.level, added_at = excluded.added_at,
                 ack_due = excluded.ack_due, reported_by = excluded.reported_by,
                 reported_at = excluded.reported_at, target_kind = excluded.target_kind,
@@ -192,6 +194,8 @@ async fn write_parties(tx: &mut sqlx::Transaction<'_, Any>, o: &WhistleOrder) ->
         .bind(id)
         .bind(secs)
         .bind(on_time)
+        .bind(o.unit.as_str())
+        .bind(i64::from(o.state == OrderState::Cancelled))
         .execute(&mut **tx)
         .await?;
     }

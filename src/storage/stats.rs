@@ -27,7 +27,8 @@ fn filter(scope: &Scope) -> Filter {
     let mut binds = Vec::new();
     let mut ctes = Vec::new();
     let mut orders = String::from("o.state <> 'cancelled'");
-    let mut parties = orders.clone();
+    // A party row carries its order's unit and cancellation (migration 0013): no join.
+    let mut parties = String::from("p.order_cancelled = 0");
     if let Some(unit) = &scope.unit {
         binds.push(unit.as_str().to_owned());
         let n = 3 + binds.len();
@@ -36,9 +37,8 @@ fn filter(scope: &Scope) -> Filter {
                  SELECT id FROM units WHERE id = ${n}
                  UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)"
         ));
-        let c = " AND o.unit_id IN (SELECT id FROM sub)";
-        orders.push_str(c);
-        parties.push_str(c);
+        orders.push_str(" AND o.unit_id IN (SELECT id FROM sub)");
+        parties.push_str(" AND p.unit_id IN (SELECT id FROM sub)");
     }
     let target = match (&scope.department, &scope.alliance) {
         (Some(d), _) => Some(("department", d.as_str())),
@@ -81,20 +81,16 @@ fn source(scope: &Scope, by: Option<&Breakdown>) -> Source {
     let f = filter(scope);
     let in_period = |col: &str| format!("{col} >= $1 AND {col} < $2");
     let orders = format!("WHERE {} AND {}", in_period("o.created_at"), f.orders);
-    // Parties first (CROSS JOIN keeps SQLite's join order), from the period's by `added_at`:
-    // what a period costs does not grow with the scope's history.
-    let parties = format!(
-        "WHERE o.id = p.order_id AND {} AND {}",
-        in_period("p.added_at"),
-        f.parties
-    );
+    // The period's parties by `added_at`: what a period costs does not grow with the scope's
+    // history.
+    let parties = format!("WHERE {} AND {}", in_period("p.added_at"), f.parties);
     let mut s = Source {
         ctes: f.ctes,
         binds: f.binds,
         orders_key: "CAST('' AS TEXT)".into(),
         orders: format!("FROM orders o {orders}"),
         parties_key: "CAST('' AS TEXT)".into(),
-        parties: format!("FROM parties p CROSS JOIN orders o {parties}"),
+        parties: format!("FROM parties p {parties}"),
     };
     let kind = match by {
         None => return s,
@@ -114,9 +110,7 @@ fn source(scope: &Scope, by: Option<&Breakdown>) -> Source {
             s.orders_key = "g.part".into();
             s.orders = format!("FROM parts g JOIN orders o ON o.unit_id = g.id {orders}");
             s.parties_key = "g.part".into();
-            s.parties = format!(
-                "FROM parties p CROSS JOIN orders o JOIN parts g ON g.id = o.unit_id {parties}"
-            );
+            s.parties = format!("FROM parties p JOIN parts g ON g.id = p.unit_id {parties}");
             return s;
         }
         Some(Breakdown::Departments) => "department",
@@ -265,8 +259,28 @@ impl Store {
                 "{resident_resolved} AND o.rating_solved IS NULL AND o.rating_satisfaction IS NULL"
             )),
         );
+        let parties_sql = format!(
+            "{with} SELECT {key} AS part, CAST(COUNT(*) AS BIGINT) AS parties,
+                    {reports} AS reports, {due} AS due, {on_time} AS on_time
+             {from} GROUP BY {key}",
+            key = s.parties_key,
+            from = s.parties,
+            reports = count("p.reported_at IS NOT NULL"),
+            due = count("(p.reported_at IS NOT NULL OR p.ack_due <= $3)"),
+            on_time = count("p.report_on_time = 1"),
+        );
+        // Nearest-rank percentiles of report and resolve durations, per part.
+        let report_sql = percentiles_sql(&with, &s.parties_key, "p.report_secs", &s.parties);
+        let resolve_sql = percentiles_sql(&with, &s.orders_key, "o.first_resolve_secs", &s.orders);
+        // The four read the same period side by side, each on a connection of its own.
+        let (order_rows, party_rows, report_rows, resolve_rows) = tokio::try_join!(
+            self.stats_rows(&orders_sql, period, now, &s.binds),
+            self.stats_rows(&parties_sql, period, now, &s.binds),
+            self.stats_rows(&report_sql, period, now, &s.binds),
+            self.stats_rows(&resolve_sql, period, now, &s.binds),
+        )?;
         let mut out = HashMap::new();
-        for r in self.stats_rows(&orders_sql, period, now, &s.binds).await? {
+        for r in order_rows {
             let fig = Figures {
                 whistles: col(&r, "whistles")?,
                 resolved: col(&r, "resolved")?,
@@ -286,39 +300,20 @@ impl Store {
             };
             out.insert(col::<String>(&r, "part")?, fig);
         }
-        let parties_sql = format!(
-            "{with} SELECT {key} AS part, CAST(COUNT(*) AS BIGINT) AS parties,
-                    {reports} AS reports, {due} AS due, {on_time} AS on_time
-             {from} GROUP BY {key}",
-            key = s.parties_key,
-            from = s.parties,
-            reports = count("p.reported_at IS NOT NULL"),
-            due = count("(p.reported_at IS NOT NULL OR p.ack_due <= $3)"),
-            on_time = count("p.report_on_time = 1"),
-        );
-        for r in self.stats_rows(&parties_sql, period, now, &s.binds).await? {
+        for r in party_rows {
             let fig: &mut Figures = out.entry(col(&r, "part")?).or_default();
             fig.parties = col(&r, "parties")?;
             fig.reports = col(&r, "reports")?;
             fig.parties_due = col(&r, "due")?;
             fig.reports_on_time = col(&r, "on_time")?;
         }
-        // Nearest-rank percentiles of report and resolve durations, per part.
-        type Set = fn(&mut Figures, Percentiles);
-        let durations: [(String, Set); 2] = [
-            (
-                percentiles_sql(&with, &s.parties_key, "p.report_secs", &s.parties),
-                |f, p| f.time_to_report = p,
-            ),
-            (
-                percentiles_sql(&with, &s.orders_key, "o.first_resolve_secs", &s.orders),
-                |f, p| f.time_to_resolve = p,
-            ),
-        ];
-        for (sql, set) in durations {
-            for r in self.stats_rows(&sql, period, now, &s.binds).await? {
-                set(out.entry(col(&r, "part")?).or_default(), percentiles(&r)?);
-            }
+        for r in report_rows {
+            let p = percentiles(&r)?;
+            out.entry(col(&r, "part")?).or_default().time_to_report = p;
+        }
+        for r in resolve_rows {
+            let p = percentiles(&r)?;
+            out.entry(col(&r, "part")?).or_default().time_to_resolve = p;
         }
         Ok(out)
     }
@@ -338,7 +333,7 @@ impl Store {
         // `$3` (now) is not needed: bound for the numbering only.
         let sql = format!(
             "{with} SELECT p.target_id AS part, CAST(COUNT(DISTINCT p.order_id) AS BIGINT) AS n
-             FROM parties p JOIN orders o ON o.id = p.order_id
+             FROM parties p
              WHERE p.target_kind = 'alliance' AND p.reported_at >= $1 AND p.reported_at < $2
                AND $3 >= 0 AND {}
              GROUP BY p.target_id",

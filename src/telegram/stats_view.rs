@@ -148,14 +148,18 @@ pub async fn stats_figures(
     now: DateTime<Utc>,
 ) -> Result<StatsFigures> {
     let (scope, _) = figures_scope(org, bound);
-    let total = store.figures(&scope, period, now).await?;
     let p = parts(org, bound);
-    let by_id = store.figures_by(&scope, &p.by, period, now).await?;
+    // Independent reads, side by side on the pool.
+    let (total, by_id, few_alliances) = tokio::try_join!(
+        store.figures(&scope, period, now),
+        store.figures_by(&scope, &p.by, period, now),
+        few_alliances(store, org, bound, period),
+    )?;
     Ok(StatsFigures {
         total,
         parts: in_order(&p.names, by_id),
         of_departments: p.of_departments,
-        few_alliances: few_alliances(store, org, bound, period).await?,
+        few_alliances,
     })
 }
 
@@ -183,29 +187,33 @@ pub async fn rank_figures(
         .iter()
         .map(|d| (d.id.as_str().to_string(), d.name.clone()))
         .collect();
-    let by_department = store
-        .figures_by(&scope, &Breakdown::Departments, period, now)
-        .await?;
     let alliances = alliances_of(org, &bound)
         .map(|(_, list)| list)
         .unwrap_or_default();
-    let by_alliance = store
-        .figures_by(&scope, &Breakdown::Alliances, period, now)
-        .await?;
     let p = parts(org, &bound);
-    let units = if p.of_departments {
-        Vec::new()
-    } else {
-        in_order(
-            &p.names,
-            store.figures_by(&scope, &p.by, period, now).await?,
-        )
+    let units = async {
+        if p.of_departments {
+            Ok(std::collections::HashMap::new())
+        } else {
+            store.figures_by(&scope, &p.by, period, now).await
+        }
     };
+    // Independent reads, side by side on the pool.
+    let (by_department, by_alliance, by_unit, few_alliances) = tokio::try_join!(
+        store.figures_by(&scope, &Breakdown::Departments, period, now),
+        store.figures_by(&scope, &Breakdown::Alliances, period, now),
+        units,
+        few_alliances(store, org, &bound, period),
+    )?;
     Ok(RankFigures {
         departments: in_order(&departments, by_department),
         alliances: in_order(&alliances, by_alliance),
-        units,
-        few_alliances: few_alliances(store, org, &bound, period).await?,
+        units: if p.of_departments {
+            Vec::new()
+        } else {
+            in_order(&p.names, by_unit)
+        },
+        few_alliances,
     })
 }
 
