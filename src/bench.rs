@@ -382,11 +382,11 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v.get(v.len() / 2).copied().unwrap_or_default()
 }
 
-/// `bench --orders N`: seeds `orders` orders spread over the example's grids and the last twelve
-/// months in bulk, then times `/stats` for this month in the sub-district (the `figures` calls
+/// `bench --orders N [--years Y]`: seeds `orders` orders spread over the example's grids and the
+/// last `years` years in bulk, then times `/stats` for this month in the sub-district (the `figures` calls
 /// its handler makes), `/rank`, and `report --month` on that database. A `postgres://` URL must
 /// name an empty database; otherwise a temporary SQLite file is used.
-pub async fn statistics(orders: usize, database_url: &str) -> anyhow::Result<String> {
+pub async fn statistics(orders: usize, years: u32, database_url: &str) -> anyhow::Result<String> {
     use crate::domain::policy::Level;
     use crate::stats::Period;
     let dir = tempfile::tempdir()?;
@@ -417,41 +417,33 @@ pub async fn statistics(orders: usize, database_url: &str) -> anyhow::Result<Str
     let departments: Vec<_> = org.departments.iter().map(|d| d.id.clone()).collect();
     anyhow::ensure!(!grids.is_empty(), "the example has no grids");
     let now = Utc::now();
-    let ms_of = |t: chrono::DateTime<Utc>| t.timestamp_millis();
-    let mut months = Vec::new();
-    let mut month = Period::parse("month", now, org.timezone)
-        .ok_or_else(|| anyhow::anyhow!("no period for this month"))?;
-    for _ in 0..12 {
-        months.push((month.from, month.to.min(now)));
-        let before = month.from - chrono::Duration::days(1);
-        month = Period::parse("month", before, org.timezone)
-            .ok_or_else(|| anyhow::anyhow!("no period for a past month"))?;
-    }
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut out = String::new();
     let t = Instant::now();
-    let mut left = orders;
-    while left > 0 {
-        let n = left.min(5000);
-        let mut batch: Vec<_> = (0..n)
-            .map(|_| {
+    // Spread evenly over the last `years` years and stored in the order they were whistled, as
+    // a bot stores them (ids and table pages follow time, so a month's rows lie together as they
+    // would in use).
+    let span = (years.max(1) as f64 * 365.25 * 86_400_000.0) as u64;
+    let mut times: Vec<chrono::DateTime<Utc>> = (0..orders)
+        .map(|_| now - chrono::Duration::milliseconds(1 + rng.below(span) as i64))
+        .collect();
+    times.sort_unstable();
+    for chunk in times.chunks(5000) {
+        let mut batch: Vec<_> = chunk
+            .iter()
+            .map(|&at| {
                 let grid = &grids[rng.below(grids.len() as u64) as usize];
-                // A twelfth of the orders in each of the last twelve calendar months, this
-                // month's between its first day and now.
-                let back = rng.below(12) as usize;
-                let (from, to) = &months[back];
-                let span = (ms_of(*to) - ms_of(*from)).max(1) as u64;
-                let at = *from + chrono::Duration::milliseconds(rng.below(span) as i64);
                 let resident = 1 + rng.below(5000) as i64;
                 seeded_order(&mut rng, grid, &departments, at, now, resident)
             })
             .collect();
         store.insert_bulk(&mut batch).await?;
-        left -= n;
     }
+    // As autovacuum would after a bulk load: a freshly seeded database is planned blind.
+    store.analyze().await?;
     let seeding = t.elapsed();
     out.push_str(&format!(
-        "statistics on {backend}: {orders} orders over the last twelve calendar months and {} grids seeded in {:.1} s ({:.0} orders/s)\n",
+        "statistics on {backend}: {orders} orders over the last {years} years and {} grids seeded in {:.1} s ({:.0} orders/s)\n",
         grids.len(),
         seeding.as_secs_f64(),
         orders as f64 / seeding.as_secs_f64().max(1e-9)
@@ -462,25 +454,37 @@ pub async fn statistics(orders: usize, database_url: &str) -> anyhow::Result<Str
         .find(|u| u.kind == Level::Subdistrict)
         .map(|u| u.id.clone())
         .ok_or_else(|| anyhow::anyhow!("the example has no sub-district"))?;
-    let period = Period::parse("month", now, org.timezone)
-        .ok_or_else(|| anyhow::anyhow!("no period for this month"))?;
+    let year = now.with_timezone(&org.timezone).format("%Y").to_string();
+    let period_of = |text: &str| {
+        Period::parse(text, now, org.timezone)
+            .ok_or_else(|| anyhow::anyhow!("no period for {text}"))
+    };
+    let period = period_of("month")?;
     let bound = crate::domain::Scope::Unit(subdistrict.clone());
     const RUNS: usize = 5;
     // /stats in the sub-district's chat: what its handler counts (its figures, its child
-    // communities' in one grouped query, the alliance units under two orders this year).
-    let mut times = Vec::new();
-    let mut whistles = 0;
-    for _ in 0..RUNS {
-        let t = Instant::now();
-        let f =
-            crate::telegram::stats_view::stats_figures(&store, &org, &bound, &period, now).await?;
-        whistles = f.total.whistles;
-        times.push(t.elapsed());
+    // communities' in one grouped query, the alliance units under two orders this year). This
+    // month, last month (a whole one) and this year: the cost follows the period's orders.
+    for (name, text) in [
+        ("this month", "month".to_string()),
+        ("last month", "last-month".to_string()),
+        ("this year", format!("{year}-01-01..{year}-12-31")),
+    ] {
+        let period = period_of(&text)?;
+        let mut times = Vec::new();
+        let mut whistles = 0;
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            let f = crate::telegram::stats_view::stats_figures(&store, &org, &bound, &period, now)
+                .await?;
+            whistles = f.total.whistles;
+            times.push(t.elapsed());
+        }
+        out.push_str(&format!(
+            "/stats {name} in the sub-district ({whistles} whistles): median {:.0} ms of {RUNS}\n",
+            ms(median(times))
+        ));
     }
-    out.push_str(&format!(
-        "/stats this month in the sub-district ({whistles} whistles): median {:.0} ms of {RUNS}\n",
-        ms(median(times))
-    ));
     // /rank: its departments, alliance units and child communities, each list one grouped query.
     let mut times = Vec::new();
     for _ in 0..RUNS {

@@ -121,6 +121,10 @@ pub enum Command {
         /// --database-url postgres://…).
         #[arg(long)]
         orders: Option<usize>,
+        /// With --orders alone: the years of history they are spread over evenly (a year holds
+        /// a tenth of them by default).
+        #[arg(long, default_value_t = 10)]
+        years: u32,
         /// Instead: the scale benchmark on a generated organisation of this many grids, with an
         /// empty database beside one holding --orders closed orders (default none): /list,
         /// /show, whistle → card, report → toast (--sequential samples each), a sweep of due

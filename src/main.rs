@@ -92,13 +92,14 @@ async fn main() {
             burst,
             sequential,
             orders,
+            years,
             grids,
         } => match (orders, grids) {
             (n, Some(g)) => {
                 gridwhistle::scale::bench::run(n.unwrap_or(0), g, &args.database_url, sequential)
                     .await
             }
-            (Some(n), None) => gridwhistle::bench::statistics(n, &args.database_url).await,
+            (Some(n), None) => gridwhistle::bench::statistics(n, years, &args.database_url).await,
             (None, None) => gridwhistle::bench::run(burst, sequential).await,
         }
         .map_err(|e| cli::Exit {

@@ -117,6 +117,8 @@ pub mod bench {
         chatter: f64,
         neighbour: Duration,
         rss_mib: f64,
+        /// The first whistle, 报到, `/list` and `/show` after the bot started.
+        cold: [Duration; 4],
         db_bytes: i64,
         plans: Vec<(String, String)>,
     }
@@ -217,7 +219,9 @@ pub mod bench {
         let now = Utc::now();
         let mut w = Sandbox::start(&org, Some(url.to_string()), now).await?;
         let mut c = Column::default();
-        for i in 0..samples {
+        // One round more than sampled: the first, on a bot just started (its pool connecting,
+        // its patterns compiling), is reported apart as the cold start.
+        for i in 0..=samples {
             let g = (i * 7919) % grids;
             let chat = w.chat(&grid_id(g));
             let (boss, member) = (w.user(grid_leader(g)), w.user(grid_leader(g) + 1));
@@ -236,6 +240,10 @@ pub mod bench {
             let old = 1 + (i as i64 * 104_729) % 1000;
             let u = w.standin.group_text(&chat, &boss, &format!("/show {old}"));
             c.show.push(timed(&mut w, u).await?);
+            if i == 0 {
+                c.cold = [&mut c.whistle, &mut c.report, &mut c.list, &mut c.show]
+                    .map(|v| v.pop().unwrap_or_default());
+            }
         }
         // A sweep: a thousand whistles, then their report deadlines pass at once.
         for i in 0..1000 {
@@ -286,6 +294,98 @@ pub mod bench {
         Ok(c)
     }
 
+    /// Waits up to two minutes for `done`.
+    async fn until(what: &str, done: impl Fn() -> bool) -> anyhow::Result<()> {
+        let t = Instant::now();
+        while !done() {
+            if t.elapsed() > Duration::from_secs(120) {
+                anyhow::bail!("the bot process: no {what} within two minutes");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Ok(())
+    }
+
+    /// The bot as deployed, in a process of its own: `gridwhistle run` on `url` against a
+    /// stand-in on loopback, given `samples` whistles with their 报到, `/list` and `/show`, then
+    /// 2,000 lines of chatter; its resident set (now, and at its peak) once all is answered, in
+    /// MiB. The bench's own RSS holds the stand-in, the seeding and the in-process worlds too.
+    async fn process_rss(url: &str, grids: usize, samples: usize) -> anyhow::Result<(f64, f64)> {
+        use crate::standin::{StandIn, TgChat, TgUser, TOKEN};
+        let standin = StandIn::start().await;
+        let dir = tempfile::tempdir()?;
+        let org_file = dir.path().join("org.toml");
+        std::fs::write(&org_file, generated_org(grids))?;
+        let mut bot = std::process::Command::new(std::env::current_exe()?)
+            .arg("run")
+            .arg("--org")
+            .arg(&org_file)
+            .env("TELOXIDE_TOKEN", TOKEN)
+            .env("TELOXIDE_API_URL", standin.api_url().as_str())
+            .env("DATABASE_URL", url)
+            .env("RUST_LOG", "error")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .context("start gridwhistle run")?;
+        let result = async {
+            let card = |chat: i64| {
+                standin
+                    .messages(chat)
+                    .iter()
+                    .rev()
+                    .find(|m| m.text.starts_with("🔔"))
+                    .map(|m| m.message_id)
+            };
+            let mut chats = Vec::new();
+            for i in 0..samples {
+                let g = (i * 7919) % grids;
+                let chat = TgChat::new(grid_chat(g), &format!("第{g}网格"));
+                let boss = TgUser::new(grid_leader(g), "网格长");
+                let member = TgUser::new(grid_leader(g) + 1, "保洁员");
+                standin.push_update(standin.group_text(&chat, &boss, "吹哨 路灯不亮 @网格成员"));
+                until("card", || card(chat.id).is_some()).await?;
+                let card = card(chat.id).context("the whistle's card")?;
+                let press = standin
+                    .press_button(chat.id, &member, card, "报到")
+                    .context("the report button")?;
+                standin.push_update(press);
+                standin.push_update(standin.group_text(&chat, &boss, "/list"));
+                let old = 1 + (i as i64 * 104_729) % 1000;
+                standin.push_update(standin.group_text(&chat, &boss, &format!("/show {old}")));
+                chats.push(chat.id);
+            }
+            for i in 0..2000 {
+                let g = (i * 31) % grids;
+                let chat = TgChat::new(grid_chat(g), &format!("第{g}网格"));
+                let member = TgUser::new(grid_leader(g) + 2, "社区民警");
+                standin.push_update(standin.group_text(&chat, &member, "收到，我这就过去看看"));
+            }
+            // Every sampled chat has its card, its list and its order; the chatter is read.
+            until("answers", || {
+                chats.iter().all(|c| standin.messages(*c).len() >= 3)
+                    && standin.pending_updates().is_empty()
+            })
+            .await?;
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let status = std::fs::read_to_string(format!("/proc/{}/status", bot.id()))?;
+            let kib = |key: &str| {
+                status
+                    .lines()
+                    .find(|l| l.starts_with(key))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|n| n.parse::<f64>().ok())
+                    .unwrap_or(0.0)
+            };
+            Ok((kib("VmRSS:") / 1024.0, kib("VmHWM:") / 1024.0))
+        }
+        .await;
+        let _ = bot.kill();
+        let _ = bot.wait();
+        standin.shutdown();
+        result
+    }
+
     /// A fresh database for one column: a temporary SQLite file, or a new PostgreSQL database
     /// on the server of `database_url`.
     async fn fresh(
@@ -320,6 +420,8 @@ pub mod bench {
         };
         let empty_url = fresh(database_url, "gw_bench_empty", dir.path()).await?;
         let empty = measure(&empty_url, grids, samples).await?;
+        let process_url = fresh(database_url, "gw_bench_process", dir.path()).await?;
+        let empty_process = process_rss(&process_url, grids, samples).await?;
         let small_url = fresh(database_url, "gw_bench_small", dir.path()).await?;
         let small = measure(&small_url, 50, samples.min(10)).await?;
         let full_url = fresh(database_url, "gw_bench_full", dir.path()).await?;
@@ -335,6 +437,7 @@ pub mod bench {
         }
         let seeding = t.elapsed();
         let full = measure(&full_url, grids, samples).await?;
+        let full_process = process_rss(&full_url, grids, samples).await?;
         let mut out = format!(
             "scale on {backend}: {grids} grids; {orders} closed orders of history seeded in {:.1} s \
              (each with its party, two events, a card, a sent message and a done job)\n\n\
@@ -360,6 +463,13 @@ pub mod bench {
                 out.push_str(&row(&format!("{name} {q}"), a, b, "ms"));
             }
         }
+        let cold = |c: &Column| c.cold.iter().map(Duration::as_secs_f64).sum::<f64>() * 1000.0;
+        out.push_str(&row(
+            "cold start: the first whistle, 报到, /list and /show together (not sampled)",
+            cold(&empty),
+            cold(&full),
+            "ms",
+        ));
         out.push_str(&row(
             &format!("sweep of due jobs ({} / {})", empty.sweep.0, full.sweep.0),
             empty.sweep.1.as_secs_f64() * 1000.0,
@@ -379,7 +489,19 @@ pub mod bench {
             "updates/s",
         ));
         out.push_str(&row(
-            "bot RSS (this process)",
+            "bot RSS, `gridwhistle run` in its own process, after the workload",
+            empty_process.0,
+            full_process.0,
+            "MiB",
+        ));
+        out.push_str(&row(
+            "bot peak RSS (VmHWM), its own process",
+            empty_process.1,
+            full_process.1,
+            "MiB",
+        ));
+        out.push_str(&row(
+            "this bench process's RSS (bot, stand-in and seeding together)",
             empty.rss_mib,
             full.rss_mib,
             "MiB",
