@@ -48,33 +48,47 @@ impl Store {
         .bind((limit + busy.len()) as i64)
         .fetch_all(&self.pool)
         .await?;
-        let mut claimed = Vec::new();
+        let mut candidates: Vec<(ChatId, Option<String>)> = Vec::new();
         for r in &rows {
             let chat: ChatId = col(r, "chat_id")?;
-            if busy.contains(&chat) || claimed.len() >= limit {
-                continue;
-            }
-            let before: Option<String> = col(r, "holder")?;
-            let won = sqlx::query(
-                "INSERT INTO chat_leases (chat_id, holder, until_ms) VALUES ($1, $2, $3)
-                 ON CONFLICT (chat_id) DO UPDATE SET holder = excluded.holder,
-                     until_ms = excluded.until_ms
-                 WHERE chat_leases.until_ms < $4 OR chat_leases.holder = excluded.holder",
-            )
-            .bind(chat)
-            .bind(holder)
-            .bind(ms(until))
-            .bind(ms(now))
-            .execute(&self.pool)
-            .await?;
-            if won.rows_affected() == 1 {
-                claimed.push(Claimed {
-                    chat,
-                    takeover: before.is_some_and(|h| h != holder),
-                });
+            if !busy.contains(&chat) && candidates.len() < limit {
+                candidates.push((chat, col(r, "holder")?));
             }
         }
-        Ok(claimed)
+        if candidates.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One statement for all of them: a chat is won when its lease row was inserted or
+        // taken (free, run out, or already ours); another holder's live lease is left alone.
+        let marks: Vec<String> = (0..candidates.len())
+            .map(|i| format!("(${}, $1, $2)", i + 4))
+            .collect();
+        let sql = format!(
+            "INSERT INTO chat_leases (chat_id, holder, until_ms) VALUES {}
+             ON CONFLICT (chat_id) DO UPDATE SET holder = excluded.holder,
+                 until_ms = excluded.until_ms
+             WHERE chat_leases.until_ms < $3 OR chat_leases.holder = excluded.holder
+             RETURNING chat_id",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query(&sql).bind(holder).bind(ms(until)).bind(ms(now));
+        for (chat, _) in &candidates {
+            q = q.bind(*chat);
+        }
+        let won = q
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| col::<ChatId>(r, "chat_id"))
+            .collect::<Result<std::collections::HashSet<_>>>()?;
+        Ok(candidates
+            .into_iter()
+            .filter(|(chat, _)| won.contains(chat))
+            .map(|(chat, before)| Claimed {
+                chat,
+                takeover: before.is_some_and(|h| h != holder),
+            })
+            .collect())
     }
 
     /// Keeps `chat` ours until `until`; false when the lease was lost (it ran out and another
