@@ -323,12 +323,12 @@ pub mod bench {
             .env("TELOXIDE_TOKEN", TOKEN)
             .env("TELOXIDE_API_URL", standin.api_url().as_str())
             .env("DATABASE_URL", url)
-            .env("RUST_LOG", "error")
+            .env("RUST_LOG", "warn")
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .stderr(std::fs::File::create(dir.path().join("bot.log"))?)
             .spawn()
             .context("start gridwhistle run")?;
-        let result = async {
+        let result: anyhow::Result<(f64, f64)> = async {
             let card = |chat: i64| {
                 standin
                     .messages(chat)
@@ -343,7 +343,13 @@ pub mod bench {
                 let chat = TgChat::new(grid_chat(g), &format!("第{g}网格"));
                 let boss = TgUser::new(grid_leader(g), "网格长");
                 let member = TgUser::new(grid_leader(g) + 1, "保洁员");
-                standin.push_update(standin.group_text(&chat, &boss, "吹哨 路灯不亮 @网格成员"));
+                let mut whistle = standin.group_text(&chat, &boss, "吹哨 路灯不亮 @网格成员");
+                if i == 0 {
+                    // Past every update id the database has seen (its offset), as Telegram's
+                    // ids only grow; later ones follow on.
+                    whistle["update_id"] = serde_json::Value::from(1_000_000_000_i64);
+                }
+                standin.push_update(whistle);
                 until("card", || card(chat.id).is_some()).await?;
                 let card = card(chat.id).context("the whistle's card")?;
                 let press = standin
@@ -383,7 +389,11 @@ pub mod bench {
         let _ = bot.kill();
         let _ = bot.wait();
         standin.shutdown();
-        result
+        result.with_context(|| {
+            let log = std::fs::read_to_string(dir.path().join("bot.log")).unwrap_or_default();
+            let tail: Vec<&str> = log.lines().rev().take(20).collect();
+            format!("the bot's last words:\n{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n"))
+        })
     }
 
     /// A fresh database for one column: a temporary SQLite file, or a new PostgreSQL database
@@ -521,6 +531,16 @@ pub mod bench {
         out.push_str(&format!("\nquery plans on the {orders}-order database:\n"));
         for (name, plan) in &full.plans {
             out.push_str(&format!("\n{name}:\n{plan}\n"));
+        }
+        if database_url.starts_with("postgres") {
+            for name in [
+                "gw_bench_empty",
+                "gw_bench_process",
+                "gw_bench_small",
+                "gw_bench_full",
+            ] {
+                crate::storage::drop_postgres_database(database_url, name).await?;
+            }
         }
         Ok(out)
     }

@@ -217,3 +217,15 @@ pub async fn fresh_postgres_database(url: &str, name: &str) -> Result<String> {
     let query = url.find('?').map(|i| &url[i..]).unwrap_or("");
     Ok(format!("{base}/{name}{query}"))
 }
+
+/// Drops database `name` on the PostgreSQL server of `url` (a benchmark's, when it is done).
+pub async fn drop_postgres_database(url: &str, name: &str) -> Result<()> {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut admin = sqlx::AnyConnection::connect(url).await?;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(&mut admin)
+        .await?;
+    admin.close().await?;
+    Ok(())
+}

@@ -31,7 +31,7 @@ use sqlx::{AnyPool, Row};
 
 pub use crate::render::Button;
 pub use export::BulkOrder;
-pub use history::{fresh_postgres_database, Trace};
+pub use history::{drop_postgres_database, fresh_postgres_database, Trace};
 pub use inbox::Claimed;
 pub use jobs::DueJob;
 pub use messages::SentMessage;

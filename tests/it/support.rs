@@ -46,6 +46,7 @@ pub async fn postgres_empty(test: &str) -> Option<String> {
         );
         return None;
     };
+    sweep_dead_test_databases(&base).await;
     static N: AtomicU64 = AtomicU64::new(0);
     let name = format!(
         "gw_test_{}_{}_{}",
@@ -64,6 +65,38 @@ pub async fn postgres_empty(test: &str) -> Option<String> {
     let mut url = url::Url::parse(&base).expect("TEST_DATABASE_URL is a URL");
     url.set_path(&name);
     Some(url.to_string())
+}
+
+/// Once per test process: drops the test databases of test processes that are no longer
+/// running (their names carry the process id), so that runs do not pile databases up.
+async fn sweep_dead_test_databases(base: &str) {
+    static SWEPT: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    SWEPT
+        .get_or_init(|| async {
+            sqlx::any::install_default_drivers();
+            let Ok(mut admin) = <sqlx::AnyConnection as sqlx::Connection>::connect(base).await
+            else {
+                return;
+            };
+            let names: Vec<String> = sqlx::query_scalar(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'gw\\_test\\_%'",
+            )
+            .fetch_all(&mut admin)
+            .await
+            .unwrap_or_default();
+            for name in names {
+                let pid = name.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
+                let alive = pid.is_none_or(|p| {
+                    p == std::process::id() || std::path::Path::new(&format!("/proc/{p}")).exists()
+                });
+                if !alive {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut admin)
+                        .await;
+                }
+            }
+        })
+        .await;
 }
 
 /// Runs one contract test on SQLite and on PostgreSQL: `contract!(name)` expects an
