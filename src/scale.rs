@@ -294,12 +294,12 @@ pub mod bench {
         Ok(c)
     }
 
-    /// Waits up to two minutes for `done`.
+    /// Waits up to five minutes for `done`.
     async fn until(what: &str, done: impl Fn() -> bool) -> anyhow::Result<()> {
         let t = Instant::now();
         while !done() {
-            if t.elapsed() > Duration::from_secs(120) {
-                anyhow::bail!("the bot process: no {what} within two minutes");
+            if t.elapsed() > Duration::from_secs(300) {
+                anyhow::bail!("the bot process: no {what} within five minutes");
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -310,7 +310,12 @@ pub mod bench {
     /// stand-in on loopback, given `samples` whistles with their 报到, `/list` and `/show`, then
     /// 2,000 lines of chatter; its resident set (now, and at its peak) once all is answered, in
     /// MiB. The bench's own RSS holds the stand-in, the seeding and the in-process worlds too.
-    async fn process_rss(url: &str, grids: usize, samples: usize) -> anyhow::Result<(f64, f64)> {
+    /// When not every chat was answered in time, the RSS is still read, with the shortfall.
+    async fn process_rss(
+        url: &str,
+        grids: usize,
+        samples: usize,
+    ) -> anyhow::Result<(f64, f64, Option<String>)> {
         use crate::standin::{StandIn, TgChat, TgUser, TOKEN};
         let standin = StandIn::start().await;
         let dir = tempfile::tempdir()?;
@@ -328,7 +333,7 @@ pub mod bench {
             .stderr(std::fs::File::create(dir.path().join("bot.log"))?)
             .spawn()
             .context("start gridwhistle run")?;
-        let result: anyhow::Result<(f64, f64)> = async {
+        let result: anyhow::Result<(f64, f64, Option<String>)> = async {
             let card = |chat: i64| {
                 standin
                     .messages(chat)
@@ -368,11 +373,25 @@ pub mod bench {
                 standin.push_update(standin.group_text(&chat, &member, "收到，我这就过去看看"));
             }
             // Every sampled chat has its card, its list and its order; the chatter is read.
-            until("answers", || {
-                chats.iter().all(|c| standin.messages(*c).len() >= 3)
-                    && standin.pending_updates().is_empty()
+            let answered = || {
+                chats
+                    .iter()
+                    .filter(|c| standin.messages(**c).len() >= 3)
+                    .count()
+            };
+            let shortfall = until("answers", || {
+                answered() == chats.len() && standin.pending_updates().is_empty()
             })
-            .await?;
+            .await
+            .err()
+            .map(|_| {
+                format!(
+                    "{} of {} chats answered within five minutes, {} updates not fetched",
+                    answered(),
+                    chats.len(),
+                    standin.pending_updates().len()
+                )
+            });
             tokio::time::sleep(Duration::from_secs(1)).await;
             let status = std::fs::read_to_string(format!("/proc/{}/status", bot.id()))?;
             let kib = |key: &str| {
@@ -383,7 +402,7 @@ pub mod bench {
                     .and_then(|n| n.parse::<f64>().ok())
                     .unwrap_or(0.0)
             };
-            Ok((kib("VmRSS:") / 1024.0, kib("VmHWM:") / 1024.0))
+            Ok((kib("VmRSS:") / 1024.0, kib("VmHWM:") / 1024.0, shortfall))
         }
         .await;
         let _ = bot.kill();
@@ -392,7 +411,10 @@ pub mod bench {
         result.with_context(|| {
             let log = std::fs::read_to_string(dir.path().join("bot.log")).unwrap_or_default();
             let tail: Vec<&str> = log.lines().rev().take(20).collect();
-            format!("the bot's last words:\n{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n"))
+            format!(
+                "the bot's last words:\n{}",
+                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+            )
         })
     }
 
@@ -510,6 +532,11 @@ pub mod bench {
             full_process.1,
             "MiB",
         ));
+        for (column, p) in [("empty", &empty_process), ("full", &full_process)] {
+            if let Some(short) = &p.2 {
+                out.push_str(&format!("| the bot process ({column}): {short} | | | |\n"));
+            }
+        }
         out.push_str(&row(
             "this bench process's RSS (bot, stand-in and seeding together)",
             empty.rss_mib,

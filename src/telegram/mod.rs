@@ -310,10 +310,15 @@ pub struct PollConfig {
     pub instance: Option<String>,
 }
 
+/// The long poll Telegram is asked to hold: it must end, answered, before the HTTP client gives
+/// up. At 25 seconds every quiet poll ended in a client timeout and the poller backed off for up
+/// to 30 seconds, so a whistle after a quiet spell could wait that long before being fetched.
+const POLL_TIMEOUT_SECS: u32 = 10;
+
 impl Default for PollConfig {
     fn default() -> Self {
         PollConfig {
-            timeout_secs: 25,
+            timeout_secs: POLL_TIMEOUT_SECS,
             workers: 16,
             pacing: sender::Pacing::TELEGRAM,
             instance: None,
@@ -447,5 +452,24 @@ impl Telegram {
     /// The sender, until `stop`.
     pub async fn send(self, ctx: Ctx, pacing: sender::Pacing, stop: watch::Receiver<bool>) {
         sender::run(self.bot, ctx.store, ctx.clock, ctx.wake, pacing, stop).await
+    }
+}
+
+#[cfg(test)]
+mod poll_tests {
+    use super::*;
+
+    /// teloxide's HTTP client gives up on a request after 17 seconds
+    /// (`teloxide::net::default_reqwest_settings`).
+    const CLIENT_TIMEOUT_SECS: u32 = 17;
+
+    #[test]
+    fn a_quiet_long_poll_is_answered_before_the_http_client_gives_up() {
+        let poll = PollConfig::default().timeout_secs;
+        // Telegram answers an empty poll at its timeout; a few seconds for the round trip.
+        assert!(
+            poll + 5 <= CLIENT_TIMEOUT_SECS,
+            "poll {poll} s, client {CLIENT_TIMEOUT_SECS} s"
+        );
     }
 }
