@@ -79,7 +79,7 @@ async fn sweep_dead_test_databases(base: &str) {
                 return;
             };
             let names: Vec<String> = sqlx::query_scalar(
-                "SELECT datname FROM pg_database WHERE datname LIKE 'gw\\_test\\_%'",
+                "SELECT CAST(datname AS TEXT) FROM pg_database WHERE datname LIKE 'gw\\_test\\_%'",
             )
             .fetch_all(&mut admin)
             .await
