@@ -328,6 +328,12 @@ pub mod bench {
             .env("TELOXIDE_TOKEN", TOKEN)
             .env("TELOXIDE_API_URL", standin.api_url().as_str())
             .env("DATABASE_URL", url)
+            // Its own name in the chat leases: never "the same holder" as another bot on the
+            // database (an earlier bench's orphaned child took its chats as its own).
+            .env(
+                "GRIDWHISTLE_INSTANCE",
+                format!("bench-process-{}", std::process::id()),
+            )
             .env("RUST_LOG", "warn")
             .stdout(std::process::Stdio::null())
             .stderr(std::fs::File::create(dir.path().join("bot.log"))?)
