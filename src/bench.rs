@@ -17,10 +17,15 @@ const HUASHAN: &str = include_str!("../examples/huashan.toml");
 const GRIDS: [(&str, i64); 3] = [("cuihu-1", 1001), ("cuihu-2", 1021), ("yuanxi-1", 1041)];
 
 pub fn rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status_kib("self", "VmRSS:")
+}
+
+/// A figure in kiB from `/proc/<pid>/status` (`pid` may be "self"), e.g. `VmRSS:` or `VmHWM:`.
+pub fn status_kib(pid: &str, key: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
         .lines()
-        .find(|l| l.starts_with("VmRSS:"))?
+        .find(|l| l.starts_with(key))?
         .split_whitespace()
         .nth(1)?
         .parse()

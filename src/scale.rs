@@ -399,16 +399,9 @@ pub mod bench {
                 )
             });
             tokio::time::sleep(Duration::from_secs(1)).await;
-            let status = std::fs::read_to_string(format!("/proc/{}/status", bot.id()))?;
-            let kib = |key: &str| {
-                status
-                    .lines()
-                    .find(|l| l.starts_with(key))
-                    .and_then(|l| l.split_whitespace().nth(1))
-                    .and_then(|n| n.parse::<f64>().ok())
-                    .unwrap_or(0.0)
-            };
-            Ok((kib("VmRSS:") / 1024.0, kib("VmHWM:") / 1024.0, shortfall))
+            let pid = bot.id().to_string();
+            let mib = |key| crate::bench::status_kib(&pid, key).unwrap_or(0) as f64 / 1024.0;
+            Ok((mib("VmRSS:"), mib("VmHWM:"), shortfall))
         }
         .await;
         let _ = bot.kill();
@@ -423,6 +416,12 @@ pub mod bench {
             )
         })
     }
+
+    /// The benchmark's databases (files, or PostgreSQL databases dropped when it is done).
+    const DB_EMPTY: &str = "gw_bench_empty";
+    const DB_PROCESS: &str = "gw_bench_process";
+    const DB_SMALL: &str = "gw_bench_small";
+    const DB_FULL: &str = "gw_bench_full";
 
     /// A fresh database for one column: a temporary SQLite file, or a new PostgreSQL database
     /// on the server of `database_url`.
@@ -456,13 +455,13 @@ pub mod bench {
         } else {
             "SQLite"
         };
-        let empty_url = fresh(database_url, "gw_bench_empty", dir.path()).await?;
+        let empty_url = fresh(database_url, DB_EMPTY, dir.path()).await?;
         let empty = measure(&empty_url, grids, samples).await?;
-        let process_url = fresh(database_url, "gw_bench_process", dir.path()).await?;
+        let process_url = fresh(database_url, DB_PROCESS, dir.path()).await?;
         let empty_process = process_rss(&process_url, grids, samples).await?;
-        let small_url = fresh(database_url, "gw_bench_small", dir.path()).await?;
+        let small_url = fresh(database_url, DB_SMALL, dir.path()).await?;
         let small = measure(&small_url, 50, samples.min(10)).await?;
-        let full_url = fresh(database_url, "gw_bench_full", dir.path()).await?;
+        let full_url = fresh(database_url, DB_FULL, dir.path()).await?;
         let t = Instant::now();
         {
             let store = Store::connect(&full_url).await?;
@@ -566,12 +565,7 @@ pub mod bench {
             out.push_str(&format!("\n{name}:\n{plan}\n"));
         }
         if database_url.starts_with("postgres") {
-            for name in [
-                "gw_bench_empty",
-                "gw_bench_process",
-                "gw_bench_small",
-                "gw_bench_full",
-            ] {
+            for name in [DB_EMPTY, DB_PROCESS, DB_SMALL, DB_FULL] {
                 crate::storage::drop_postgres_database(database_url, name).await?;
             }
         }

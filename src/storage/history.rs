@@ -201,11 +201,8 @@ impl Store {
 /// each benchmark column starts from nothing.
 pub async fn fresh_postgres_database(url: &str, name: &str) -> Result<String> {
     use sqlx::Connection;
-    sqlx::any::install_default_drivers();
+    drop_postgres_database(url, name).await?;
     let mut admin = sqlx::AnyConnection::connect(url).await?;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut admin)
-        .await?;
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&mut admin)
         .await?;

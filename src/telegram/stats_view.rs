@@ -193,13 +193,16 @@ pub async fn rank_figures(
     let p = parts(org, &bound);
     let units = async {
         if p.of_departments {
-            Ok(std::collections::HashMap::new())
+            Ok(Vec::new())
         } else {
-            store.figures_by(&scope, &p.by, period, now).await
+            Ok(in_order(
+                &p.names,
+                store.figures_by(&scope, &p.by, period, now).await?,
+            ))
         }
     };
     // Independent reads, side by side on the pool.
-    let (by_department, by_alliance, by_unit, few_alliances) = tokio::try_join!(
+    let (by_department, by_alliance, units, few_alliances) = tokio::try_join!(
         store.figures_by(&scope, &Breakdown::Departments, period, now),
         store.figures_by(&scope, &Breakdown::Alliances, period, now),
         units,
@@ -208,11 +211,7 @@ pub async fn rank_figures(
     Ok(RankFigures {
         departments: in_order(&departments, by_department),
         alliances: in_order(&alliances, by_alliance),
-        units: if p.of_departments {
-            Vec::new()
-        } else {
-            in_order(&p.names, by_unit)
-        },
+        units,
         few_alliances,
     })
 }

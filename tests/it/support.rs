@@ -90,9 +90,7 @@ async fn sweep_dead_test_databases(base: &str) {
                     p == std::process::id() || std::path::Path::new(&format!("/proc/{p}")).exists()
                 });
                 if !alive {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .execute(&mut admin)
-                        .await;
+                    let _ = gridwhistle::storage::drop_postgres_database(base, &name).await;
                 }
             }
         })
